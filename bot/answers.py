@@ -1,0 +1,181 @@
+"""Step 4's material: every answer rendered from responses/*.yaml with Jinja2 when the bot loads.
+
+Answers carry no per-user variables, so each (intent, operator) pair is rendered once at load.
+That makes a missing variable or a link off the allowlist a load error naming the file and
+line, never a broken message at run time, and makes answering a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from bot.content.errors import ContentError, Problem
+from bot.content.model import Content, Template
+
+LINK = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s，。）)]*)?", re.I)
+HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
+
+# The variables each conversation text may use, with a sample used to check it at load.
+UI_TEXTS: dict[str, dict[str, str]] = {
+    "ask_operator": {},
+    "clarify": {},
+    "operator_chosen": {"operator": "Smart"},
+    "operator_forgotten": {},
+    "stale_button": {},
+    "not_text": {},
+    "empty": {},
+    "rate_limited": {},
+    "error": {},
+}
+
+
+def host_allowed(host: str, allowlist: tuple[str, ...]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in allowlist)
+
+
+def off_allowlist(text: str, allowlist: tuple[str, ...]) -> list[str]:
+    """Links and handles in text that the bot may not offer."""
+    bad = []
+    for match in LINK.finditer(text):
+        host = re.sub(r"^https?://", "", match.group(0), flags=re.I).split("/")[0]
+        if not host_allowed(host, allowlist):
+            bad.append(match.group(0))
+    bad.extend(m.group(0) for m in HANDLE.finditer(text))
+    return bad
+
+
+@dataclass(frozen=True)
+class OperatorChoice:
+    id: str
+    label: str
+
+
+class Answers:
+    def __init__(self, content: Content) -> None:
+        self._content = content
+        self._env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        problems: list[Problem] = []
+        self._check_facts(problems)
+        shared = {name: fact for name, fact in content.facts.get("shared", {}).items()}
+        views = {op_id: self._operator_view(op_id) for op_id in content.operators}
+        base = {"shared": shared, "operators": views}
+        self._rendered: dict[tuple[str, str | None], str] = {}
+        for response in content.responses.values():
+            if not response.needs_operator and response.text is not None:
+                self._render_into(problems, (response.intent, None), response.text, base)
+            for op_id, view in views.items():
+                template = response.variants.get(op_id, response.text)
+                if template is not None:
+                    self._render_into(problems, (response.intent, op_id), template, {**base, "op": view})
+            for op_id in response.variants:
+                if op_id not in content.operators:
+                    problems.append(Problem(response.where.path, response.variants[op_id].where.line - 1,
+                                            f"variant for unknown operator '{op_id}'",
+                                            f"use one of: {', '.join(content.operators)}"))
+            if response.needs_operator and response.text is None:
+                for op_id in content.operators.keys() - response.variants.keys():
+                    problems.append(Problem(response.where.path, response.where.line,
+                                            f"no answer for operator '{op_id}'",
+                                            f"add a 'text:' for all operators or a variant '{op_id}:'"))
+        self._ui: dict[str, jinja2.Template] = {}
+        for name, template in content.ui.texts.items():
+            if name not in UI_TEXTS:
+                problems.append(Problem(template.where.path, template.where.line - 1, f"unknown text '{name}'",
+                                        f"the texts are: {', '.join(UI_TEXTS)}"))
+                continue
+            compiled = self._compile(problems, template)
+            if compiled is not None:
+                self._ui[name] = compiled
+                self._check(problems, template, compiled, UI_TEXTS[name])
+        for name in UI_TEXTS.keys() - content.ui.texts.keys():
+            problems.append(Problem(content.ui.where.path, content.ui.where.line, f"the text '{name}' is missing",
+                                    f"add '{name}: |' under texts"))
+        if problems:
+            raise ContentError(problems)
+
+    def _check_facts(self, problems: list[Problem]) -> None:
+        for scope in self._content.facts:
+            if scope != "shared" and scope not in self._content.operators:
+                fact = next(iter(self._content.facts[scope].values()), None)
+                line = fact.where.line - 1 if fact else 0
+                path = fact.where.path if fact else self._content.ui.where.path
+                problems.append(Problem(path, line, f"facts for unknown operator '{scope}'",
+                                        f"use 'shared' or one of: {', '.join(self._content.operators)}"))
+        for op_id, op in self._content.operators.items():
+            if op_id not in self._content.facts:
+                problems.append(Problem(op.where.path, op.where.line, f"operator '{op_id}' has no facts",
+                                        f"add a '{op_id}:' section to responses/_facts.yaml"))
+
+    def _operator_view(self, op_id: str) -> dict[str, Any]:
+        return {"id": op_id, "label": self._content.operators[op_id].label, **self._content.facts.get(op_id, {})}
+
+    def _compile(self, problems: list[Problem], template: Template) -> jinja2.Template | None:
+        try:
+            return self._env.from_string(template.source)
+        except jinja2.TemplateSyntaxError as exc:
+            line = template.where.line + (exc.lineno or 1) - 1
+            problems.append(Problem(template.where.path, line, f"template error: {exc.message}",
+                                    "close every {{ }} and {% %} and check the names inside"))
+            return None
+
+    def _check(self, problems: list[Problem], template: Template, compiled: jinja2.Template,
+               context: dict[str, Any]) -> str | None:
+        try:
+            text = compiled.render(**context).strip()
+        except jinja2.UndefinedError as exc:
+            problems.append(Problem(template.where.path, template.where.line, f"template uses an unknown name: {exc}",
+                                    "use a fact defined in responses/_facts.yaml (op.<name> or shared.<name>)"))
+            return None
+        except Exception as exc:  # any other template runtime error is the operator's to fix
+            problems.append(Problem(template.where.path, template.where.line, f"template fails: {exc}",
+                                    "simplify the template expression"))
+            return None
+        for bad in off_allowlist(text, self._content.allowlist):
+            problems.append(Problem(template.where.path, template.where.line,
+                                    f"the answer links to '{bad}', which is not on the allowlist",
+                                    "link only to domains in responses/_allowlist.yaml (and never to a handle)"))
+        if not text:
+            problems.append(Problem(template.where.path, template.where.line, "the answer is empty", "write the answer"))
+        return text
+
+    def _render_into(self, problems: list[Problem], key: tuple[str, str | None], template: Template,
+                     context: dict[str, Any]) -> None:
+        compiled = self._compile(problems, template)
+        if compiled is not None and (text := self._check(problems, template, compiled, context)):
+            self._rendered[key] = text
+
+    # ---- what the conversation asks for -------------------------------------------------------
+
+    def has(self, intent: str) -> bool:
+        return intent in self._content.responses
+
+    def needs_operator(self, intent: str) -> bool:
+        return self._content.responses[intent].needs_operator
+
+    def text(self, intent: str, operator: str | None) -> str:
+        return self._rendered.get((intent, operator)) or self._rendered[(intent, None)]
+
+    def title(self, intent: str) -> str:
+        return self._content.responses[intent].title
+
+    def buttons(self, intent: str) -> tuple[str, ...]:
+        return self._content.responses[intent].buttons
+
+    def ui(self, name: str, **variables: str) -> str:
+        return self._ui[name].render(**variables).strip()
+
+    @property
+    def menu(self) -> tuple[str, ...]:
+        return self._content.ui.menu
+
+    @property
+    def operators(self) -> tuple[OperatorChoice, ...]:
+        return tuple(OperatorChoice(op.id, op.label) for op in self._content.operators.values())
+
+    def operator_label(self, op_id: str) -> str:
+        return self._content.operators[op_id].label

@@ -1,0 +1,34 @@
+"""`check`: everything `build` verifies, plus the lint that only the operator's review needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.content.errors import ContentError, Problem
+from bot.conversation import Conversation
+from bot.core import build
+
+
+def duplicate_examples(conversation: Conversation) -> list[Problem]:
+    """An example that two intents claim (after normalization) teaches the matcher nothing but doubt."""
+    normalize = conversation.classifier.normalize
+    seen: dict[str, tuple[str, Path, int]] = {}
+    problems = []
+    for intent in conversation.classifier.matcher.intents.values():
+        for example, where in zip(intent.examples, intent.example_where, strict=True):
+            key = normalize(example)
+            if key in seen and seen[key][0] != intent.id:
+                other, path, line = seen[key]
+                problems.append(Problem(where.path, where.line,
+                                        f"the example {example!r} is also claimed by '{other}' ({path.name}:{line})",
+                                        "keep it in the one intent it belongs to"))
+            seen.setdefault(key, (intent.id, where.path, where.line))
+    return problems
+
+
+def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | None, list[Problem]]:
+    try:
+        conversation = build(root, cache_dir)
+    except ContentError as exc:
+        return None, exc.problems
+    return conversation, duplicate_examples(conversation)

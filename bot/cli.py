@@ -1,0 +1,188 @@
+"""The command line: `python -m bot <command>` (also installed as `topup-bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from bot.content.errors import ContentError
+
+
+def _conversation(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bot.core import build, content_root
+
+    return build(content_root(args.content))
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.terminal import chat
+
+    return chat(_conversation(args))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    if settings.token:
+        from bot.telegram_app import run_telegram
+
+        return run_telegram(_conversation(args), settings)
+    print("TELEGRAM_BOT_TOKEN is not set: starting the chat in the terminal.", file=sys.stderr)
+    return cmd_chat(args)
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.settings import SettingsError, load_settings
+    from bot.telegram_app import run_telegram
+
+    settings = load_settings()
+    if not settings.token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
+    return run_telegram(_conversation(args), settings)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    classifier = _conversation(args).classifier
+    out = sys.stdout
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        result = classifier.classify(text, explain=args.explain)
+        record = result.as_json()
+        if args.explain:
+            record["explain"] = _explanation(result)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def _explanation(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    analysis = result.analysis
+    ranked = []
+    for score in analysis.ranking[:2]:
+        ranked.append({
+            "intent": score.intent,
+            "score": round(score.score, 3),
+            "nearest_example": score.nearest_example,
+            "votes": [[v.feature, round(v.points, 3)] for v in score.votes if abs(v.points) >= 0.005],
+        })
+    return {"normalized": analysis.normalized, "words": list(analysis.words),
+            "ignored": list(analysis.ignored), "winner": ranked[0], "runner_up": ranked[1]}
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import EvalFileError, evaluate, read_cases
+
+    conversation = _conversation(args)
+    classifier = conversation.classifier
+    try:
+        cases = read_cases(Path(args.file), set(classifier.matcher.intents),
+                           {c.id for c in conversation.answers.operators})
+    except EvalFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate(classifier, cases)
+    print("\n".join(report.lines(show_misses=args.misses)))
+    failed = []
+    if report.accuracy < args.min_accuracy:
+        failed.append(f"accuracy {report.accuracy:.3f} is below --min-accuracy {args.min_accuracy}")
+    if report.operator_accuracy < args.min_operator_accuracy:
+        failed.append(f"operator accuracy {report.operator_accuracy:.3f} is below "
+                      f"--min-operator-accuracy {args.min_operator_accuracy}")
+    for message in failed:
+        print(f"FAIL: {message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.checks import check
+    from bot.core import content_root
+
+    root = content_root(args.content)
+    conversation, problems = check(root)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        return 1
+    assert conversation is not None
+    intents = conversation.classifier.matcher.intents
+    examples = sum(len(i.examples) for i in intents.values())
+    print(f"OK: {len(intents)} intents, {examples} examples, {len(conversation.answers.operators)} operators, "
+          "every answer renders for every operator and links only to the allowlist")
+    return 0
+
+
+def cmd_intents(args: argparse.Namespace) -> int:
+    intents = _conversation(args).classifier.matcher.intents
+    if args.json:
+        print(json.dumps([{"id": i.id, "examples": list(i.examples)} for i in intents.values()], ensure_ascii=False))
+        return 0
+    for intent in intents.values():
+        print(f"{intent.id}: {intent.description}")
+        for example in intent.examples:
+            print(f"    {example}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.benchmark import run_benchmarks
+    from bot.core import content_root
+
+    return run_benchmarks(content_root(args.content), rounds=args.rounds, telegram=not args.no_telegram)
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="python -m bot", description="充值指南 bot")
+    main_parser.add_argument("--content", help="folder with intents/ and responses/ (default: this checkout)")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat").set_defaults(
+        func=cmd_run)
+    commands.add_parser("chat", help="chat in the terminal").set_defaults(func=cmd_chat)
+    commands.add_parser("telegram", help="run the Telegram bot").set_defaults(func=cmd_telegram)
+    classify = commands.add_parser("classify", help="one question per line on stdin → one JSON object per line")
+    classify.add_argument("--explain", action="store_true", help="show the features that voted")
+    classify.set_defaults(func=cmd_classify)
+    evaluate = commands.add_parser("eval", help="accuracy on a labelled TSV (text, intents, operator)")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--min-accuracy", type=float, default=0.0)
+    evaluate.add_argument("--min-operator-accuracy", type=float, default=0.0)
+    evaluate.add_argument("--misses", action="store_true", help="list every wrong answer")
+    evaluate.set_defaults(func=cmd_eval)
+    commands.add_parser("check", help="validate intents/ and responses/").set_defaults(func=cmd_check)
+    intents = commands.add_parser("intents", help="list the intents and their examples")
+    intents.add_argument("--json", action="store_true")
+    intents.set_defaults(func=cmd_intents)
+    bench = commands.add_parser("bench", help="speed and memory figures, as medians")
+    bench.add_argument("--rounds", type=int, default=5)
+    bench.add_argument("--no-telegram", action="store_true", help="skip the end-to-end Telegram figure")
+    bench.set_defaults(func=cmd_bench)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); run `python -m bot check` after fixing them", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from bot.settings import SettingsError
+
+        if isinstance(exc, SettingsError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Operator-edited content: YAML in, validated immutable objects out."""

@@ -1,0 +1,376 @@
+"""Loads intents/ and responses/ into Content, collecting every problem with its file, line and fix."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from bot.content.errors import ContentError, Problem
+from bot.content.model import (
+    Content,
+    Fact,
+    Intent,
+    Lexicon,
+    Operator,
+    Response,
+    Template,
+    Ui,
+    Weighted,
+    Where,
+)
+from bot.content.yamlsource import Node, Seq, read_yaml
+
+INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+MIN_EXAMPLES = 30
+
+
+class _File:
+    """Checks the shape of one YAML file and records what is wrong with it."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def problem(self, line: int, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.path, line, message, fix))
+
+    def where(self, line: int) -> Where:
+        return Where(self.path, line)
+
+    def mapping(self, value: Any, line: int, what: str) -> Node | None:
+        if isinstance(value, Node):
+            return value
+        self.problem(line, f"{what} must be a mapping of 'key: value' lines", f"write {what} as 'key: value' lines")
+        return None
+
+    def keys(self, node: Node, required: set[str], optional: set[str], what: str) -> bool:
+        ok = True
+        for key in node:
+            if key not in required | optional:
+                close = difflib.get_close_matches(key, sorted(required | optional), n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(required | optional))}"
+                self.problem(node.line_of(key), f"unknown key '{key}' in {what}", fix)
+                ok = False
+        for key in sorted(required - node.keys()):
+            self.problem(node.line, f"{what} is missing '{key}'", f"add a '{key}:' line to {what}")
+            ok = False
+        return ok
+
+    def text(self, node: Node, key: str, what: str) -> str | None:
+        value = node.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        self.problem(node.line_of(key), f"'{key}' of {what} must be non-empty text", f"write the {key} as text")
+        return None
+
+    def texts(self, node: Node, key: str, what: str) -> list[tuple[str, int]]:
+        value = node.get(key, Seq())
+        if not isinstance(value, Seq):
+            self.problem(node.line_of(key), f"'{key}' of {what} must be a list", f"write each entry as a '- ' line")
+            return []
+        out = []
+        for item, line in zip(value, value.item_lines, strict=True):
+            if isinstance(item, str) and item.strip():
+                out.append((item.strip(), line))
+            else:
+                self.problem(line, f"an entry of '{key}' is not text", "write the entry as text (quote it if needed)")
+        return out
+
+    def number(self, value: Any, line: int, what: str) -> float | None:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.problem(line, f"{what} must be a number, not {value!r}", "write a number such as 0.3")
+            return None
+        if not -2.0 <= number <= 2.0:
+            self.problem(line, f"{what} is {number}, outside -2..2", "use a weight between -2 and 2 (0.3 is typical)")
+            return None
+        return number
+
+    def regex(self, source: str, line: int) -> re.Pattern[str] | None:
+        try:
+            return re.compile(source)
+        except re.error as exc:
+            self.problem(line, f"the regular expression {source!r} is invalid: {exc}", "fix the expression")
+            return None
+
+
+def _load(path: Path, problems: list[Problem]) -> tuple[_File, Node | None]:
+    file = _File(path, problems)
+    try:
+        data = read_yaml(path)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return file, None
+    if data is None:
+        file.problem(0, "the file is empty", "add the content or delete the file")
+        return file, None
+    return file, file.mapping(data, 1, "the file")
+
+
+def _weighted_map(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
+    value = node.get(key)
+    if value is None:
+        return []
+    mapping = file.mapping(value, node.line_of(key), f"'{key}' of {what}")
+    if mapping is None:
+        return []
+    out = []
+    for phrase, weight in mapping.items():
+        number = file.number(weight, mapping.line_of(phrase), f"the weight of '{phrase}'")
+        if number is not None:
+            out.append(Weighted(phrase, number, file.where(mapping.line_of(phrase))))
+    return out
+
+
+def _patterns(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
+    value = node.get(key, Seq())
+    if not isinstance(value, Seq):
+        file.problem(node.line_of(key), f"'{key}' of {what} must be a list", "write each entry as '- regex: ...'")
+        return []
+    out = []
+    for item, line in zip(value, value.item_lines, strict=True):
+        entry = file.mapping(item, line, f"an entry of '{key}'")
+        if entry is None or not file.keys(entry, {"regex", "weight"}, set(), f"an entry of '{key}'"):
+            continue
+        compiled = file.regex(str(entry["regex"]), entry.line_of("regex"))
+        weight = file.number(entry["weight"], entry.line_of("weight"), "the weight")
+        if compiled is not None and weight is not None:
+            out.append(Weighted(str(entry["regex"]), weight, file.where(line), compiled))
+    return out
+
+
+def _intent(path: Path, problems: list[Problem]) -> Intent | None:
+    file, node = _load(path, problems)
+    if node is None:
+        return None
+    what = f"intent file {path.name}"
+    if not file.keys(node, {"intent", "description", "examples"}, {"keywords", "patterns"}, what):
+        return None
+    intent_id = file.text(node, "intent", what)
+    description = file.text(node, "description", what)
+    if intent_id is None or description is None:
+        return None
+    if not INTENT_ID.match(intent_id):
+        file.problem(node.line_of("intent"), f"intent id '{intent_id}' is not lower_snake_case", "use a-z, 0-9, _")
+        return None
+    if path.stem != intent_id:
+        file.problem(node.line_of("intent"), f"intent '{intent_id}' lives in {path.name}", f"rename the file to {intent_id}.yaml")
+    examples = file.texts(node, "examples", what)
+    if len(examples) < MIN_EXAMPLES:
+        file.problem(
+            node.line_of("examples"),
+            f"intent '{intent_id}' has {len(examples)} examples, fewer than {MIN_EXAMPLES}",
+            f"add varied examples until there are at least {MIN_EXAMPLES}",
+        )
+    return Intent(
+        id=intent_id,
+        description=description,
+        examples=tuple(text for text, _ in examples),
+        example_where=tuple(file.where(line) for _, line in examples),
+        keywords=tuple(_weighted_map(file, node, "keywords", what)),
+        patterns=tuple(_patterns(file, node, "patterns", what)),
+        where=file.where(node.line),
+    )
+
+
+def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
+    file, node = _load(path, problems)
+    if node is None or not file.keys(node, {"operators"}, set(), path.name):
+        return {}
+    table = file.mapping(node["operators"], node.line_of("operators"), "'operators'")
+    out: dict[str, Operator] = {}
+    for op_id, body in (table or {}).items():
+        entry = file.mapping(body, table.line_of(op_id), f"operator '{op_id}'")
+        what = f"operator '{op_id}'"
+        if entry is None or not file.keys(entry, {"label", "names"}, {"lookalikes"}, what):
+            continue
+        label = file.text(entry, "label", what)
+        names = file.texts(entry, "names", what)
+        if not names:
+            file.problem(entry.line_of("names"), f"{what} has no names", "list the names people use for it")
+        if label is not None:
+            out[op_id] = Operator(
+                op_id, label, tuple(n for n, _ in names),
+                tuple(n for n, _ in file.texts(entry, "lookalikes", what)), file.where(entry.line),
+            )
+    return out
+
+
+def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
+    file, node = _load(path, problems)
+    empty = Lexicon({}, (), (), file.where(0))
+    if node is None or not file.keys(node, set(), {"replacements", "negations", "words"}, path.name):
+        return empty
+    replacements: dict[str, str] = {}
+    table = node.get("replacements")
+    if table is not None and (mapping := file.mapping(table, node.line_of("replacements"), "'replacements'")):
+        for wrong, right in mapping.items():
+            if isinstance(right, str) and right.strip():
+                replacements[wrong] = right.strip()
+            else:
+                file.problem(mapping.line_of(wrong), f"'{wrong}' is replaced by nothing", "write the word it stands for")
+    negations = []
+    for text, line in file.texts(node, "negations", path.name):
+        compiled = file.regex(text, line)
+        if compiled is not None and "drop" not in compiled.groupindex:
+            file.problem(line, "a negation has no (?P<drop>...) group", "wrap the part to ignore in (?P<drop>...)")
+        elif compiled is not None:
+            negations.append(Weighted(text, 0.0, file.where(line), compiled))
+    words = tuple(word for word, _ in file.texts(node, "words", path.name))
+    return Lexicon(replacements, tuple(negations), words, file.where(node.line))
+
+
+def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:
+    entry = file.mapping(node, line, f"fact '{name}'")
+    if entry is None or not file.keys(entry, {"value", "source", "reviewed"}, set(), f"fact '{name}'"):
+        return None
+    value = file.text(entry, "value", f"fact '{name}'")
+    source = file.text(entry, "source", f"fact '{name}'")
+    reviewed = file.text(entry, "reviewed", f"fact '{name}'")
+    if source and not source.startswith(("https://", "http://")):
+        file.problem(entry.line_of("source"), f"the source of '{name}' is not a URL", "give the official page's URL")
+    if reviewed and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
+        file.problem(entry.line_of("reviewed"), f"'reviewed' of '{name}' is not a date", "write it as YYYY-MM-DD")
+    if value is None or source is None or reviewed is None:
+        return None
+    return Fact(value, source, reviewed, file.where(line))
+
+
+def _facts(path: Path, problems: list[Problem]) -> dict[str, dict[str, Fact]]:
+    file, node = _load(path, problems)
+    if node is None:
+        return {}
+    out: dict[str, dict[str, Fact]] = {}
+    for scope, body in node.items():
+        table = file.mapping(body, node.line_of(scope), f"facts of '{scope}'")
+        if table is None:
+            continue
+        out[scope] = {}
+        for name, fact_node in table.items():
+            fact = _fact(file, fact_node, table.line_of(name), name)
+            if fact is not None:
+                out[scope][name] = fact
+    return out
+
+
+def _template(file: _File, node: Node, key: str) -> Template:
+    # Block scalars ('text: |') start on the line after the key.
+    return Template(str(node[key]), file.where(node.line_of(key) + 1))
+
+
+def _response(path: Path, problems: list[Problem]) -> Response | None:
+    file, node = _load(path, problems)
+    if node is None:
+        return None
+    what = f"response file {path.name}"
+    if not file.keys(node, {"intent", "title"}, {"needs_operator", "text", "variants", "buttons"}, what):
+        return None
+    intent, title = file.text(node, "intent", what), file.text(node, "title", what)
+    needs_operator = node.get("needs_operator", False)
+    if not isinstance(needs_operator, bool):
+        file.problem(node.line_of("needs_operator"), "'needs_operator' must be true or false", "write true or false")
+        needs_operator = False
+    variants: dict[str, Template] = {}
+    if "variants" in node and (table := file.mapping(node["variants"], node.line_of("variants"), "'variants'")):
+        variants = {op: _template(file, table, op) for op in table}
+    text = _template(file, node, "text") if "text" in node else None
+    if text is None and not variants:
+        file.problem(node.line, f"{what} has neither 'text' nor 'variants'", "add a 'text: |' block")
+    buttons = file.texts(node, "buttons", what)
+    if intent is None or title is None:
+        return None
+    return Response(
+        intent=intent,
+        title=title,
+        needs_operator=needs_operator,
+        text=text,
+        variants=variants,
+        buttons=tuple(b for b, _ in buttons),
+        button_where=tuple(file.where(line) for _, line in buttons),
+        where=file.where(node.line),
+    )
+
+
+def _allowlist(path: Path, problems: list[Problem]) -> tuple[str, ...]:
+    file, node = _load(path, problems)
+    if node is None or not file.keys(node, {"domains"}, set(), path.name):
+        return ()
+    domains = []
+    for domain, line in file.texts(node, "domains", path.name):
+        if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+            domains.append(domain)
+        else:
+            file.problem(line, f"'{domain}' is not a bare domain", "write it like 'smart.com.ph' (no https://, no path)")
+    return tuple(domains)
+
+
+def _ui(path: Path, problems: list[Problem]) -> Ui:
+    file, node = _load(path, problems)
+    if node is None or not file.keys(node, {"menu", "texts"}, set(), path.name):
+        return Ui((), (), {}, file.where(0))
+    menu = file.texts(node, "menu", path.name)
+    texts = {}
+    if table := file.mapping(node["texts"], node.line_of("texts"), "'texts'"):
+        texts = {name: _template(file, table, name) for name in table}
+    return Ui(tuple(m for m, _ in menu), tuple(file.where(line) for _, line in menu), texts, file.where(node.line))
+
+
+def _required(path: Path, problems: list[Problem]) -> bool:
+    if path.is_file():
+        return True
+    problems.append(Problem(path, 0, "this file is missing", f"restore {path.name} from git"))
+    return False
+
+
+def load_content(root: Path) -> Content:
+    """Reads every YAML file under root/intents and root/responses; raises ContentError listing all problems."""
+    problems: list[Problem] = []
+    intents_dir, responses_dir = root / "intents", root / "responses"
+    for folder in (intents_dir, responses_dir):
+        if not folder.is_dir():
+            raise ContentError([Problem(folder, 0, "the folder is missing", "run the bot from the project folder")])
+
+    intents: dict[str, Intent] = {}
+    for path in sorted(intents_dir.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        intent = _intent(path, problems)
+        if intent is None:
+            continue
+        if intent.id in intents:
+            problems.append(Problem(path, intent.where.line, f"intent '{intent.id}' is defined twice",
+                                    f"merge it with {intents[intent.id].where.path.name}"))
+        intents[intent.id] = intent
+
+    responses: dict[str, Response] = {}
+    for path in sorted(responses_dir.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        response = _response(path, problems)
+        if response is not None:
+            responses[response.intent] = response
+
+    shared = {
+        "operators": intents_dir / "_operators.yaml",
+        "lexicon": intents_dir / "_lexicon.yaml",
+        "facts": responses_dir / "_facts.yaml",
+        "allowlist": responses_dir / "_allowlist.yaml",
+        "ui": responses_dir / "_ui.yaml",
+    }
+    present = {name: _required(path, problems) for name, path in shared.items()}
+    content = Content(
+        intents=intents,
+        operators=_operators(shared["operators"], problems) if present["operators"] else {},
+        lexicon=_lexicon(shared["lexicon"], problems) if present["lexicon"] else Lexicon({}, (), (), Where(root, 0)),
+        facts=_facts(shared["facts"], problems) if present["facts"] else {},
+        responses=responses,
+        allowlist=_allowlist(shared["allowlist"], problems) if present["allowlist"] else (),
+        ui=_ui(shared["ui"], problems) if present["ui"] else Ui((), (), {}, Where(root, 0)),
+        files=tuple(sorted([*intents_dir.glob("*.yaml"), *responses_dir.glob("*.yaml")])),
+    )
+    if problems:
+        raise ContentError(problems)
+    return content

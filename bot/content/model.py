@@ -1,0 +1,108 @@
+"""The content an operator edits, as plain immutable objects (no YAML, no Telegram)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a piece of content was written, for error messages."""
+
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """A keyword or regular expression that votes for an intent with a weight."""
+
+    text: str
+    weight: float
+    where: Where
+    regex: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    description: str
+    examples: tuple[str, ...]
+    example_where: tuple[Where, ...]
+    keywords: tuple[Weighted, ...]
+    patterns: tuple[Weighted, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An operator as the matcher sees it: how people name it, and what only looks like it."""
+
+    id: str
+    label: str
+    names: tuple[str, ...]
+    lookalikes: tuple[str, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    replacements: dict[str, str]  # typo or synonym -> the word the intents use
+    negations: tuple[Weighted, ...]  # regexes whose 'drop' group is removed before matching
+    words: tuple[str, ...]  # domain words jieba must keep whole
+    where: Where
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checked fact; templates print its value, the YAML keeps where it came from."""
+
+    value: str
+    source: str
+    reviewed: str
+    where: Where
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Template:
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Response:
+    intent: str
+    title: str  # the label of a button that leads here
+    needs_operator: bool
+    text: Template | None  # used for operators without a variant of their own
+    variants: dict[str, Template]
+    buttons: tuple[str, ...]
+    button_where: tuple[Where, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Ui:
+    """Texts that belong to the conversation rather than to one intent."""
+
+    menu: tuple[str, ...]
+    menu_where: tuple[Where, ...]
+    texts: dict[str, Template]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Content:
+    intents: dict[str, Intent]
+    operators: dict[str, Operator]
+    lexicon: Lexicon
+    facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact
+    responses: dict[str, Response]
+    allowlist: tuple[str, ...]
+    ui: Ui
+    files: tuple[Path, ...] = field(default=())

@@ -1,0 +1,131 @@
+"""Step 4 of the core: decide the reply. Knows nothing of Telegram or terminals.
+
+Adapters hand in the chat's state and what the user did (text, a button, a command) and get back
+a Turn: the reply and the new state. The state is small and immutable, so an adapter can store
+it anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.answers import Answers
+from bot.classifier import Classification, Classifier
+from bot.matcher import FALLBACK
+
+# Two candidates within this distance are too close to pick one: ask which was meant.
+AMBIGUITY_GAP = 0.08
+MENU_INTENT = "help"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # "intent:<id>", "operator:<id>", "operator-menu:<intent>" or "menu"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    intent: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatState:
+    operator: str | None = None  # chosen earlier in this chat
+    pending: str | None = None  # an intent waiting for the user to name the operator
+
+
+@dataclass(frozen=True)
+class Turn:
+    reply: Reply
+    state: ChatState
+
+
+class Conversation:
+    def __init__(self, classifier: Classifier, answers: Answers) -> None:
+        self.classifier = classifier
+        self.answers = answers
+        self._operator_ids = {choice.id for choice in answers.operators}
+
+    # ---- what the user can do ------------------------------------------------------------------
+
+    def on_text(self, text: str, state: ChatState) -> Turn:
+        if not text.strip():
+            return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
+        result = self.classifier.classify(text)
+        if result.operator:
+            state = replace(state, operator=result.operator)
+            if state.pending and self._not_a_new_question(result, state.pending):
+                return self._answer(state.pending, replace(state, pending=None))
+        state = replace(state, pending=None)
+        ranking = result.analysis.ranking
+        if result.intent == FALLBACK:
+            return self._answer(FALLBACK, state)
+        runner_up = ranking[1]
+        if runner_up.intent != FALLBACK and ranking[0].score - runner_up.score < AMBIGUITY_GAP:
+            return self._clarify(ranking[0].intent, runner_up.intent, state)
+        return self._answer(result.intent, state)
+
+    def on_action(self, action: str, state: ChatState) -> Turn:
+        kind, _, value = action.partition(":")
+        if kind == "intent" and self.answers.has(value):
+            return self._answer(value, replace(state, pending=None))
+        if kind == "operator" and value in self._operator_ids:
+            return self.choose_operator(value, state)
+        if kind == "operator-menu" and self.answers.has(value):
+            return self._ask_operator_for(value, state)
+        if kind == "menu" and not value:
+            return self._answer(MENU_INTENT, state)
+        return Turn(Reply(self.answers.ui("stale_button"), self._menu_buttons()), state)
+
+    def choose_operator(self, operator: str, state: ChatState) -> Turn:
+        state = replace(state, operator=operator)
+        if state.pending:
+            return self._answer(state.pending, replace(state, pending=None))
+        label = self.answers.operator_label(operator)
+        return Turn(Reply(self.answers.ui("operator_chosen", operator=label), self._menu_buttons()), state)
+
+    def ask_operator(self, state: ChatState) -> Turn:
+        return Turn(Reply(self.answers.ui("ask_operator"), self._operator_buttons()), replace(state, pending=None))
+
+    def forget(self) -> Turn:
+        return Turn(Reply(self.answers.ui("operator_forgotten"), self._menu_buttons()), ChatState())
+
+    def menu(self, state: ChatState) -> Turn:
+        return self._answer(MENU_INTENT, state)
+
+    # ---- how it decides ------------------------------------------------------------------------
+
+    @staticmethod
+    def _not_a_new_question(result: Classification, pending: str) -> bool:
+        # "Smart" alone after "which operator?" answers the question; "Smart卡停机了" asks a new one.
+        return result.intent in (FALLBACK, pending) or result.confidence < 0.5
+
+    def _answer(self, intent: str, state: ChatState) -> Turn:
+        if self.answers.needs_operator(intent) and state.operator is None:
+            return self._ask_operator_for(intent, state)
+        buttons = [self._intent_button(i) for i in self.answers.buttons(intent)]
+        if intent in (FALLBACK, MENU_INTENT):
+            buttons = list(self._menu_buttons())
+        elif self.answers.needs_operator(intent):
+            buttons.append(Button("换个运营商", f"operator-menu:{intent}"))
+        return Turn(Reply(self.answers.text(intent, state.operator), tuple(buttons), intent), state)
+
+    def _ask_operator_for(self, intent: str, state: ChatState) -> Turn:
+        reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)
+        return Turn(reply, replace(state, pending=intent))
+
+    def _clarify(self, first: str, second: str, state: ChatState) -> Turn:
+        buttons = (self._intent_button(first), self._intent_button(second))
+        return Turn(Reply(self.answers.ui("clarify"), buttons), state)
+
+    def _intent_button(self, intent: str) -> Button:
+        return Button(self.answers.title(intent), f"intent:{intent}")
+
+    def _menu_buttons(self) -> tuple[Button, ...]:
+        return tuple(self._intent_button(i) for i in self.answers.menu)
+
+    def _operator_buttons(self) -> tuple[Button, ...]:
+        return tuple(Button(c.label, f"operator:{c.id}") for c in self.answers.operators)

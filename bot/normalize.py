@@ -1,0 +1,71 @@
+"""Step 1 of the core: turn whatever a user typed into one canonical simplified-Chinese form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+from bot.content.model import Lexicon
+
+# Longer input is cut: Telegram caps a message at 4,096 characters, and a pasted advert
+# shows its nature well before that.
+MAX_CHARS = 4000
+
+URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?:/\S*)?", re.I)
+HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_]{4,32}\b", re.I)
+# Placeholders jieba keeps whole (they are in the lexicon's words); intents use them in examples.
+URL_TOKEN = "网址链接"
+HANDLE_TOKEN = "tg账号"
+
+
+def _without_controls(text: str) -> str:
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch for ch in text)
+
+
+class Normalizer:
+    """NFKC (full width to half width), lower case, traditional to simplified, then typos and synonyms."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._t2s = opencc.OpenCC("t2s")
+        self._negations = [n.regex for n in lexicon.negations if n.regex is not None]
+        table = {self._script(wrong): self._script(right) for wrong, right in lexicon.replacements.items()}
+        self._replacements = table
+        if table:
+            alternatives = "|".join(self._bounded(w) for w in sorted(table, key=len, reverse=True))
+            self._pattern: re.Pattern[str] | None = re.compile(alternatives)
+        else:
+            self._pattern = None
+
+    def _script(self, text: str) -> str:
+        return self._t2s.convert(unicodedata.normalize("NFKC", text).lower())
+
+    @staticmethod
+    def _bounded(word: str) -> str:
+        # "load" is a synonym, "download" is not: Latin words only match whole.
+        escaped = re.escape(word)
+        if word[:1].isascii() and word[:1].isalnum():
+            escaped = r"(?<![a-z])" + escaped
+        if word[-1:].isascii() and word[-1:].isalnum():
+            escaped += r"(?![a-z])"
+        return escaped
+
+    def __call__(self, text: str) -> str:
+        text = self._script(_without_controls(text[:MAX_CHARS]))
+        text = URL.sub(f" {URL_TOKEN} ", text)
+        text = HANDLE.sub(f" {HANDLE_TOKEN} ", text)
+        if self._pattern is not None:
+            text = self._pattern.sub(lambda m: self._replacements[m.group(0)], text)
+        return " ".join(text.split())
+
+    def drop_negated(self, text: str) -> tuple[str, list[str]]:
+        """Removes what the user says they are *not* asking ("不是问怎么充，是问在哪充")."""
+        dropped: list[str] = []
+        for regex in self._negations:
+            match = regex.search(text)
+            if match and match.group("drop"):
+                dropped.append(match.group("drop"))
+                start, end = match.span("drop")
+                text = text[:start] + " " + text[end:]
+        return text, dropped

@@ -1,0 +1,49 @@
+"""Settings from the environment and an optional .env file; the token is never printed."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line and never contains the token."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    data_dir: Path = Path("data")
+    webhook_url: str | None = None
+    port: int = 8443
+    messages_per_minute: int = 20
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> Settings:
+    if env_file is not None and env_file.is_file():
+        load_dotenv(env_file, override=False)
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if token is not None and not TOKEN_SHAPE.match(token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30+ "
+                            "letters); copy it again from @BotFather")
+    port_text = os.environ.get("PORT", "8443").strip()
+    rate_text = os.environ.get("BOT_MESSAGES_PER_MINUTE", "20").strip()
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+    if not rate_text.isdigit() or int(rate_text) < 1:
+        raise SettingsError(f"BOT_MESSAGES_PER_MINUTE must be a positive number, not {rate_text!r}")
+    return Settings(
+        token=token,
+        base_url=os.environ.get("TELEGRAM_BASE_URL", "").strip() or None,
+        data_dir=Path(os.environ.get("BOT_DATA_DIR", "").strip() or "data"),
+        webhook_url=os.environ.get("WEBHOOK_URL", "").strip() or None,
+        port=int(port_text),
+        messages_per_minute=int(rate_text),
+    )
