@@ -58,7 +58,9 @@ class OperatorChoice:
 class Answers:
     def __init__(self, content: Content) -> None:
         self._content = content
-        self._env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        self._env = jinja2.Environment(
+            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
+        )
         problems: list[Problem] = []
         self._check_facts(problems)
         shared = {name: fact for name, fact in content.facts.get("shared", {}).items()}
@@ -74,27 +76,49 @@ class Answers:
                     self._render_into(problems, (response.intent, op_id), template, {**base, "op": view})
             for op_id in response.variants:
                 if op_id not in content.operators:
-                    problems.append(Problem(response.where.path, response.variants[op_id].where.line - 1,
-                                            f"variant for unknown operator '{op_id}'",
-                                            f"use one of: {', '.join(content.operators)}"))
+                    problems.append(
+                        Problem(
+                            response.where.path,
+                            response.variants[op_id].where.line - 1,
+                            f"variant for unknown operator '{op_id}'",
+                            f"use one of: {', '.join(content.operators)}",
+                        )
+                    )
             if response.needs_operator and response.text is None:
                 for op_id in content.operators.keys() - response.variants.keys():
-                    problems.append(Problem(response.where.path, response.where.line,
-                                            f"no answer for operator '{op_id}'",
-                                            f"add a 'text:' for all operators or a variant '{op_id}:'"))
+                    problems.append(
+                        Problem(
+                            response.where.path,
+                            response.where.line,
+                            f"no answer for operator '{op_id}'",
+                            f"add a 'text:' for all operators or a variant '{op_id}:'",
+                        )
+                    )
         self._ui: dict[str, jinja2.Template] = {}
         for name, template in content.ui.texts.items():
             if name not in UI_TEXTS:
-                problems.append(Problem(template.where.path, template.where.line - 1, f"unknown text '{name}'",
-                                        f"the texts are: {', '.join(UI_TEXTS)}"))
+                problems.append(
+                    Problem(
+                        template.where.path,
+                        template.where.line - 1,
+                        f"unknown text '{name}'",
+                        f"the texts are: {', '.join(UI_TEXTS)}",
+                    )
+                )
                 continue
             compiled = self._compile(problems, template)
             if compiled is not None:
                 self._ui[name] = compiled
                 self._check(problems, template, compiled, UI_TEXTS[name])
         for name in UI_TEXTS.keys() - content.ui.texts.keys():
-            problems.append(Problem(content.ui.where.path, content.ui.where.line, f"the text '{name}' is missing",
-                                    f"add '{name}: |' under texts"))
+            problems.append(
+                Problem(
+                    content.ui.where.path,
+                    content.ui.where.line,
+                    f"the text '{name}' is missing",
+                    f"add '{name}: |' under texts",
+                )
+            )
         if problems:
             raise ContentError(problems)
 
@@ -104,47 +128,94 @@ class Answers:
                 fact = next(iter(self._content.facts[scope].values()), None)
                 line = fact.where.line - 1 if fact else 0
                 path = fact.where.path if fact else self._content.ui.where.path
-                problems.append(Problem(path, line, f"facts for unknown operator '{scope}'",
-                                        f"use 'shared' or one of: {', '.join(self._content.operators)}"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"facts for unknown operator '{scope}'",
+                        f"use 'shared' or one of: {', '.join(self._content.operators)}",
+                    )
+                )
         for op_id, op in self._content.operators.items():
             if op_id not in self._content.facts:
-                problems.append(Problem(op.where.path, op.where.line, f"operator '{op_id}' has no facts",
-                                        f"add a '{op_id}:' section to responses/_facts.yaml"))
+                problems.append(
+                    Problem(
+                        op.where.path,
+                        op.where.line,
+                        f"operator '{op_id}' has no facts",
+                        f"add a '{op_id}:' section to responses/_facts.yaml",
+                    )
+                )
 
     def _operator_view(self, op_id: str) -> dict[str, Any]:
-        return {"id": op_id, "label": self._content.operators[op_id].label, **self._content.facts.get(op_id, {})}
+        return {
+            "id": op_id,
+            "label": self._content.operators[op_id].label,
+            **self._content.facts.get(op_id, {}),
+        }
 
     def _compile(self, problems: list[Problem], template: Template) -> jinja2.Template | None:
         try:
             return self._env.from_string(template.source)
         except jinja2.TemplateSyntaxError as exc:
             line = template.where.line + (exc.lineno or 1) - 1
-            problems.append(Problem(template.where.path, line, f"template error: {exc.message}",
-                                    "close every {{ }} and {% %} and check the names inside"))
+            problems.append(
+                Problem(
+                    template.where.path,
+                    line,
+                    f"template error: {exc.message}",
+                    "close every {{ }} and {% %} and check the names inside",
+                )
+            )
             return None
 
-    def _check(self, problems: list[Problem], template: Template, compiled: jinja2.Template,
-               context: dict[str, Any]) -> str | None:
+    def _check(
+        self, problems: list[Problem], template: Template, compiled: jinja2.Template, context: dict[str, Any]
+    ) -> str | None:
         try:
             text = compiled.render(**context).strip()
         except jinja2.UndefinedError as exc:
-            problems.append(Problem(template.where.path, template.where.line, f"template uses an unknown name: {exc}",
-                                    "use a fact defined in responses/_facts.yaml (op.<name> or shared.<name>)"))
+            problems.append(
+                Problem(
+                    template.where.path,
+                    template.where.line,
+                    f"template uses an unknown name: {exc}",
+                    "use a fact defined in responses/_facts.yaml (op.<name> or shared.<name>)",
+                )
+            )
             return None
         except Exception as exc:  # any other template runtime error is the operator's to fix
-            problems.append(Problem(template.where.path, template.where.line, f"template fails: {exc}",
-                                    "simplify the template expression"))
+            problems.append(
+                Problem(
+                    template.where.path,
+                    template.where.line,
+                    f"template fails: {exc}",
+                    "simplify the template expression",
+                )
+            )
             return None
         for bad in off_allowlist(text, self._content.allowlist):
-            problems.append(Problem(template.where.path, template.where.line,
-                                    f"the answer links to '{bad}', which is not on the allowlist",
-                                    "link only to domains in responses/_allowlist.yaml (and never to a handle)"))
+            problems.append(
+                Problem(
+                    template.where.path,
+                    template.where.line,
+                    f"the answer links to '{bad}', which is not on the allowlist",
+                    "link only to domains in responses/_allowlist.yaml (and never to a handle)",
+                )
+            )
         if not text:
-            problems.append(Problem(template.where.path, template.where.line, "the answer is empty", "write the answer"))
+            problems.append(
+                Problem(template.where.path, template.where.line, "the answer is empty", "write the answer")
+            )
         return text
 
-    def _render_into(self, problems: list[Problem], key: tuple[str, str | None], template: Template,
-                     context: dict[str, Any]) -> None:
+    def _render_into(
+        self,
+        problems: list[Problem],
+        key: tuple[str, str | None],
+        template: Template,
+        context: dict[str, Any],
+    ) -> None:
         compiled = self._compile(problems, template)
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
             self._rendered[key] = text

@@ -19,9 +19,14 @@ def duplicate_examples(conversation: Conversation) -> list[Problem]:
             key = normalize(example)
             if key in seen and seen[key][0] != intent.id:
                 other, path, line = seen[key]
-                problems.append(Problem(where.path, where.line,
-                                        f"the example {example!r} is also claimed by '{other}' ({path.name}:{line})",
-                                        "keep it in the one intent it belongs to"))
+                problems.append(
+                    Problem(
+                        where.path,
+                        where.line,
+                        f"the example {example!r} is also claimed by '{other}' ({path.name}:{line})",
+                        "keep it in the one intent it belongs to",
+                    )
+                )
             seen.setdefault(key, (intent.id, where.path, where.line))
     return problems
 

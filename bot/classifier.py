@@ -35,23 +35,30 @@ class Classification:
 
 
 def domain_words(content: Content) -> list[str]:
-    """Every word jieba must keep whole: the lexicon, keywords, operator names and replacements."""
-    words = [*content.lexicon.words, URL_TOKEN, HANDLE_TOKEN, *content.lexicon.replacements.values()]
+    """Words that show a question is about phone cards: the lexicon's words and every keyword."""
+    words = [*content.lexicon.words, URL_TOKEN, HANDLE_TOKEN]
     for intent in content.intents.values():
         words.extend(k.text for k in intent.keywords)
+    return words
+
+
+def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
+    """Every word jieba must keep whole: domain words, what synonyms become, operator names."""
+    words = [normalize(w) for w in domain_words(content)]
+    words += [normalize(w) for w in content.lexicon.replacements.values()]
     for op in content.operators.values():
-        words.extend(op.names)
-        words.extend(op.lookalikes)
+        words += [normalize.script(w) for w in (*op.names, *op.lookalikes)]
     return words
 
 
 class Classifier:
     def __init__(self, content: Content, cache_dir: Path | None = None) -> None:
         self.normalize = Normalizer(content.lexicon)
-        segmenter = Segmenter((self.normalize(w) for w in domain_words(content)), cache_dir)
-        names = frozenset(self.normalize(n) for op in content.operators.values() for n in op.names)
-        self.matcher = Matcher(content.intents, self.normalize, segmenter, names)
-        self.operators = OperatorFinder(content.operators, self.normalize)
+        segmenter = Segmenter(dictionary_words(content, self.normalize), cache_dir)
+        names = frozenset(self.normalize.script(n) for op in content.operators.values() for n in op.names)
+        domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
+        self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain)
+        self.operators = OperatorFinder(content.operators, self.normalize.script)
 
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)
@@ -59,5 +66,7 @@ class Classifier:
         intent = top.intent if top.score >= MIN_CONFIDENCE else FALLBACK
         confidence = top.score if intent == top.intent else 1.0 - top.score
         candidates = tuple((s.intent, s.score) for s in analysis.ranking[:3])
-        operator = self.operators.find(analysis.normalized)
+        # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
+        # and after, for typos of a name (移懂 → 移动).
+        operator = self.operators.find(analysis.scripted) or self.operators.find(analysis.normalized)
         return Classification(text, intent, confidence, operator, candidates, analysis)

@@ -63,14 +63,21 @@ def _explanation(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
     analysis = result.analysis
     ranked = []
     for score in analysis.ranking[:2]:
-        ranked.append({
-            "intent": score.intent,
-            "score": round(score.score, 3),
-            "nearest_example": score.nearest_example,
-            "votes": [[v.feature, round(v.points, 3)] for v in score.votes if abs(v.points) >= 0.005],
-        })
-    return {"normalized": analysis.normalized, "words": list(analysis.words),
-            "ignored": list(analysis.ignored), "winner": ranked[0], "runner_up": ranked[1]}
+        ranked.append(
+            {
+                "intent": score.intent,
+                "score": round(score.score, 3),
+                "nearest_example": score.nearest_example,
+                "votes": [[v.feature, round(v.points, 3)] for v in score.votes if abs(v.points) >= 0.005],
+            }
+        )
+    return {
+        "normalized": analysis.normalized,
+        "words": list(analysis.words),
+        "ignored": list(analysis.ignored),
+        "winner": ranked[0],
+        "runner_up": ranked[1],
+    }
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -79,8 +86,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     conversation = _conversation(args)
     classifier = conversation.classifier
     try:
-        cases = read_cases(Path(args.file), set(classifier.matcher.intents),
-                           {c.id for c in conversation.answers.operators})
+        cases = read_cases(
+            Path(args.file), set(classifier.matcher.intents), {c.id for c in conversation.answers.operators}
+        )
     except EvalFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -90,8 +98,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if report.accuracy < args.min_accuracy:
         failed.append(f"accuracy {report.accuracy:.3f} is below --min-accuracy {args.min_accuracy}")
     if report.operator_accuracy < args.min_operator_accuracy:
-        failed.append(f"operator accuracy {report.operator_accuracy:.3f} is below "
-                      f"--min-operator-accuracy {args.min_operator_accuracy}")
+        failed.append(
+            f"operator accuracy {report.operator_accuracy:.3f} is below "
+            f"--min-operator-accuracy {args.min_operator_accuracy}"
+        )
     for message in failed:
         print(f"FAIL: {message}", file=sys.stderr)
     return 1 if failed else 0
@@ -111,15 +121,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     assert conversation is not None
     intents = conversation.classifier.matcher.intents
     examples = sum(len(i.examples) for i in intents.values())
-    print(f"OK: {len(intents)} intents, {examples} examples, {len(conversation.answers.operators)} operators, "
-          "every answer renders for every operator and links only to the allowlist")
+    print(
+        f"OK: {len(intents)} intents, {examples} examples, {len(conversation.answers.operators)} operators, "
+        "every answer renders for every operator and links only to the allowlist"
+    )
     return 0
 
 
 def cmd_intents(args: argparse.Namespace) -> int:
     intents = _conversation(args).classifier.matcher.intents
     if args.json:
-        print(json.dumps([{"id": i.id, "examples": list(i.examples)} for i in intents.values()], ensure_ascii=False))
+        print(
+            json.dumps(
+                [{"id": i.id, "examples": list(i.examples)} for i in intents.values()], ensure_ascii=False
+            )
+        )
         return 0
     for intent in intents.values():
         print(f"{intent.id}: {intent.description}")
@@ -139,11 +155,14 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m bot", description="充值指南 bot")
     main_parser.add_argument("--content", help="folder with intents/ and responses/ (default: this checkout)")
     commands = main_parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat").set_defaults(
-        func=cmd_run)
+    commands.add_parser(
+        "run", help="Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
+    ).set_defaults(func=cmd_run)
     commands.add_parser("chat", help="chat in the terminal").set_defaults(func=cmd_chat)
     commands.add_parser("telegram", help="run the Telegram bot").set_defaults(func=cmd_telegram)
-    classify = commands.add_parser("classify", help="one question per line on stdin → one JSON object per line")
+    classify = commands.add_parser(
+        "classify", help="one question per line on stdin → one JSON object per line"
+    )
     classify.add_argument("--explain", action="store_true", help="show the features that voted")
     classify.set_defaults(func=cmd_classify)
     evaluate = commands.add_parser("eval", help="accuracy on a labelled TSV (text, intents, operator)")

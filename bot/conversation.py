@@ -88,7 +88,9 @@ class Conversation:
         return Turn(Reply(self.answers.ui("operator_chosen", operator=label), self._menu_buttons()), state)
 
     def ask_operator(self, state: ChatState) -> Turn:
-        return Turn(Reply(self.answers.ui("ask_operator"), self._operator_buttons()), replace(state, pending=None))
+        return Turn(
+            Reply(self.answers.ui("ask_operator"), self._operator_buttons()), replace(state, pending=None)
+        )
 
     def forget(self) -> Turn:
         return Turn(Reply(self.answers.ui("operator_forgotten"), self._menu_buttons()), ChatState())

@@ -35,25 +35,54 @@ def _check_references(content, answers: Answers) -> None:  # type: ignore[no-unt
     problems: list[Problem] = []
     for intent in content.intents.values():
         if not answers.has(intent.id):
-            problems.append(Problem(intent.where.path, intent.where.line, f"intent '{intent.id}' has no answer",
-                                    f"add responses/{intent.id}.yaml"))
+            problems.append(
+                Problem(
+                    intent.where.path,
+                    intent.where.line,
+                    f"intent '{intent.id}' has no answer",
+                    f"add responses/{intent.id}.yaml",
+                )
+            )
     for response in content.responses.values():
         if response.intent not in content.intents:
-            problems.append(Problem(response.where.path, response.where.line,
-                                    f"answer for unknown intent '{response.intent}'",
-                                    f"add intents/{response.intent}.yaml or fix the 'intent:' line"))
+            problems.append(
+                Problem(
+                    response.where.path,
+                    response.where.line,
+                    f"answer for unknown intent '{response.intent}'",
+                    f"add intents/{response.intent}.yaml or fix the 'intent:' line",
+                )
+            )
         for target, where in zip(response.buttons, response.button_where, strict=True):
             if target not in content.responses:
-                problems.append(Problem(where.path, where.line, f"button leads to unknown intent '{target}'",
-                                        f"use one of: {', '.join(sorted(content.responses))}"))
+                problems.append(
+                    Problem(
+                        where.path,
+                        where.line,
+                        f"button leads to unknown intent '{target}'",
+                        f"use one of: {', '.join(sorted(content.responses))}",
+                    )
+                )
     for target, where in zip(content.ui.menu, content.ui.menu_where, strict=True):
         if target not in content.responses:
-            problems.append(Problem(where.path, where.line, f"menu entry '{target}' is not an intent with an answer",
-                                    f"use one of: {', '.join(sorted(content.responses))}"))
+            problems.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    f"menu entry '{target}' is not an intent with an answer",
+                    f"use one of: {', '.join(sorted(content.responses))}",
+                )
+            )
     for required in ("fallback", "help"):
         if required not in content.intents:
-            problems.append(Problem(root_of(content), 0, f"the intent '{required}' is missing",
-                                    f"add intents/{required}.yaml and responses/{required}.yaml"))
+            problems.append(
+                Problem(
+                    root_of(content),
+                    0,
+                    f"the intent '{required}' is missing",
+                    f"add intents/{required}.yaml and responses/{required}.yaml",
+                )
+            )
     if problems:
         raise ContentError(problems)
 

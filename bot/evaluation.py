@@ -61,8 +61,10 @@ class Report:
         if show_misses and self.misses:
             out += ["", "misses:"]
             for case, got, op in self.misses:
-                out.append(f"  line {case.line}: {case.text!r} expected {'|'.join(sorted(case.intents))}"
-                           f"/{case.operator} got {got}/{op}")
+                out.append(
+                    f"  line {case.line}: {case.text!r} expected {'|'.join(sorted(case.intents))}"
+                    f"/{case.operator} got {got}/{op}"
+                )
         return out
 
 

@@ -13,7 +13,10 @@ from bot.content.model import Lexicon
 # shows its nature well before that.
 MAX_CHARS = 4000
 
-URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?:/\S*)?", re.I)
+URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?:/\S*)?",
+    re.I,
+)
 HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_]{4,32}\b", re.I)
 # Placeholders jieba keeps whole (they are in the lexicon's words); intents use them in examples.
 URL_TOKEN = "网址链接"
@@ -51,21 +54,32 @@ class Normalizer:
             escaped += r"(?![a-z])"
         return escaped
 
-    def __call__(self, text: str) -> str:
+    def script(self, text: str) -> str:
+        """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
         text = self._script(_without_controls(text[:MAX_CHARS]))
         text = URL.sub(f" {URL_TOKEN} ", text)
         text = HANDLE.sub(f" {HANDLE_TOKEN} ", text)
-        if self._pattern is not None:
-            text = self._pattern.sub(lambda m: self._replacements[m.group(0)], text)
         return " ".join(text.split())
 
+    def replace(self, scripted: str) -> str:
+        """Typos and synonyms → the words the intents use."""
+        if self._pattern is None:
+            return scripted
+        return self._pattern.sub(lambda m: self._replacements[m.group(0)], scripted)
+
+    def __call__(self, text: str) -> str:
+        return self.replace(self.script(text))
+
     def drop_negated(self, text: str) -> tuple[str, list[str]]:
-        """Removes what the user says they are *not* asking ("不是问怎么充，是问在哪充")."""
+        """Removes what the user says they are *not* asking ("不是问怎么充，是问在哪充").
+
+        The whole negating frame goes ("不是问…，是问"), so its words vote for nothing; the
+        'drop' group is what is reported as ignored.
+        """
         dropped: list[str] = []
         for regex in self._negations:
             match = regex.search(text)
             if match and match.group("drop"):
                 dropped.append(match.group("drop"))
-                start, end = match.span("drop")
-                text = text[:start] + " " + text[end:]
+                text = text[: match.start()] + " " + text[match.end() :]
         return text, dropped

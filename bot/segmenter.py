@@ -65,7 +65,9 @@ def _build_dictionary(domain: list[str]) -> str:
 
 def _contains_any(word: str, parts: set[str], longest: int) -> bool:
     return any(
-        word[i:j] in parts for i in range(len(word) - 1) for j in range(i + 2, min(len(word), i + longest) + 1)
+        word[i:j] in parts
+        for i in range(len(word) - 1)
+        for j in range(i + 2, min(len(word), i + longest) + 1)
     )
 
 

@@ -31,8 +31,10 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
         load_dotenv(env_file, override=False)
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     if token is not None and not TOKEN_SHAPE.match(token):
-        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30+ "
-                            "letters); copy it again from @BotFather")
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30+ "
+            "letters); copy it again from @BotFather"
+        )
     port_text = os.environ.get("PORT", "8443").strip()
     rate_text = os.environ.get("BOT_MESSAGES_PER_MINUTE", "20").strip()
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:

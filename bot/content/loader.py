@@ -42,7 +42,9 @@ class _File:
     def mapping(self, value: Any, line: int, what: str) -> Node | None:
         if isinstance(value, Node):
             return value
-        self.problem(line, f"{what} must be a mapping of 'key: value' lines", f"write {what} as 'key: value' lines")
+        self.problem(
+            line, f"{what} must be a mapping of 'key: value' lines", f"write {what} as 'key: value' lines"
+        )
         return None
 
     def keys(self, node: Node, required: set[str], optional: set[str], what: str) -> bool:
@@ -50,7 +52,11 @@ class _File:
         for key in node:
             if key not in required | optional:
                 close = difflib.get_close_matches(key, sorted(required | optional), n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(required | optional))}"
+                fix = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"allowed keys: {', '.join(sorted(required | optional))}"
+                )
                 self.problem(node.line_of(key), f"unknown key '{key}' in {what}", fix)
                 ok = False
         for key in sorted(required - node.keys()):
@@ -62,20 +68,26 @@ class _File:
         value = node.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
-        self.problem(node.line_of(key), f"'{key}' of {what} must be non-empty text", f"write the {key} as text")
+        self.problem(
+            node.line_of(key), f"'{key}' of {what} must be non-empty text", f"write the {key} as text"
+        )
         return None
 
     def texts(self, node: Node, key: str, what: str) -> list[tuple[str, int]]:
         value = node.get(key, Seq())
         if not isinstance(value, Seq):
-            self.problem(node.line_of(key), f"'{key}' of {what} must be a list", f"write each entry as a '- ' line")
+            self.problem(
+                node.line_of(key), f"'{key}' of {what} must be a list", "write each entry as a '- ' line"
+            )
             return []
         out = []
         for item, line in zip(value, value.item_lines, strict=True):
             if isinstance(item, str) and item.strip():
                 out.append((item.strip(), line))
             else:
-                self.problem(line, f"an entry of '{key}' is not text", "write the entry as text (quote it if needed)")
+                self.problem(
+                    line, f"an entry of '{key}' is not text", "write the entry as text (quote it if needed)"
+                )
         return out
 
     def number(self, value: Any, line: int, what: str) -> float | None:
@@ -85,7 +97,9 @@ class _File:
             self.problem(line, f"{what} must be a number, not {value!r}", "write a number such as 0.3")
             return None
         if not -2.0 <= number <= 2.0:
-            self.problem(line, f"{what} is {number}, outside -2..2", "use a weight between -2 and 2 (0.3 is typical)")
+            self.problem(
+                line, f"{what} is {number}, outside -2..2", "use a weight between -2 and 2 (0.3 is typical)"
+            )
             return None
         return number
 
@@ -128,7 +142,9 @@ def _weighted_map(file: _File, node: Node, key: str, what: str) -> list[Weighted
 def _patterns(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
     value = node.get(key, Seq())
     if not isinstance(value, Seq):
-        file.problem(node.line_of(key), f"'{key}' of {what} must be a list", "write each entry as '- regex: ...'")
+        file.problem(
+            node.line_of(key), f"'{key}' of {what} must be a list", "write each entry as '- regex: ...'"
+        )
         return []
     out = []
     for item, line in zip(value, value.item_lines, strict=True):
@@ -154,10 +170,16 @@ def _intent(path: Path, problems: list[Problem]) -> Intent | None:
     if intent_id is None or description is None:
         return None
     if not INTENT_ID.match(intent_id):
-        file.problem(node.line_of("intent"), f"intent id '{intent_id}' is not lower_snake_case", "use a-z, 0-9, _")
+        file.problem(
+            node.line_of("intent"), f"intent id '{intent_id}' is not lower_snake_case", "use a-z, 0-9, _"
+        )
         return None
     if path.stem != intent_id:
-        file.problem(node.line_of("intent"), f"intent '{intent_id}' lives in {path.name}", f"rename the file to {intent_id}.yaml")
+        file.problem(
+            node.line_of("intent"),
+            f"intent '{intent_id}' lives in {path.name}",
+            f"rename the file to {intent_id}.yaml",
+        )
     examples = file.texts(node, "examples", what)
     if len(examples) < MIN_EXAMPLES:
         file.problem(
@@ -193,8 +215,11 @@ def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
             file.problem(entry.line_of("names"), f"{what} has no names", "list the names people use for it")
         if label is not None:
             out[op_id] = Operator(
-                op_id, label, tuple(n for n, _ in names),
-                tuple(n for n, _ in file.texts(entry, "lookalikes", what)), file.where(entry.line),
+                op_id,
+                label,
+                tuple(n for n, _ in names),
+                tuple(n for n, _ in file.texts(entry, "lookalikes", what)),
+                file.where(entry.line),
             )
     return out
 
@@ -211,12 +236,18 @@ def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
             if isinstance(right, str) and right.strip():
                 replacements[wrong] = right.strip()
             else:
-                file.problem(mapping.line_of(wrong), f"'{wrong}' is replaced by nothing", "write the word it stands for")
+                file.problem(
+                    mapping.line_of(wrong),
+                    f"'{wrong}' is replaced by nothing",
+                    "write the word it stands for",
+                )
     negations = []
     for text, line in file.texts(node, "negations", path.name):
         compiled = file.regex(text, line)
         if compiled is not None and "drop" not in compiled.groupindex:
-            file.problem(line, "a negation has no (?P<drop>...) group", "wrap the part to ignore in (?P<drop>...)")
+            file.problem(
+                line, "a negation has no (?P<drop>...) group", "wrap the part to ignore in (?P<drop>...)"
+            )
         elif compiled is not None:
             negations.append(Weighted(text, 0.0, file.where(line), compiled))
     words = tuple(word for word, _ in file.texts(node, "words", path.name))
@@ -231,9 +262,13 @@ def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:
     source = file.text(entry, "source", f"fact '{name}'")
     reviewed = file.text(entry, "reviewed", f"fact '{name}'")
     if source and not source.startswith(("https://", "http://")):
-        file.problem(entry.line_of("source"), f"the source of '{name}' is not a URL", "give the official page's URL")
+        file.problem(
+            entry.line_of("source"), f"the source of '{name}' is not a URL", "give the official page's URL"
+        )
     if reviewed and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
-        file.problem(entry.line_of("reviewed"), f"'reviewed' of '{name}' is not a date", "write it as YYYY-MM-DD")
+        file.problem(
+            entry.line_of("reviewed"), f"'reviewed' of '{name}' is not a date", "write it as YYYY-MM-DD"
+        )
     if value is None or source is None or reviewed is None:
         return None
     return Fact(value, source, reviewed, file.where(line))
@@ -271,10 +306,14 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     intent, title = file.text(node, "intent", what), file.text(node, "title", what)
     needs_operator = node.get("needs_operator", False)
     if not isinstance(needs_operator, bool):
-        file.problem(node.line_of("needs_operator"), "'needs_operator' must be true or false", "write true or false")
+        file.problem(
+            node.line_of("needs_operator"), "'needs_operator' must be true or false", "write true or false"
+        )
         needs_operator = False
     variants: dict[str, Template] = {}
-    if "variants" in node and (table := file.mapping(node["variants"], node.line_of("variants"), "'variants'")):
+    if "variants" in node and (
+        table := file.mapping(node["variants"], node.line_of("variants"), "'variants'")
+    ):
         variants = {op: _template(file, table, op) for op in table}
     text = _template(file, node, "text") if "text" in node else None
     if text is None and not variants:
@@ -303,7 +342,11 @@ def _allowlist(path: Path, problems: list[Problem]) -> tuple[str, ...]:
         if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
             domains.append(domain)
         else:
-            file.problem(line, f"'{domain}' is not a bare domain", "write it like 'smart.com.ph' (no https://, no path)")
+            file.problem(
+                line,
+                f"'{domain}' is not a bare domain",
+                "write it like 'smart.com.ph' (no https://, no path)",
+            )
     return tuple(domains)
 
 
@@ -315,7 +358,9 @@ def _ui(path: Path, problems: list[Problem]) -> Ui:
     texts = {}
     if table := file.mapping(node["texts"], node.line_of("texts"), "'texts'"):
         texts = {name: _template(file, table, name) for name in table}
-    return Ui(tuple(m for m, _ in menu), tuple(file.where(line) for _, line in menu), texts, file.where(node.line))
+    return Ui(
+        tuple(m for m, _ in menu), tuple(file.where(line) for _, line in menu), texts, file.where(node.line)
+    )
 
 
 def _required(path: Path, problems: list[Problem]) -> bool:
@@ -326,12 +371,14 @@ def _required(path: Path, problems: list[Problem]) -> bool:
 
 
 def load_content(root: Path) -> Content:
-    """Reads every YAML file under root/intents and root/responses; raises ContentError listing all problems."""
+    """Reads root/intents and root/responses; raises ContentError listing every problem found."""
     problems: list[Problem] = []
     intents_dir, responses_dir = root / "intents", root / "responses"
     for folder in (intents_dir, responses_dir):
         if not folder.is_dir():
-            raise ContentError([Problem(folder, 0, "the folder is missing", "run the bot from the project folder")])
+            raise ContentError(
+                [Problem(folder, 0, "the folder is missing", "run the bot from the project folder")]
+            )
 
     intents: dict[str, Intent] = {}
     for path in sorted(intents_dir.glob("*.yaml")):
@@ -341,8 +388,14 @@ def load_content(root: Path) -> Content:
         if intent is None:
             continue
         if intent.id in intents:
-            problems.append(Problem(path, intent.where.line, f"intent '{intent.id}' is defined twice",
-                                    f"merge it with {intents[intent.id].where.path.name}"))
+            problems.append(
+                Problem(
+                    path,
+                    intent.where.line,
+                    f"intent '{intent.id}' is defined twice",
+                    f"merge it with {intents[intent.id].where.path.name}",
+                )
+            )
         intents[intent.id] = intent
 
     responses: dict[str, Response] = {}
@@ -364,7 +417,9 @@ def load_content(root: Path) -> Content:
     content = Content(
         intents=intents,
         operators=_operators(shared["operators"], problems) if present["operators"] else {},
-        lexicon=_lexicon(shared["lexicon"], problems) if present["lexicon"] else Lexicon({}, (), (), Where(root, 0)),
+        lexicon=_lexicon(shared["lexicon"], problems)
+        if present["lexicon"]
+        else Lexicon({}, (), (), Where(root, 0)),
         facts=_facts(shared["facts"], problems) if present["facts"] else {},
         responses=responses,
         allowlist=_allowlist(shared["allowlist"], problems) if present["allowlist"] else (),

@@ -27,7 +27,9 @@ class Node(dict):
 class Seq(list):
     """A list that knows its own line and the line of each item."""
 
-    def __init__(self, items: list[Any] | None = None, line: int = 0, item_lines: list[int] | None = None) -> None:
+    def __init__(
+        self, items: list[Any] | None = None, line: int = 0, item_lines: list[int] | None = None
+    ) -> None:
         super().__init__(items or [])
         self.line = line
         self.item_lines = item_lines if item_lines is not None else [line] * len(self)
@@ -82,14 +84,12 @@ def read_yaml(path: Path) -> Any:
             [Problem(path, 0, f"the file is not UTF-8 ({exc.reason})", "save the file as UTF-8")]
         ) from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "invalid YAML"
-        raise ContentError(
-            [Problem(path, line, f"YAML syntax error: {what}", _syntax_hint(what))]
-        ) from None
+        raise ContentError([Problem(path, line, f"YAML syntax error: {what}", _syntax_hint(what))]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, 0, f"YAML error: {exc}", "fix the YAML syntax")]) from None
 
