@@ -47,7 +47,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
     for op in content.operators.values():
-        words += [normalize.script(w) for w in (*op.names, *op.lookalikes)]
+        words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes)]
     return words
 
 
@@ -55,10 +55,10 @@ class Classifier:
     def __init__(self, content: Content, cache_dir: Path | None = None) -> None:
         self.normalize = Normalizer(content.lexicon)
         segmenter = Segmenter(dictionary_words(content, self.normalize), cache_dir)
-        names = frozenset(self.normalize.script(n) for op in content.operators.values() for n in op.names)
+        self.operators = OperatorFinder(content.operators, self.normalize.script)
+        names = self.operators.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain)
-        self.operators = OperatorFinder(content.operators, self.normalize.script)
 
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bot.content.model import Operator
 
@@ -18,24 +18,30 @@ def _bounded(word: str) -> str:
     return escaped
 
 
+def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(_bounded(w) for w in ordered)) if ordered else None
+
+
 class OperatorFinder:
     def __init__(self, operators: dict[str, Operator], normalize: Callable[[str], str]) -> None:
-        self._owner: dict[str, str] = {}
-        lookalikes: set[str] = set()
-        for op in operators.values():
-            for name in op.names:
-                self._owner[normalize(name)] = op.id
-            lookalikes.update(normalize(w) for w in op.lookalikes)
-        by_length = sorted(self._owner, key=len, reverse=True)
-        self._names = re.compile("|".join(_bounded(n) for n in by_length)) if by_length else None
-        ordered = sorted(lookalikes, key=len, reverse=True)
-        self._lookalikes = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._names = {normalize(n): op.id for op in operators.values() for n in op.names}
+        self._hints = {normalize(h): op.id for op in operators.values() for h in op.hints}
+        self._name_pattern = _alternation(self._names)
+        self._hint_pattern = _alternation(self._hints)
+        self._lookalikes = _alternation(normalize(w) for op in operators.values() for w in op.lookalikes)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every normalized name and hint: they tell which operator, not what is asked."""
+        return frozenset(self._names) | frozenset(self._hints)
 
     def find(self, text: str) -> str | None:
-        """The operator named first in the normalized text, or None."""
-        if self._names is None:
-            return None
+        """The operator named first in the normalized text; else the first hinted at; else None."""
         if self._lookalikes is not None:
             text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
-        match = self._names.search(text)
-        return self._owner[match.group(0)] if match else None
+        for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
+            match = pattern.search(text) if pattern is not None else None
+            if match:
+                return owners[match.group(0)]
+        return None

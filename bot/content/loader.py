@@ -207,7 +207,7 @@ def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
     for op_id, body in (table or {}).items():
         entry = file.mapping(body, table.line_of(op_id), f"operator '{op_id}'")
         what = f"operator '{op_id}'"
-        if entry is None or not file.keys(entry, {"label", "names"}, {"lookalikes"}, what):
+        if entry is None or not file.keys(entry, {"label", "names"}, {"hints", "lookalikes"}, what):
             continue
         label = file.text(entry, "label", what)
         names = file.texts(entry, "names", what)
@@ -218,6 +218,7 @@ def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
                 op_id,
                 label,
                 tuple(n for n, _ in names),
+                tuple(n for n, _ in file.texts(entry, "hints", what)),
                 tuple(n for n, _ in file.texts(entry, "lookalikes", what)),
                 file.where(entry.line),
             )

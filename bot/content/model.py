@@ -43,6 +43,7 @@ class Operator:
     id: str
     label: str
     names: tuple[str, ...]
+    hints: tuple[str, ...]  # indirect mentions; a name elsewhere in the question wins over them
     lookalikes: tuple[str, ...]
     where: Where
 
