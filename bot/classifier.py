@@ -64,8 +64,8 @@ class Classifier:
         analysis = self.matcher.analyse(text, explain=explain)
         top = analysis.ranking[0]
         intent = top.intent if top.score >= MIN_CONFIDENCE else FALLBACK
-        confidence = top.score if intent == top.intent else 1.0 - top.score
-        candidates = tuple((s.intent, s.score) for s in analysis.ranking[:3])
+        confidence = min(1.0, top.score) if intent == top.intent else 1.0 - top.score
+        candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         operator = self.operators.find(analysis.scripted) or self.operators.find(analysis.normalized)

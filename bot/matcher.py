@@ -5,7 +5,7 @@ Each intent earns points from three kinds of evidence, all written in intents/*.
     how few intents use it, so 充值 counts less than 没到账);
   - its keywords found in the question;
   - its regular-expression patterns that match.
-The score is the sum, capped at 1.0, and is reported as the confidence.
+The score is the sum; capped at 1.0 it is reported as the confidence.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class Vote:
 @dataclass(frozen=True)
 class IntentScore:
     intent: str
-    score: float
+    score: float  # the sum of the votes; can pass 1.0 when much evidence agrees
     votes: tuple[Vote, ...] = field(default=())
     nearest_example: str | None = None
 
@@ -173,6 +173,6 @@ class Matcher:
                 vector = self._examples[index][2]
                 shared = sorted(((query[f] * vector[f], f) for f in query if f in vector), reverse=True)
                 votes = [Vote(f, p) for p, f in shared] + votes
-            scores.append(IntentScore(intent_id, max(0.0, min(1.0, total)), tuple(votes), example))
+            scores.append(IntentScore(intent_id, max(0.0, total), tuple(votes), example))
         scores.sort(key=lambda s: (-s.score, s.intent))
         return Analysis(scripted, normalized, tuple(words), tuple(ignored), tuple(scores))

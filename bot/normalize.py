@@ -13,8 +13,10 @@ from bot.content.model import Lexicon
 # shows its nature well before that.
 MAX_CHARS = 4000
 
+TELEGRAM = re.compile(r"(?:https?://)?(?:t|telegram)\.me/\S+", re.I)
 URL = re.compile(
-    r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?:/\S*)?",
+    r"(?:https?://|www\.)\S+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?:/\S*)?",
     re.I,
 )
 HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_]{4,32}\b", re.I)
@@ -57,6 +59,8 @@ class Normalizer:
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
         text = self._script(_without_controls(text[:MAX_CHARS]))
+        # A Telegram link is a handle by another name; both are what the spam adverts sell through.
+        text = TELEGRAM.sub(f" {HANDLE_TOKEN} ", text)
         text = URL.sub(f" {URL_TOKEN} ", text)
         text = HANDLE.sub(f" {HANDLE_TOKEN} ", text)
         return " ".join(text.split())

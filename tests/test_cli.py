@@ -1,0 +1,85 @@
+"""Every command of `python -m bot`, run as a real process."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import ROOT, run_cli
+
+
+def test_check_passes_on_the_shipped_content() -> None:
+    result = run_cli("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: 14 intents")
+
+
+def test_classify_streams_json_lines() -> None:
+    questions = ["smart卡怎么充值", "代充靠谱吗", "", "今天天气怎么样"] * 2500
+    result = run_cli("classify", stdin="\n".join(questions) + "\n", timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 10_000
+    first = json.loads(lines[0])
+    assert set(first) == {"text", "intent", "confidence", "operator", "candidates"}
+    assert (first["intent"], first["operator"]) == ("topup_how", "smart")
+    assert 0 <= first["confidence"] <= 1 and len(first["candidates"]) == 3
+    assert json.loads(lines[1])["intent"] == "scam_check"
+    assert json.loads(lines[2])["intent"] == "fallback"
+
+
+def test_classify_explain_shows_winner_and_runner_up() -> None:
+    result = run_cli("classify", "--explain", stdin="充值没到账怎么办\n")
+    record = json.loads(result.stdout)
+    explain = record["explain"]
+    assert explain["winner"]["intent"] == record["intent"] == "topup_failed"
+    assert explain["runner_up"]["intent"] != "topup_failed"
+    features = [feature for feature, _ in explain["winner"]["votes"]]
+    assert "keyword 没到账" in features and any(f.startswith("w:") for f in features)
+
+
+def test_intents_lists_examples() -> None:
+    listed = json.loads(run_cli("intents", "--json").stdout)
+    ids = {item["id"] for item in listed}
+    assert {"greeting", "scam_check", "fallback", "keep_number"} <= ids and len(ids) == 14
+    assert all(len(item["examples"]) >= 30 for item in listed)
+    plain = run_cli("intents").stdout
+    assert "topup_how:" in plain and "    怎么充值" in plain
+
+
+def test_chat_in_the_terminal_taps_numbered_buttons() -> None:
+    # The chat opens with the menu; "1" taps its first button (怎么充值), which asks for the
+    # operator; "1" again picks Smart and answers the original question.
+    result = run_cli("chat", stdin="1\n1\n代充靠谱吗\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[1] 怎么充值" in out
+    assert "请问是哪家运营商的卡" in out
+    assert "my.smart.com.ph" in out
+    assert "八折代充" in out
+    assert out.rstrip().endswith("再见！")
+
+
+def test_run_without_a_token_opens_the_terminal_chat(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("run", stdin="你好\n", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "充值指南" in result.stdout
+
+
+def test_a_malformed_token_gives_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    secret = "not-a-token-SECRET"
+    result = run_cli("run", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT), "TELEGRAM_BOT_TOKEN": secret})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+def test_broken_content_fails_every_command_with_file_and_line(content_copy) -> None:  # type: ignore[no-untyped-def]
+    path = content_copy / "intents" / "greeting.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("examples:", "exampels:"), encoding="utf-8")
+    for command in (["check"], ["classify"], ["chat"], ["intents"]):
+        result = run_cli("--content", str(content_copy), *command, stdin="你好\n")
+        assert result.returncode == 1, command
+        assert f"{path}:3: unknown key 'exampels'" in result.stderr
+        assert "did you mean 'examples'?" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -1,0 +1,60 @@
+"""The accuracy bars, measured by the real `eval` command on questions written apart from the YAML."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from bot.conversation import Conversation
+from tests.conftest import DATA, run_cli
+
+QUESTION_SETS = ["questions.tsv", "holdout.tsv"]
+
+
+@pytest.mark.parametrize("name", QUESTION_SETS)
+def test_eval_meets_the_bars(name: str) -> None:
+    result = run_cli("eval", str(DATA / name), "--min-accuracy", "0.92", "--min-operator-accuracy", "0.95")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "accuracy:" in result.stdout and "precision" in result.stdout
+
+
+def test_labelled_set_is_large_and_varied() -> None:
+    rows = list(csv.DictReader((DATA / "questions.tsv").open(encoding="utf-8"), delimiter="\t"))
+    texts = [r["text"] for r in rows]
+    assert len(rows) >= 200
+    assert any(any("\u3400" <= c <= "\u9fff" and c in "麼號儲帳詢這" for c in t) for t in texts)  # traditional
+    assert any(t.isascii() and " " in t for t in texts)  # English
+    assert sum(len(t) <= 2 for t in texts) >= 5  # two-character questions
+    assert sum(len(t) >= 50 for t in texts) >= 3  # long rambling ones
+    assert any("不是" in t for t in texts)  # negations
+
+
+def test_questions_are_not_copies_of_examples(conversation: Conversation) -> None:
+    normalize = conversation.classifier.normalize
+    examples = {normalize(e) for i in conversation.classifier.matcher.intents.values() for e in i.examples}
+    for name in QUESTION_SETS:
+        rows = csv.DictReader((DATA / name).open(encoding="utf-8"), delimiter="\t")
+        copies = [r["text"] for r in rows if normalize(r["text"]) in examples]
+        assert not copies, f"{name} repeats YAML examples: {copies}"
+
+
+def test_eval_fails_below_the_minimum() -> None:
+    result = run_cli("eval", str(DATA / "questions.tsv"), "--min-accuracy", "1.01")
+    assert result.returncode == 1
+    assert "below --min-accuracy" in result.stderr
+
+
+def test_eval_rejects_a_bad_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad_header = tmp_path / "bad.tsv"
+    bad_header.write_text("question\tintent\n你好\tgreeting\n", encoding="utf-8")
+    result = run_cli("eval", str(bad_header))
+    assert result.returncode == 2 and "bad.tsv:1" in result.stderr
+
+    unknown = tmp_path / "unknown.tsv"
+    unknown.write_text("text\tintents\toperator\n你好\tgreetings\t\n", encoding="utf-8")
+    result = run_cli("eval", str(unknown))
+    assert result.returncode == 2 and "unknown.tsv:2" in result.stderr and "greetings" in result.stderr
+
+    missing = run_cli("eval", str(tmp_path / "nope.tsv"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
