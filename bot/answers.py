@@ -7,6 +7,7 @@ line, never a broken message at run time, and makes answering a dictionary look-
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,16 @@ def off_allowlist(text: str, allowlist: tuple[str, ...]) -> list[str]:
             bad.append(match.group(0))
     bad.extend(m.group(0) for m in HANDLE.finditer(text))
     return bad
+
+
+def _line_naming(template: Template, error: str) -> int:
+    """The line of the template that uses the unknown name Jinja complains about."""
+    match = re.search(r"attribute '(\w+)'|'(\w+)' is undefined", error)
+    name = next((g for g in match.groups() if g), None) if match else None
+    for offset, line in enumerate(template.source.splitlines()):
+        if name and name in line:
+            return template.where.line + offset
+    return template.where.line
 
 
 @dataclass(frozen=True)
@@ -95,22 +106,19 @@ class Answers:
                         )
                     )
         self._ui: dict[str, jinja2.Template] = {}
+        missing = UI_TEXTS.keys() - content.ui.texts.keys()
         for name, template in content.ui.texts.items():
             if name not in UI_TEXTS:
-                problems.append(
-                    Problem(
-                        template.where.path,
-                        template.where.line - 1,
-                        f"unknown text '{name}'",
-                        f"the texts are: {', '.join(UI_TEXTS)}",
-                    )
-                )
+                close = difflib.get_close_matches(name, sorted(missing), n=1)
+                missing -= set(close)
+                fix = f"did you mean '{close[0]}'?" if close else f"the texts are: {', '.join(UI_TEXTS)}"
+                problems.append(Problem(template.where.path, template.where.line - 1, f"unknown text '{name}'", fix))
                 continue
             compiled = self._compile(problems, template)
             if compiled is not None:
                 self._ui[name] = compiled
                 self._check(problems, template, compiled, UI_TEXTS[name])
-        for name in UI_TEXTS.keys() - content.ui.texts.keys():
+        for name in sorted(missing):
             problems.append(
                 Problem(
                     content.ui.where.path,
@@ -120,7 +128,8 @@ class Answers:
                 )
             )
         if problems:
-            raise ContentError(problems)
+            # A template rendered for each operator fails once per operator: say it once.
+            raise ContentError(list(dict.fromkeys(problems)))
 
     def _check_facts(self, problems: list[Problem]) -> None:
         for scope in self._content.facts:
@@ -178,7 +187,7 @@ class Answers:
             problems.append(
                 Problem(
                     template.where.path,
-                    template.where.line,
+                    _line_naming(template, str(exc)),
                     f"template uses an unknown name: {exc}",
                     "use a fact defined in responses/_facts.yaml (op.<name> or shared.<name>)",
                 )

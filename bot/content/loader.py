@@ -49,9 +49,12 @@ class _File:
 
     def keys(self, node: Node, required: set[str], optional: set[str], what: str) -> bool:
         ok = True
+        missing = required - node.keys()
         for key in node:
             if key not in required | optional:
                 close = difflib.get_close_matches(key, sorted(required | optional), n=1)
+                # A misspelt required key is one mistake, not two ("unknown" and "missing").
+                missing -= set(close)
                 fix = (
                     f"did you mean '{close[0]}'?"
                     if close
@@ -59,7 +62,7 @@ class _File:
                 )
                 self.problem(node.line_of(key), f"unknown key '{key}' in {what}", fix)
                 ok = False
-        for key in sorted(required - node.keys()):
+        for key in sorted(missing):
             self.problem(node.line, f"{what} is missing '{key}'", f"add a '{key}:' line to {what}")
             ok = False
         return ok

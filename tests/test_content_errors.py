@@ -1,0 +1,106 @@
+"""Everything an operator can get wrong in the YAML: one clear problem naming file, line and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.checks import check
+from bot.content.errors import Problem
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> Path:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def problems_of(root: Path, cache_dir: Path) -> list[Problem]:
+    conversation, problems = check(root, cache_dir)
+    assert problems, "expected the content to be rejected"
+    assert conversation is None or problems
+    return problems
+
+
+def only(problems: list[Problem], path: Path) -> Problem:
+    mine = [p for p in problems if p.path == path]
+    assert len(mine) == 1, problems
+    return mine[0]
+
+
+CASES = [
+    # (file, old, new, line, words in the message, words in the fix)
+    ("intents/greeting.yaml", "  - 在吗\n", "  - 在吗: 在: 吗\n", 8, "YAML syntax error", "quotes"),
+    ("intents/greeting.yaml", "  - 你好呀\n", "\t- 你好呀\n", 6, "YAML syntax error", ""),
+    ("intents/help.yaml", "description:", "descripton:", 2, "unknown key 'descripton'", "did you mean 'description'"),
+    ("intents/help.yaml", "intent: help\n", "", 1, "missing 'intent'", "add a 'intent:' line"),
+    ("intents/esim.yaml", "  esim: 0.5", "  esim: lots", 37, "must be a number", "0.3"),
+    ("intents/help.yaml", "  - regex: '(你|机器人", "  - regex: '((你|机器人", 47, "is invalid", "fix the expression"),
+    ("responses/greeting.yaml", "title: 打招呼\n", "title: 打招呼\nneeds_operator: maybe\n", 3, "true or false", ""),
+    ("responses/topup_how.yaml", "{{ op.online_reload }}", "{{ op.online_reloda }}", 7, "unknown name", "_facts.yaml"),
+    ("responses/topup_how.yaml", "{{ op.app }}", "{{ op.app ", 8, "template error", "close every"),
+    ("responses/thanks_bye.yaml", "有问题随时再来问。", "详情见 https://smart-com-ph.top/load", 4, "not on the allowlist", ""),
+    ("responses/thanks_bye.yaml", "有问题随时再来问。", "也可以找 @esim1088", 4, "not on the allowlist", "handle"),
+    ("responses/thanks_bye.yaml", "buttons: [help]", "buttons: [hlep]", 5, "unknown intent 'hlep'", "use one of"),
+    ("responses/_facts.yaml", "    reviewed: 2026-11-24\n", "    reviewed: last week\n", 9, "not a date", "YYYY-MM-DD"),
+    ("responses/_facts.yaml", "    source: http://news.cnhubei", "    source: news.cnhubei", 8, "not a URL", "URL"),
+    ("responses/_allowlist.yaml", "  - maya.ph", "  - https://maya.ph/", 6, "not a bare domain", "smart.com.ph"),
+    ("responses/_ui.yaml", "  stale_button: |", "  stale_buton: |", 13, "unknown text 'stale_buton'", "did you mean 'stale_button'"),
+    ("intents/_operators.yaml", "    label: 中国联通\n", "", 19, "missing 'label'", "label"),
+]
+
+
+@pytest.mark.parametrize(("relative", "old", "new", "line", "message", "fix"), CASES)
+def test_each_mistake_names_file_line_and_fix(content_copy: Path, cache_dir: Path, relative: str, old: str,
+                                              new: str, line: int, message: str, fix: str) -> None:
+    path = edit(content_copy, relative, old, new)
+    problem = only(problems_of(content_copy, cache_dir), path)
+    if line:
+        assert problem.line == line, problem
+    assert message in problem.message, problem
+    assert fix in problem.fix, problem
+    assert str(path) in str(problem) and "fix:" in str(problem)
+
+
+def test_an_example_claimed_by_two_intents(content_copy: Path, cache_dir: Path) -> None:
+    edit(content_copy, "intents/esim.yaml", "  - 想买一张eSIM\n", "  - 想买一张eSIM\n  - 怎麼充值\n")
+    [problem] = problems_of(content_copy, cache_dir)
+    # 怎麼充值 is 怎么充值 once normalized, which topup_how.yaml already has.
+    assert problem.path.name == "topup_how.yaml" and "also claimed by 'esim' (esim.yaml:36)" in problem.message
+
+
+def test_an_intent_without_an_answer_and_a_missing_file(content_copy: Path, cache_dir: Path) -> None:
+    (content_copy / "responses" / "esim.yaml").unlink()
+    (content_copy / "responses" / "_allowlist.yaml").unlink()
+    problems = problems_of(content_copy, cache_dir)
+    messages = " / ".join(p.message for p in problems)
+    assert "this file is missing" in messages
+    # Without the allowlist every link is off it: the problems name the answers that link.
+    assert any(p.path.name == "_allowlist.yaml" for p in problems)
+
+
+def test_too_few_examples(content_copy: Path, cache_dir: Path) -> None:
+    path = content_copy / "intents" / "greeting.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for i, line in enumerate(lines) if not (line.startswith("  - ") and 10 < i < 30)]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert "fewer than 30" in problem.message
+
+
+def test_an_operator_without_facts(content_copy: Path, cache_dir: Path) -> None:
+    path = edit(content_copy, "intents/_operators.yaml", "operators:\n",
+                "operators:\n  globe:\n    label: Globe\n    names: [globe]\n")
+    problems = problems_of(content_copy, cache_dir)
+    assert any(p.path == path and "no facts" in p.message for p in problems)
+    assert any("no answer for operator 'globe'" in p.message or "globe" in p.fix for p in problems)
+
+
+def test_a_file_that_is_not_utf8(content_copy: Path, cache_dir: Path) -> None:
+    path = content_copy / "intents" / "greeting.yaml"
+    path.write_bytes("intent: greeting\n".encode("utf-16"))
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert "not UTF-8" in problem.message
