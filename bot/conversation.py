@@ -13,8 +13,8 @@ from bot.answers import Answers
 from bot.classifier import Classification, Classifier
 from bot.matcher import FALLBACK
 
-# Two candidates within this distance are too close to pick one: ask which was meant.
-AMBIGUITY_GAP = 0.08
+# A runner-up with at least this share of the winner's score is too close: ask which was meant.
+AMBIGUITY_RATIO = 0.9
 MENU_INTENT = "help"
 
 
@@ -64,7 +64,7 @@ class Conversation:
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         runner_up = ranking[1]
-        if runner_up.intent != FALLBACK and ranking[0].score - runner_up.score < AMBIGUITY_GAP:
+        if runner_up.intent != FALLBACK and runner_up.score >= AMBIGUITY_RATIO * ranking[0].score:
             return self._clarify(ranking[0].intent, runner_up.intent, state)
         return self._answer(result.intent, state)
 
