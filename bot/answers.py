@@ -112,7 +112,9 @@ class Answers:
                 close = difflib.get_close_matches(name, sorted(missing), n=1)
                 missing -= set(close)
                 fix = f"did you mean '{close[0]}'?" if close else f"the texts are: {', '.join(UI_TEXTS)}"
-                problems.append(Problem(template.where.path, template.where.line - 1, f"unknown text '{name}'", fix))
+                problems.append(
+                    Problem(template.where.path, template.where.line - 1, f"unknown text '{name}'", fix)
+                )
                 continue
             compiled = self._compile(problems, template)
             if compiled is not None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import build
 from bot.conversation import Conversation
+from bot.core import build
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -35,10 +35,19 @@ def content_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run_cli(*args: str, stdin: str = "", cwd: Path = ROOT, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str = "", cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`python -m bot ...` in a real process, as a user or CI would run it."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     full_env.pop("TELEGRAM_BOT_TOKEN", None) if env is None or "TELEGRAM_BOT_TOKEN" not in env else None
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )

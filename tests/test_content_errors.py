@@ -35,27 +35,105 @@ CASES = [
     # (file, old, new, line, words in the message, words in the fix)
     ("intents/greeting.yaml", "  - 在吗\n", "  - 在吗: 在: 吗\n", 8, "YAML syntax error", "quotes"),
     ("intents/greeting.yaml", "  - 你好呀\n", "\t- 你好呀\n", 6, "YAML syntax error", ""),
-    ("intents/help.yaml", "description:", "descripton:", 2, "unknown key 'descripton'", "did you mean 'description'"),
+    (
+        "intents/help.yaml",
+        "description:",
+        "descripton:",
+        2,
+        "unknown key 'descripton'",
+        "did you mean 'description'",
+    ),
     ("intents/help.yaml", "intent: help\n", "", 1, "missing 'intent'", "add a 'intent:' line"),
     ("intents/esim.yaml", "  esim: 0.5", "  esim: lots", 37, "must be a number", "0.3"),
-    ("intents/help.yaml", "  - regex: '(你|机器人", "  - regex: '((你|机器人", 47, "is invalid", "fix the expression"),
-    ("responses/greeting.yaml", "title: 打招呼\n", "title: 打招呼\nneeds_operator: maybe\n", 3, "true or false", ""),
-    ("responses/topup_how.yaml", "{{ op.online_reload }}", "{{ op.online_reloda }}", 7, "unknown name", "_facts.yaml"),
+    (
+        "intents/help.yaml",
+        "  - regex: '(你|机器人",
+        "  - regex: '((你|机器人",
+        47,
+        "is invalid",
+        "fix the expression",
+    ),
+    (
+        "responses/greeting.yaml",
+        "title: 打招呼\n",
+        "title: 打招呼\nneeds_operator: maybe\n",
+        3,
+        "true or false",
+        "",
+    ),
+    (
+        "responses/topup_how.yaml",
+        "{{ op.online_reload }}",
+        "{{ op.online_reloda }}",
+        7,
+        "unknown name",
+        "_facts.yaml",
+    ),
     ("responses/topup_how.yaml", "{{ op.app }}", "{{ op.app ", 8, "template error", "close every"),
-    ("responses/thanks_bye.yaml", "有问题随时再来问。", "详情见 https://smart-com-ph.top/load", 4, "not on the allowlist", ""),
-    ("responses/thanks_bye.yaml", "有问题随时再来问。", "也可以找 @esim1088", 4, "not on the allowlist", "handle"),
-    ("responses/thanks_bye.yaml", "buttons: [help]", "buttons: [hlep]", 5, "unknown intent 'hlep'", "use one of"),
-    ("responses/_facts.yaml", "    reviewed: 2026-11-24\n", "    reviewed: last week\n", 9, "not a date", "YYYY-MM-DD"),
-    ("responses/_facts.yaml", "    source: http://news.cnhubei", "    source: news.cnhubei", 8, "not a URL", "URL"),
-    ("responses/_allowlist.yaml", "  - maya.ph", "  - https://maya.ph/", 6, "not a bare domain", "smart.com.ph"),
-    ("responses/_ui.yaml", "  stale_button: |", "  stale_buton: |", 13, "unknown text 'stale_buton'", "did you mean 'stale_button'"),
+    (
+        "responses/thanks_bye.yaml",
+        "有问题随时再来问。",
+        "详情见 https://smart-com-ph.top/load",
+        4,
+        "not on the allowlist",
+        "",
+    ),
+    (
+        "responses/thanks_bye.yaml",
+        "有问题随时再来问。",
+        "也可以找 @esim1088",
+        4,
+        "not on the allowlist",
+        "handle",
+    ),
+    (
+        "responses/thanks_bye.yaml",
+        "buttons: [help]",
+        "buttons: [hlep]",
+        5,
+        "unknown intent 'hlep'",
+        "use one of",
+    ),
+    (
+        "responses/_facts.yaml",
+        "    reviewed: 2026-11-24\n",
+        "    reviewed: last week\n",
+        9,
+        "not a date",
+        "YYYY-MM-DD",
+    ),
+    (
+        "responses/_facts.yaml",
+        "    source: http://news.cnhubei",
+        "    source: news.cnhubei",
+        8,
+        "not a URL",
+        "URL",
+    ),
+    (
+        "responses/_allowlist.yaml",
+        "  - maya.ph",
+        "  - https://maya.ph/",
+        6,
+        "not a bare domain",
+        "smart.com.ph",
+    ),
+    (
+        "responses/_ui.yaml",
+        "  stale_button: |",
+        "  stale_buton: |",
+        13,
+        "unknown text 'stale_buton'",
+        "did you mean 'stale_button'",
+    ),
     ("intents/_operators.yaml", "    label: 中国联通\n", "", 19, "missing 'label'", "label"),
 ]
 
 
 @pytest.mark.parametrize(("relative", "old", "new", "line", "message", "fix"), CASES)
-def test_each_mistake_names_file_line_and_fix(content_copy: Path, cache_dir: Path, relative: str, old: str,
-                                              new: str, line: int, message: str, fix: str) -> None:
+def test_each_mistake_names_file_line_and_fix(
+    content_copy: Path, cache_dir: Path, relative: str, old: str, new: str, line: int, message: str, fix: str
+) -> None:
     path = edit(content_copy, relative, old, new)
     problem = only(problems_of(content_copy, cache_dir), path)
     if line:
@@ -93,8 +171,12 @@ def test_too_few_examples(content_copy: Path, cache_dir: Path) -> None:
 
 
 def test_an_operator_without_facts(content_copy: Path, cache_dir: Path) -> None:
-    path = edit(content_copy, "intents/_operators.yaml", "operators:\n",
-                "operators:\n  globe:\n    label: Globe\n    names: [globe]\n")
+    path = edit(
+        content_copy,
+        "intents/_operators.yaml",
+        "operators:\n",
+        "operators:\n  globe:\n    label: Globe\n    names: [globe]\n",
+    )
     problems = problems_of(content_copy, cache_dir)
     assert any(p.path == path and "no facts" in p.message for p in problems)
     assert any("no answer for operator 'globe'" in p.message or "globe" in p.fix for p in problems)

@@ -8,15 +8,30 @@ from bot.answers import off_allowlist
 from bot.conversation import ChatState, Conversation
 from tests.conftest import DATA
 
-ALLOWLIST = ("smart.com.ph", "gcash.com", "maya.ph", "ntc.gov.ph", "cicc.gov.ph", "10086.cn", "chinamobile.com",
-             "10010.com", "189.cn", "12321.cn", "chinatelecom-h.com")
+ALLOWLIST = (
+    "smart.com.ph",
+    "gcash.com",
+    "maya.ph",
+    "ntc.gov.ph",
+    "cicc.gov.ph",
+    "10086.cn",
+    "chinamobile.com",
+    "10010.com",
+    "189.cn",
+    "12321.cn",
+    "chinatelecom-h.com",
+)
 
 
 def test_operator_is_asked_then_the_original_question_answered(conversation: Conversation) -> None:
     turn = conversation.on_text("怎么查余额", ChatState())
     assert "哪家运营商" in turn.reply.text
     assert [b.action for b in turn.reply.buttons] == [
-        "operator:smart", "operator:china_mobile", "operator:china_unicom", "operator:china_telecom"]
+        "operator:smart",
+        "operator:china_mobile",
+        "operator:china_unicom",
+        "operator:china_telecom",
+    ]
     assert turn.state.pending == "balance_check"
     turn = conversation.on_action("operator:smart", turn.state)
     assert "*123#" in turn.reply.text and turn.reply.intent == "balance_check"
@@ -55,7 +70,9 @@ def test_fallback_offers_the_main_menu(conversation: Conversation) -> None:
     assert len(turn.reply.buttons) == 10
 
 
-@pytest.mark.parametrize("action", ["intent:nope", "operator:globe", "bogus", "", "menu:x", "operator-menu:zzz"])
+@pytest.mark.parametrize(
+    "action", ["intent:nope", "operator:globe", "bogus", "", "menu:x", "operator-menu:zzz"]
+)
 def test_stale_or_forged_actions_get_a_polite_answer(conversation: Conversation, action: str) -> None:
     turn = conversation.on_action(action, ChatState(operator="smart"))
     assert "按钮已经过期" in turn.reply.text and turn.state.operator == "smart"
@@ -76,9 +93,18 @@ def test_reset_forgets_the_operator(conversation: Conversation) -> None:
 
 
 BAD_INPUT = [
-    "", "   \n\t ", "好" * 6000, "😀😀😀🎉", "？？？！！！。。。", "\x00\x07\x1b[31m充值\x1b[0m",
-    "<b>怎么充值</b><script>alert(1)</script>", "Smart卡 top up 怎麼儲值 🙏 how?", "ｓｍａｒｔ卡怎么充值",
-    "\u202e反转文字\u200b零宽", "a" * 10_000, "https://t.me/s/esim1088 " * 300,
+    "",
+    "   \n\t ",
+    "好" * 6000,
+    "😀😀😀🎉",
+    "？？？！！！。。。",
+    "\x00\x07\x1b[31m充值\x1b[0m",
+    "<b>怎么充值</b><script>alert(1)</script>",
+    "Smart卡 top up 怎麼儲值 🙏 how?",
+    "ｓｍａｒｔ卡怎么充值",
+    "\u202e反转文字\u200b零宽",
+    "a" * 10_000,
+    "https://t.me/s/esim1088 " * 300,
 ]
 
 
@@ -90,16 +116,28 @@ def test_bad_input_gets_a_sensible_answer(conversation: Conversation, text: str)
 
 def test_full_width_and_traditional_text_is_understood(conversation: Conversation) -> None:
     classify = conversation.classifier.classify
-    assert (classify("ｓｍａｒｔ卡怎么充值").intent, classify("ｓｍａｒｔ卡怎么充值").operator) == ("topup_how", "smart")
+    assert (classify("ｓｍａｒｔ卡怎么充值").intent, classify("ｓｍａｒｔ卡怎么充值").operator) == (
+        "topup_how",
+        "smart",
+    )
     assert classify("餘額怎麼查").intent == "balance_check"
 
 
-@pytest.mark.parametrize(("text", "operator"), [
-    ("我的菲律宾的卡要停机了", "smart"), ("GigaLife里怎么买load", "smart"), ("10086说我欠费", "china_mobile"),
-    ("联通的号怎么保号", "china_unicom"), ("电信卡停机", "china_telecom"), ("用移动支付给smart充值", "smart"),
-    ("电信诈骗怎么防", None), ("移动硬盘坏了", None), ("smartphone怎么设置", None),
-    ("人在菲律宾，想问电信客服", "china_telecom"),
-])
+@pytest.mark.parametrize(
+    ("text", "operator"),
+    [
+        ("我的菲律宾的卡要停机了", "smart"),
+        ("GigaLife里怎么买load", "smart"),
+        ("10086说我欠费", "china_mobile"),
+        ("联通的号怎么保号", "china_unicom"),
+        ("电信卡停机", "china_telecom"),
+        ("用移动支付给smart充值", "smart"),
+        ("电信诈骗怎么防", None),
+        ("移动硬盘坏了", None),
+        ("smartphone怎么设置", None),
+        ("人在菲律宾，想问电信客服", "china_telecom"),
+    ],
+)
 def test_operator_entity(conversation: Conversation, text: str, operator: str | None) -> None:
     assert conversation.classifier.classify(text).operator == operator
 

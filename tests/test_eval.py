@@ -23,7 +23,9 @@ def test_labelled_set_is_large_and_varied() -> None:
     rows = list(csv.DictReader((DATA / "questions.tsv").open(encoding="utf-8"), delimiter="\t"))
     texts = [r["text"] for r in rows]
     assert len(rows) >= 200
-    assert any(any("\u3400" <= c <= "\u9fff" and c in "麼號儲帳詢這" for c in t) for t in texts)  # traditional
+    assert any(
+        any("\u3400" <= c <= "\u9fff" and c in "麼號儲帳詢這" for c in t) for t in texts
+    )  # traditional
     assert any(t.isascii() and " " in t for t in texts)  # English
     assert sum(len(t) <= 2 for t in texts) >= 5  # two-character questions
     assert sum(len(t) >= 50 for t in texts) >= 3  # long rambling ones
