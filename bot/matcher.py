@@ -13,15 +13,19 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from bot.content.model import Intent
+from bot.content.model import Intent, Weighted
 from bot.normalize import Normalizer
 from bot.segmenter import Segmenter
 
 FALLBACK = "fallback"
 BIGRAM_WEIGHT = 0.5  # character pairs catch typos and unseen words, but words say more
 UNKNOWN_WEIGHT = 0.3  # how much a word no example uses dilutes a question (see Matcher)
+# Features nearly every intent uses (的, 怎么, 吗) add almost nothing to any similarity but
+# make up most of the work; they still count in a text's length, but are not looked up.
+MIN_INDEXED_IDF = 0.5
 # A question without a single domain word, keyword or pattern (你觉得我帅吗) is probably
 # off-topic however close it looks to a short example; its similarity counts for less.
 OFF_DOMAIN_FACTOR = 0.5
@@ -49,20 +53,19 @@ def featurize(words: list[str], entities: frozenset[str] = frozenset()) -> dict[
     return counts
 
 
-@dataclass(frozen=True)
-class Vote:
+# Named tuples rather than dataclasses: fourteen of these are built per question.
+class Vote(NamedTuple):
     """One piece of evidence for an intent, for --explain."""
 
     feature: str
     points: float
 
 
-@dataclass(frozen=True)
-class IntentScore:
+class IntentScore(NamedTuple):
     intent: str
     score: float  # the sum of the votes; can pass 1.0 when much evidence agrees
-    votes: tuple[Vote, ...] = field(default=())
-    nearest_example: str | None = None
+    votes: tuple[Vote, ...] = ()
+    nearest_example: str | None = None  # filled in only when explaining
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,9 @@ class Matcher:
         self._entities = entities
         self._normalize = normalizer
         self._segmenter = segmenter
-        self._intent_ids = sorted(intents)
-        self._keywords = {i.id: [(normalizer(k.text), k) for k in i.keywords] for i in intents.values()}
-        self._patterns = {i.id: list(i.patterns) for i in intents.values()}
+        patterns = [(i.id, p) for i in intents.values() for p in i.patterns if p.regex is not None]
+        self._patterns = [(intent_id, p.regex) for intent_id, p in patterns]
+        self._pattern_weight = {p.regex: p.weight for _, p in patterns}
 
         raw: list[tuple[str, str, dict[str, float]]] = []  # (intent, example, features)
         for intent in intents.values():
@@ -107,14 +110,23 @@ class Matcher:
         # Words no example uses still count in the question's length: a question that is mostly
         # about something else (蛋炒饭, 帅) must not look like a short example it shares one word with.
         self._unknown_idf = UNKNOWN_WEIGHT * math.log(n + 1)
+        # Examples are stored intent by intent, so each intent owns one slice of the score list.
         self._examples: list[tuple[str, str, dict[str, float]]] = []
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._slices: dict[str, tuple[int, int]] = {}
         for intent_id, example, feats in raw:
             vector = self._weigh(feats)
             index = len(self._examples)
+            start, _ = self._slices.get(intent_id, (index, index))
+            self._slices[intent_id] = (start, index + 1)
             self._examples.append((intent_id, example, vector))
             for f, value in vector.items():
-                self._postings[f].append((index, value))
+                if self._idf[f] >= MIN_INDEXED_IDF:
+                    self._postings[f].append((index, value))
+        self._keyword_owners: dict[str, list[tuple[str, Weighted]]] = defaultdict(list)
+        for intent in intents.values():
+            for keyword in intent.keywords:
+                self._keyword_owners[normalizer(keyword.text)].append((intent.id, keyword))
 
     def _weigh(self, feats: dict[str, float], query: bool = False) -> dict[str, float]:
         vector = {
@@ -130,6 +142,23 @@ class Matcher:
         norm = math.sqrt(squares) or 1.0
         return {f: v / norm for f, v in vector.items()}
 
+    def _explained(
+        self,
+        intent_id: str,
+        total: float,
+        votes: list[Vote],
+        query: dict[str, float],
+        dots: list[float],
+        start: int,
+    ) -> IntentScore:
+        """The score again, with the features it shares with its nearest example listed first."""
+        best = max(dots)
+        if not best:
+            return IntentScore(intent_id, total, tuple(votes))
+        _, example, vector = self._examples[start + dots.index(best)]
+        shared = sorted(((query[f] * vector[f], f) for f in query if f in vector), reverse=True)
+        return IntentScore(intent_id, total, tuple([Vote(f, p) for p, f in shared] + votes), example)
+
     def analyse(self, text: str, explain: bool = False) -> Analysis:
         scripted = self._normalize.script(text)
         normalized = self._normalize.replace(scripted)
@@ -137,42 +166,31 @@ class Matcher:
         words = self._segmenter.cut(kept)
         query = self._weigh(featurize(words, self._entities), query=True)
 
-        dots: dict[int, float] = defaultdict(float)
+        dots = [0.0] * len(self._examples)
         for f, value in query.items():
             for index, weight in self._postings.get(f, ()):
                 dots[index] += value * weight
-        best: dict[str, tuple[float, int]] = {}
-        for index, dot in dots.items():
-            intent_id = self._examples[index][0]
-            if dot > best.get(intent_id, (0.0, -1))[0]:
-                best[intent_id] = (dot, index)
 
-        rules: dict[str, list[Vote]] = {}
-        for intent_id in self._intent_ids:
-            rules[intent_id] = [
-                Vote(f"keyword {k.text}", k.weight)
-                for phrase, k in self._keywords[intent_id]
-                if phrase and phrase in kept
-            ]
-            rules[intent_id] += [
-                Vote(f"pattern {p.text}", p.weight)
-                for p in self._patterns[intent_id]
-                if p.regex is not None and p.regex.search(kept)
-            ]
-        in_domain = any(rules.values()) or not self._domain.isdisjoint(words)
+        rules: dict[str, list[Vote]] = defaultdict(list)
+        for phrase, owners in self._keyword_owners.items():
+            if phrase in kept:
+                for intent_id, keyword in owners:
+                    rules[intent_id].append(Vote(f"keyword {keyword.text}", keyword.weight))
+        for intent_id, pattern in self._patterns:
+            if pattern.search(kept):
+                rules[intent_id].append(Vote(f"pattern {pattern.pattern}", self._pattern_weight[pattern]))
+        in_domain = bool(rules) or not self._domain.isdisjoint(words)
 
         scores = []
-        for intent_id in self._intent_ids:
-            similarity, index = best.get(intent_id, (0.0, -1))
-            votes = list(rules[intent_id])
+        for intent_id, (start, end) in self._slices.items():
+            similarity = max(dots[start:end])
+            votes = rules.get(intent_id, [])
             if not in_domain and similarity and intent_id != FALLBACK:
                 votes.append(Vote("no domain word", -similarity * (1 - OFF_DOMAIN_FACTOR)))
-            total = sum(v.points for v in votes) + similarity
-            example = self._examples[index][1] if index >= 0 else None
-            if explain and index >= 0:
-                vector = self._examples[index][2]
-                shared = sorted(((query[f] * vector[f], f) for f in query if f in vector), reverse=True)
-                votes = [Vote(f, p) for p, f in shared] + votes
-            scores.append(IntentScore(intent_id, max(0.0, total), tuple(votes), example))
+            total = max(0.0, similarity + sum(v.points for v in votes))
+            if explain:
+                scores.append(self._explained(intent_id, total, votes, query, dots[start:end], start))
+            else:
+                scores.append(IntentScore(intent_id, total, tuple(votes)))
         scores.sort(key=lambda s: (-s.score, s.intent))
         return Analysis(scripted, normalized, tuple(words), tuple(ignored), tuple(scores))

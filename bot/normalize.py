@@ -25,8 +25,12 @@ URL_TOKEN = "网址链接"
 HANDLE_TOKEN = "tg账号"
 
 
-def _without_controls(text: str) -> str:
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch for ch in text)
+# Control and format characters (escape codes, zero-width and bidi marks), surrogates and
+# private-use characters: Unicode categories Cc, Cf, Cs and Co. Newlines are kept as spaces.
+CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\uf8ff\U000e0001-\U000e007f\U000f0000-\U0010ffff]"
+)
 
 
 class Normalizer:
@@ -58,7 +62,7 @@ class Normalizer:
 
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
-        text = self._script(_without_controls(text[:MAX_CHARS]))
+        text = self._script(CONTROLS.sub(" ", text[:MAX_CHARS]))
         # A Telegram link is a handle by another name; both are what the spam adverts sell through.
         text = TELEGRAM.sub(f" {HANDLE_TOKEN} ", text)
         text = URL.sub(f" {URL_TOKEN} ", text)

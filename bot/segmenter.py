@@ -100,4 +100,6 @@ class Segmenter:
         raise OSError(f"cannot write jieba's dictionary to {cache_dir} or the temp folder")
 
     def cut(self, text: str) -> list[str]:
-        return [w for w in self._tokenizer.lcut(text) if w.strip()]
+        # Without jieba's HMM, unknown words fall apart into characters, which the matcher's
+        # character pairs cover anyway; the HMM would cost a tenth of the time per question.
+        return [w for w in self._tokenizer.lcut(text, HMM=False) if w.strip()]

@@ -1,0 +1,127 @@
+"""`bench`: speed and memory, as medians over repeated runs (never asserted in tests)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.tsv"
+FALLBACK_QUESTIONS = ["smart卡怎么充值", "代充靠谱吗", "充值没到账", "怎么保号", "今天天气怎么样"]
+BATCH = 10_000
+
+
+def _questions() -> list[str]:
+    if QUESTIONS.is_file():
+        with QUESTIONS.open(encoding="utf-8") as handle:
+            texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
+    else:
+        texts = FALLBACK_QUESTIONS
+    return (texts * (BATCH // len(texts) + 1))[:BATCH]
+
+
+def _child(args: list[str], stdin: str, root: Path) -> tuple[float, float, float]:
+    """Runs `python -m bot ...`; returns (seconds to the first output line, total seconds, peak MB)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--content", str(root), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdin is not None and process.stdout is not None
+
+    def feed() -> None:  # in a thread: a full stdout pipe must not block our writing
+        process.stdin.write(stdin)
+        process.stdin.close()
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    process.stdout.readline()
+    first = time.perf_counter() - start
+    process.stdout.read()
+    writer.join()
+    _, status, usage = os.wait4(process.pid, 0)
+    total = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"`bot {' '.join(args)}` exited with {process.returncode}")
+    return first, total, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def _jieba_default_load() -> float:
+    code = (
+        "import sys, time, logging; sys.modules['pkg_resources'] = None; import jieba; "
+        "jieba.setLogLevel(logging.WARNING); t = time.perf_counter(); jieba.initialize(); "
+        "print(time.perf_counter() - t)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(result.stdout.strip())
+
+
+def _median(label: str, values: list[float], unit: str, fmt: str = "{:.1f}") -> None:
+    spread = f"  (min {fmt.format(min(values))}, max {fmt.format(max(values))}, n={len(values)})"
+    print(f"{label:<44}{fmt.format(statistics.median(values)):>10} {unit}{spread}")
+
+
+def run_benchmarks(root: Path, rounds: int = 5, telegram: bool = True) -> int:
+    from bot.core import build
+
+    questions = _questions()
+    python = sys.version.split()[0]
+    print(f"machine: {os.cpu_count()} cores, Python {python}; {rounds} rounds, medians shown\n")
+
+    conversation = build(root)
+    classify: Callable[[str], object] = conversation.classifier.classify
+    for text in questions[:200]:  # warm up caches and the interpreter
+        classify(text)
+    rates, p50s, p99s = [], [], []
+    for _ in range(rounds):
+        timings = []
+        clock = time.perf_counter_ns
+        start = clock()
+        for text in questions:
+            before = clock()
+            classify(text)
+            timings.append(clock() - before)
+        elapsed = (clock() - start) / 1e9
+        timings.sort()
+        rates.append(len(questions) / elapsed)
+        p50s.append(timings[len(timings) // 2] / 1e6)
+        p99s.append(timings[int(len(timings) * 0.99)] / 1e6)
+    _median("classify, one process (questions/s)", rates, "q/s", "{:,.0f}")
+    _median("classify latency p50", p50s, "ms", "{:.3f}")
+    _median("classify latency p99", p99s, "ms", "{:.3f}")
+
+    colds, peaks, stream = [], [], []
+    for _ in range(rounds):
+        first, _, _ = _child(["classify"], "smart卡怎么充值\n", root)
+        colds.append(first)
+        _, total, peak = _child(["classify"], "\n".join(questions) + "\n", root)
+        stream.append(len(questions) / total)
+        peaks.append(peak)
+    _median("cold start: process start → first answer", [c * 1000 for c in colds], "ms", "{:.0f}")
+    _median(f"`bot classify` streaming {len(questions):,} lines", stream, "q/s", "{:,.0f}")
+    _median("peak memory of that process (max RSS)", peaks, "MB")
+    _median(
+        "for comparison: jieba's full dictionary load",
+        [_jieba_default_load() * 1000 for _ in range(3)],
+        "ms",
+        "{:.0f}",
+    )
+
+    if telegram:
+        from bot.telegram_bench import run_telegram_benchmark
+
+        print()
+        run_telegram_benchmark(conversation, rounds)
+    return 0
