@@ -14,16 +14,15 @@ from pathlib import Path
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.tsv"
 FALLBACK_QUESTIONS = ["smart卡怎么充值", "代充靠谱吗", "充值没到账", "怎么保号", "今天天气怎么样"]
-BATCH = 10_000
 
 
-def _questions() -> list[str]:
+def _questions(batch: int) -> list[str]:
     if QUESTIONS.is_file():
         with QUESTIONS.open(encoding="utf-8") as handle:
             texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
     else:
         texts = FALLBACK_QUESTIONS
-    return (texts * (BATCH // len(texts) + 1))[:BATCH]
+    return (texts * (batch // len(texts) + 1))[:batch]
 
 
 def _child(args: list[str], stdin: str, root: Path) -> tuple[float, float, float]:
@@ -73,10 +72,10 @@ def _median(label: str, values: list[float], unit: str, fmt: str = "{:.1f}") -> 
     print(f"{label:<44}{fmt.format(statistics.median(values)):>10} {unit}{spread}")
 
 
-def run_benchmarks(root: Path, rounds: int = 5, telegram: bool = True) -> int:
+def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: bool = True) -> int:
     from bot.core import build
 
-    questions = _questions()
+    questions = _questions(batch)
     python = sys.version.split()[0]
     print(f"machine: {os.cpu_count()} cores, Python {python}; {rounds} rounds, medians shown\n")
 
@@ -123,5 +122,5 @@ def run_benchmarks(root: Path, rounds: int = 5, telegram: bool = True) -> int:
         from bot.telegram_bench import run_telegram_benchmark
 
         print()
-        run_telegram_benchmark(conversation, rounds)
+        run_telegram_benchmark(conversation, rounds, batch)
     return 0

@@ -148,7 +148,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from bot.benchmark import run_benchmarks
     from bot.core import content_root
 
-    return run_benchmarks(content_root(args.content), rounds=args.rounds, telegram=not args.no_telegram)
+    return run_benchmarks(
+        content_root(args.content), rounds=args.rounds, batch=args.batch, telegram=not args.no_telegram
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -177,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
     intents.set_defaults(func=cmd_intents)
     bench = commands.add_parser("bench", help="speed and memory figures, as medians")
     bench.add_argument("--rounds", type=int, default=5)
+    bench.add_argument("--batch", type=int, default=10_000, help="questions per round")
     bench.add_argument("--no-telegram", action="store_true", help="skip the end-to-end Telegram figure")
     bench.set_defaults(func=cmd_bench)
     return main_parser

@@ -83,3 +83,21 @@ def test_broken_content_fails_every_command_with_file_and_line(content_copy) -> 
         assert f"{path}:3: unknown key 'exampels'" in result.stderr
         assert "did you mean 'examples'?" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_bench_prints_medians() -> None:
+    result = run_cli("bench", "--rounds", "1", "--batch", "300", "--no-telegram", timeout=300)
+    assert result.returncode == 0, result.stderr
+    for label in ("questions/s", "latency p99", "cold start", "peak memory", "jieba's full dictionary"):
+        assert label in result.stdout
+
+
+def test_the_console_script_is_installed() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("topup-bot")
+    assert script.exists(), "pip install -e . should install the topup-bot script"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "classify" in result.stdout
