@@ -119,7 +119,7 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     )
 
     if telegram:
-        from bot.telegram_bench import run_telegram_benchmark
+        from bot.telegram_adapter.bench import run_telegram_benchmark
 
         print()
         run_telegram_benchmark(conversation, rounds, batch)

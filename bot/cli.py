@@ -28,7 +28,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if settings.token:
-        from bot.telegram_app import run_telegram
+        from bot.telegram_adapter.app import run_telegram
 
         return run_telegram(_conversation(args), settings)
     print("TELEGRAM_BOT_TOKEN is not set: starting the chat in the terminal.", file=sys.stderr)
@@ -37,7 +37,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_telegram(args: argparse.Namespace) -> int:
     from bot.settings import SettingsError, load_settings
-    from bot.telegram_app import run_telegram
+    from bot.telegram_adapter.app import run_telegram
 
     settings = load_settings()
     if not settings.token:

@@ -16,6 +16,7 @@ from bot.matcher import FALLBACK
 # A runner-up with at least this share of the winner's score is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.9
 MENU_INTENT = "help"
+WELCOME_INTENT = "greeting"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,12 @@ class Conversation:
 
     def menu(self, state: ChatState) -> Turn:
         return self._answer(MENU_INTENT, state)
+
+    def welcome(self, state: ChatState) -> Turn:
+        """The first thing a new user sees: a short hello and the main menu."""
+        return Turn(
+            Reply(self.answers.text(WELCOME_INTENT, None), self._menu_buttons(), WELCOME_INTENT), state
+        )
 
     # ---- how it decides ------------------------------------------------------------------------
 

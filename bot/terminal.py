@@ -22,7 +22,9 @@ def step(conversation: Conversation, line: str, state: ChatState, last: Reply | 
     text = line.strip()
     if text in ("/quit", "/exit", "/q"):
         return None
-    if text in ("/start", "/help", "/menu"):
+    if text == "/start":
+        return conversation.welcome(state)
+    if text in ("/help", "/menu"):
         return conversation.menu(state)
     if text == "/operator":
         return conversation.ask_operator(state)
@@ -37,7 +39,7 @@ def step(conversation: Conversation, line: str, state: ChatState, last: Reply | 
 def chat(conversation: Conversation, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     interactive = stdin.isatty()
     state = ChatState()
-    turn = conversation.menu(state)
+    turn = conversation.welcome(state)
     show(turn.reply, out)
     out.write(COMMANDS + "\n\n")
     last = turn.reply

@@ -1,0 +1,201 @@
+"""The Telegram handlers: one small function per kind of update, as in python-telegram-bot's examples.
+
+Each handler reads the chat's state, asks the core what to say, stores the new state and sends
+the reply. Nothing here decides *what* to say.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+from telegram import Chat, LinkPreviewOptions, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+
+from bot.conversation import ChatState, Conversation, Reply, Turn
+from bot.rate_limit import PerChatLimit, Verdict
+from bot.telegram_adapter import callback_data
+from bot.telegram_adapter.messages import chunks, keyboard
+
+logger = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 4  # a send that meets a network error is tried again, waiting 0.5, 1, 2 s
+
+
+class Deps:
+    """What the handlers share; kept in application.bot_data under this class's name."""
+
+    def __init__(self, conversation: Conversation, limit: PerChatLimit) -> None:
+        self.conversation = conversation
+        self.limit = limit
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    return context.application.bot_data[Deps.__name__]
+
+
+def load_state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
+    # chat_data holds plain values only, so the persistence file never depends on our classes.
+    saved = context.chat_data.get("state") if context.chat_data is not None else None
+    return ChatState(**saved) if isinstance(saved, dict) else ChatState()
+
+
+def save_state(context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
+    if context.chat_data is not None:
+        context.chat_data["state"] = asdict(state)
+
+
+async def with_retries(send: Callable[[], Awaitable[Any]]) -> Any:
+    """Network errors towards the Bot API are retried; the bot never gives up on the chat silently."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return await send()
+        except RetryAfter:
+            raise  # the rate limiter waits and retries these itself
+        except (NetworkError, TimedOut) as exc:
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
+            logger.warning("sending failed (%s); trying again", type(exc).__name__)
+            await asyncio.sleep(0.5 * 2**attempt)
+    return None
+
+
+async def send_reply(chat: Chat, reply: Reply) -> None:
+    pieces = chunks(reply.text)
+    for number, piece in enumerate(pieces, start=1):
+        markup = keyboard(reply) if number == len(pieces) else None
+        await with_retries(
+            lambda piece=piece, markup=markup: chat.send_message(
+                piece,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+
+
+async def answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, act: Callable[[ChatState], Turn]
+) -> None:
+    """Runs one step of the conversation for this chat and sends the reply."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    turn = act(load_state(context))
+    save_state(context, turn.state)
+    await send_reply(chat, turn.reply)
+
+
+def allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The per-chat rate limit: past it, one polite notice, then silence until the minute is over."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    verdict = deps(context).limit.check(chat.id, time.monotonic())
+    if verdict is Verdict.NOTIFY:
+        text = deps(context).conversation.answers.ui("rate_limited")
+        context.application.create_task(send_reply(chat, Reply(text)), update=update)
+    return verdict is Verdict.ANSWER
+
+
+def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """The question in a message meant for the bot; in groups only a mention or a reply counts."""
+    text = message.text or ""
+    if message.chat.type == Chat.PRIVATE:
+        return text
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    mention = f"@{bot_username}".lower()
+    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+        if value.lower() == mention:
+            return (text[: entity.offset] + text[entity.offset + entity.length :]).strip()
+    return None
+
+
+# ---- the handlers ------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends a short welcome and the main menu (/start)."""
+    if allowed(update, context):
+        await answer(update, context, deps(context).conversation.welcome)
+
+
+async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends what the bot can do, with the main menu (/help and /menu)."""
+    if allowed(update, context):
+        await answer(update, context, deps(context).conversation.menu)
+
+
+async def choose_operator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offers the operator buttons (/operator)."""
+    if allowed(update, context):
+        await answer(update, context, deps(context).conversation.ask_operator)
+
+
+async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forgets the chat's operator (/reset)."""
+    if allowed(update, context):
+        await answer(update, context, lambda _state: deps(context).conversation.forget())
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a question typed as text."""
+    message = update.message
+    if message is None:
+        return
+    text = addressed_text(message, context.bot.username, context.bot.id)
+    if text is None or not allowed(update, context):
+        return
+    await with_retries(lambda: message.chat.send_action(ChatAction.TYPING))
+    await answer(update, context, lambda state: deps(context).conversation.on_text(text, state))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a tapped inline button."""
+    query = update.callback_query
+    if query is None:
+        return
+    # CallbackQueries need to be answered, even if no notification to the user is needed;
+    # otherwise the button keeps spinning.
+    await with_retries(query.answer)
+    if not allowed(update, context):
+        return
+    action = callback_data.decode(query.data) or "stale"
+    await answer(update, context, lambda state: deps(context).conversation.on_action(action, state))
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tells the user the bot reads text only (stickers, photos, voice, files, locations...)."""
+    message = update.message
+    if message is None or addressed_text(message, context.bot.username, context.bot.id) is None:
+        return
+    if allowed(update, context):
+        conversation = deps(context).conversation
+        menu = conversation.menu(load_state(context)).reply
+        await send_reply(message.chat, Reply(conversation.answers.ui("not_text"), menu.buttons))
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the error (without the user's text) and apologises to the user."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    logger.error(
+        "exception while handling an update (chat %s)",
+        chat.id if chat else "-",
+        exc_info=(type(context.error), context.error, context.error.__traceback__) if context.error else None,
+    )
+    if chat is None:
+        return
+    conversation = deps(context).conversation
+    menu = conversation.menu(ChatState()).reply
+    try:
+        await send_reply(chat, Reply(conversation.answers.ui("error"), menu.buttons))
+    except Exception:  # the apology itself failed (the network is down): logging is all we can do
+        logger.warning("could not send the apology to chat %s", chat.id)

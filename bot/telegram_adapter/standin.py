@@ -1,0 +1,250 @@
+"""A small Bot API stand-in on 127.0.0.1, for the tests and the benchmark.
+
+It speaks enough of the Bot API over real HTTP for python-telegram-bot's Application to run
+against it unchanged (base_url): it hands out updates the test pushes, records what the bot
+sends, and can fail on purpose (HTTP 500, 429 with retry_after) to test recovery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "充值指南", "username": "TopupGuideBot"}
+TOKEN = "4242:STANDINstandinSTANDINstandinSTANDIN0000"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass
+class Fault:
+    status: int
+    remaining: int
+    retry_after: int | None = None
+
+
+@dataclass
+class StandIn:
+    token: str = TOKEN
+    calls: list[Call] = field(default_factory=list)
+    handed_out: dict[int, float] = field(default_factory=dict)  # update_id -> when getUpdates returned it
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _faults: dict[str, Fault] = field(default_factory=dict)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _called: asyncio.Event = field(default_factory=asyncio.Event)
+    _server: tornado.httpserver.HTTPServer | None = None
+    port: int = 0
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> StandIn:
+        app = tornado.web.Application(
+            [(r"/bot([^/]+)/(\w+)", _Handler, {"standin": self})], log_function=lambda _handler: None
+        )
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        self._server = tornado.httpserver.HTTPServer(app)
+        self._server.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # ---- what a test does -----------------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> int:
+        update_id = next(self._ids)
+        self._updates.append({"update_id": update_id, **update})
+        self._arrived.set()
+        return update_id
+
+    def user(self, chat_id: int) -> dict[str, Any]:
+        return {"id": chat_id, "is_bot": False, "first_name": f"user{chat_id}", "language_code": "zh-hans"}
+
+    def message(self, chat_id: int, chat_type: str = "private", **fields: Any) -> dict[str, Any]:
+        chat = {"id": chat_id, "type": chat_type}
+        chat.update({"first_name": "user"} if chat_type == "private" else {"title": "群"})
+        sender = self.user(abs(chat_id) if chat_type == "private" else 7)
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": sender,
+            **fields,
+        }
+
+    def push_text(self, chat_id: int, text: str, **fields: Any) -> int:
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        if entities:
+            fields.setdefault("entities", entities)
+        return self.push({"message": self.message(chat_id, text=text, **fields)})
+
+    def push_sticker(self, chat_id: int) -> int:
+        sticker = {
+            "file_id": "s1",
+            "file_unique_id": "u1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+        return self.push({"message": self.message(chat_id, sticker=sticker)})
+
+    def push_edit(self, chat_id: int, text: str) -> int:
+        return self.push(
+            {"edited_message": {**self.message(chat_id, text=text), "edit_date": int(time.time())}}
+        )
+
+    def push_button(self, chat_id: int, data: str) -> int:
+        query = {
+            "id": str(next(self._ids)),
+            "from": self.user(chat_id),
+            "chat_instance": "ci",
+            "data": data,
+            "message": self.message(chat_id, text="…", **{"from": BOT_USER}),
+        }
+        return self.push({"callback_query": query})
+
+    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
+        self._faults[method] = Fault(status, times, retry_after)
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
+
+    async def wait_for(
+        self, count: int, method: str = "sendMessage", chat_id: int | None = None, timeout: float = 10.0
+    ) -> list[Call]:
+        """Waits until the bot has made `count` such calls; returns them."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.sent(method, chat_id)) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"{len(found)} of {count} {method} calls after {timeout} s: {self.calls[-5:]}"
+                )
+            self._called.clear()
+            try:
+                await asyncio.wait_for(self._called.wait(), remaining)
+            except TimeoutError:
+                continue
+        return found
+
+    # ---- the Bot API side -------------------------------------------------------------------------
+
+    async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        fault = self._faults.get(method)
+        if fault and fault.remaining > 0:
+            fault.remaining -= 1
+            self.calls.append(Call(f"failed:{method}", params, time.monotonic()))
+            body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": "stand-in fault"}
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+                body["description"] = f"Too Many Requests: retry after {fault.retry_after}"
+            return fault.status, body
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": await self._get_updates(params)}
+        self.calls.append(Call(method, params, time.monotonic()))
+        self._called.set()
+        return 200, {"ok": True, "result": self._result(method, params)}
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates:
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), float(params.get("timeout") or 0))
+            except TimeoutError:
+                return []
+        batch = self._updates[: int(params.get("limit") or 100)]
+        now = time.monotonic()
+        for update in batch:
+            self.handed_out.setdefault(update["update_id"], now)
+        return batch
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return {
+                **BOT_USER,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method in ("sendMessage", "editMessageText"):
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "from": BOT_USER,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group", "title": "群"},
+                "text": params.get("text", ""),
+            }
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if method in ("deleteWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery", "close"):
+            return True
+        raise KeyError(method)
+
+
+class _Handler(tornado.web.RequestHandler):
+    def initialize(self, standin: StandIn) -> None:
+        self.standin = standin
+
+    async def post(self, token: str, method: str) -> None:
+        if token != self.standin.token:
+            return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        try:
+            status, body = await self.standin.handle(method, self._params())
+        except KeyError:
+            status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+        self._reply(status, body)
+
+    get = post
+
+    def _params(self) -> dict[str, Any]:
+        raw = self.request.body.decode()
+        if self.request.headers.get("Content-Type", "").startswith("application/json"):
+            return json.loads(raw or "{}")
+        params: dict[str, Any] = {}
+        for key, value in parse_qsl(raw, keep_blank_values=True):
+            # python-telegram-bot sends every value JSON-encoded except plain strings.
+            try:
+                params[key] = json.loads(value) if value[:1] in "{[" or value.lstrip("-").isdigit() else value
+            except json.JSONDecodeError:
+                params[key] = value
+        return params
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body, ensure_ascii=False))

@@ -1,0 +1,308 @@
+"""End to end: the real Application against a Bot API stand-in on 127.0.0.1, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.conversation import Conversation
+from bot.settings import Settings
+from bot.telegram_adapter import handlers
+from bot.telegram_adapter.app import RedactToken, build_application
+from bot.telegram_adapter.messages import chunks
+from bot.telegram_adapter.standin import StandIn
+
+CHAT = 501
+
+
+@asynccontextmanager
+async def running(
+    conversation: Conversation, data_dir: Path, standin: StandIn | None = None, per_minute: int = 20
+) -> AsyncIterator[tuple[Application, StandIn]]:
+    """Starts the stand-in and the bot the way run_polling does, and stops both cleanly."""
+    own = standin is None
+    standin = standin or await StandIn().start()
+    settings = Settings(
+        token=standin.token, base_url=standin.url, data_dir=data_dir, messages_per_minute=per_minute
+    )
+    app = build_application(conversation, settings)
+    await app.initialize()
+    await app.post_init(app)
+    await app.updater.start_polling(timeout=1, poll_interval=0)
+    await app.start()
+    try:
+        yield app, standin
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()  # writes the persistence file
+        if own:
+            await standin.stop()
+
+
+def run(scenario: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(scenario())
+
+
+def buttons(call) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            commands = standin.sent("setMyCommands")[0].params["commands"]
+            assert {c["command"] for c in commands} == {"start", "help", "menu", "operator", "reset"}
+            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in commands)
+            standin.push_text(CHAT, "/start")
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert "充值指南" in reply.params["text"] and reply.params["parse_mode"] == "HTML"
+            labels = [label for label, _ in buttons(reply)]
+            assert labels == [
+                "怎么充值",
+                "在哪充值",
+                "防骗检查",
+                "保号",
+                "查余额",
+                "充值没到账",
+                "停机复机",
+                "eSIM",
+                "实名登记",
+                "官方客服",
+            ]
+            standin.push_text(CHAT, "/help")
+            help_reply = (await standin.wait_for(2, chat_id=CHAT))[1]
+            assert "在群组里" in help_reply.params["text"]
+
+    run(scenario)
+
+
+def test_a_question_is_answered_with_typing_shown_first(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, "Smart卡怎么充值？")
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert "my.smart.com.ph" in reply.params["text"]
+            assert ("在哪充值", "v1|intent:topup_where") in buttons(reply)
+            [typing] = standin.sent("sendChatAction", CHAT)
+            assert typing.params["action"] == "typing" and typing.at <= reply.at
+
+    run(scenario)
+
+
+def test_operator_is_asked_chosen_and_remembered_after_a_restart(
+    conversation: Conversation, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        async with running(conversation, tmp_path, standin):
+            standin.push_text(CHAT, "客服电话多少")
+            [ask] = await standin.wait_for(1, chat_id=CHAT)
+            assert "哪家运营商" in ask.params["text"]
+            assert ("中国联通", "v1|operator:china_unicom") in buttons(ask)
+            standin.push_button(CHAT, "v1|operator:china_unicom")
+            answered = (await standin.wait_for(2, chat_id=CHAT))[1]
+            assert "10010" in answered.params["text"]
+            assert standin.sent("answerCallbackQuery")
+        assert (tmp_path / "chats.pickle").is_file()
+        async with running(conversation, tmp_path, standin):  # a new Application, same data dir
+            standin.push_text(CHAT, "怎么查余额")
+            remembered = (await standin.wait_for(3, chat_id=CHAT))[2]
+            assert "中国联通" in remembered.params["text"]
+            standin.push_text(CHAT, "/reset")
+            await standin.wait_for(4, chat_id=CHAT)
+            standin.push_text(CHAT, "怎么查余额")
+            asked_again = (await standin.wait_for(5, chat_id=CHAT))[4]
+            assert "哪家运营商" in asked_again.params["text"]
+            standin.push_text(CHAT, "/operator")
+            choice = (await standin.wait_for(6, chat_id=CHAT))[5]
+            assert len(buttons(choice)) == 4
+        await standin.stop()
+
+    run(scenario)
+
+
+def test_button_tap_answers_the_query_then_replies(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_button(CHAT, "v1|intent:scam_check")
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            [answered] = standin.sent("answerCallbackQuery")
+            assert answered.at <= reply.at and "八折代充" in reply.params["text"]
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "data", ["v0|intent:topup_how", "v1|intent:../../etc", "v1|intent:nope", "garbage", "v1|"]
+)
+def test_stale_or_forged_callback_data_gets_a_polite_answer(
+    conversation: Conversation, tmp_path: Path, data: str
+) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_button(CHAT, data)
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert "按钮已经过期" in reply.params["text"] and standin.sent("answerCallbackQuery")
+
+    run(scenario)
+
+
+def test_sticker_gets_a_note_and_edits_are_ignored(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_edit(CHAT, "怎么充值")
+            standin.push_sticker(CHAT)
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert "只能读文字" in reply.params["text"] and len(buttons(reply)) == 10
+            await asyncio.sleep(0.3)
+            assert len(standin.sent(chat_id=CHAT)) == 1  # nothing for the edit
+
+    run(scenario)
+
+
+def test_a_10000_character_message(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, "充值没到账怎么办" + "啊" * 10_000)
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert len(reply.params["text"]) <= 4096
+
+    run(scenario)
+
+
+def test_groups_answer_only_when_addressed(conversation: Conversation, tmp_path: Path) -> None:
+    group = -900
+
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push({"message": standin.message(group, "group", text="怎么充值")})
+            mention = "@TopupGuideBot 代充靠谱吗"
+            standin.push(
+                {
+                    "message": standin.message(
+                        group,
+                        "group",
+                        text=mention,
+                        entities=[{"type": "mention", "offset": 0, "length": 14}],
+                    )
+                }
+            )
+            [reply] = await standin.wait_for(1, chat_id=group)
+            assert "八折代充" in reply.params["text"]
+            bot_message = {
+                **standin.message(group, "group", text="…"),
+                "from": {"id": 4242, "is_bot": True, "first_name": "bot"},
+            }
+            standin.push(
+                {"message": standin.message(group, "group", text="谢谢", reply_to_message=bot_message)}
+            )
+            replies = await standin.wait_for(2, chat_id=group)
+            assert "不客气" in replies[1].params["text"]
+            await asyncio.sleep(0.2)
+            assert len(standin.sent(chat_id=group)) == 2  # the unaddressed question got nothing
+
+    run(scenario)
+
+
+def test_rate_limit_sends_one_notice(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path, per_minute=5) as (_, standin):
+            for _ in range(9):
+                standin.push_text(CHAT, "怎么保号")
+            await standin.wait_for(6, chat_id=CHAT)
+            await asyncio.sleep(0.5)
+            texts = [c.params["text"] for c in standin.sent(chat_id=CHAT)]
+            assert len(texts) == 6 and sum("稍等一分钟" in t for t in texts) == 1
+
+    run(scenario)
+
+
+def test_429_retry_after_is_honoured(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.fail("sendMessage", 429, times=1, retry_after=1)
+            standin.push_text(CHAT, "怎么保号")
+            [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=15)
+            [refused] = [c for c in standin.calls if c.method == "failed:sendMessage"]
+            assert reply.at - refused.at >= 0.95
+
+    run(scenario)
+
+
+def test_server_errors_then_recovery(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.fail("getUpdates", 500, times=2)
+            standin.fail("sendMessage", 500, times=2)
+            standin.push_text(CHAT, "怎么查余额")
+            [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
+            assert "哪家运营商" in reply.params["text"]
+            assert len([c for c in standin.calls if c.method == "failed:sendMessage"]) == 2
+
+    run(scenario)
+
+
+class Broken:
+    """Stands in for the core and fails, as a bug would."""
+
+    def __init__(self, real: Conversation) -> None:
+        self.answers = real.answers
+        self.menu = real.menu
+
+    def on_text(self, text: str, state: object) -> object:
+        raise RuntimeError("boom")
+
+
+def test_a_failing_handler_logs_without_secrets_and_apologises(
+    conversation: Conversation, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret_question = "我的号码是13800000000 怎么充值"
+
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (app, standin):
+            app.bot_data[handlers.Deps.__name__].conversation = Broken(conversation)
+            standin.push_text(CHAT, secret_question)
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert "抱歉" in reply.params["text"]
+            standin.push_text(CHAT, "/start")  # still running
+            await standin.wait_for(2, chat_id=CHAT)
+
+    with caplog.at_level(logging.ERROR):
+        run(scenario)
+    logged = caplog.text
+    assert "exception while handling an update" in logged and "boom" in logged
+    assert secret_question not in logged and "13800000000" not in logged
+
+
+def test_the_token_is_redacted_from_logs() -> None:
+    token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (token,), None
+    )
+    RedactToken(token).filter(record)
+    assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+def test_long_answers_are_split_and_escaped() -> None:
+    text = "<b>官方</b> & 渠道\n" + ("第一行很长的内容。" * 100 + "\n") * 12
+    pieces = chunks(text)
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert pieces[0].startswith("&lt;b&gt;官方&lt;/b&gt; &amp; 渠道")
+    one_line = chunks("&" * 5000)
+    assert all(len(p) <= 4096 for p in one_line) and "".join(one_line) == "&amp;" * 5000
+
+
+def test_telegram_command_without_a_token(tmp_path: Path) -> None:
+    from tests.conftest import ROOT, run_cli
+
+    result = run_cli("telegram", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT), "TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
