@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import statistics
 import subprocess
@@ -80,6 +81,7 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     print(f"machine: {os.cpu_count()} cores, Python {python}; {rounds} rounds, medians shown\n")
 
     conversation = build(root)
+    gc.freeze()  # as the CLI does: the index is not garbage
     classify: Callable[[str], object] = conversation.classifier.classify
     for text in questions[:200]:  # warm up caches and the interpreter
         classify(text)

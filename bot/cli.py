@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 from pathlib import Path
 
 from bot.content.errors import ContentError
+from bot.conversation import Conversation
 
 
-def _conversation(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _conversation(args: argparse.Namespace) -> Conversation:
     from bot.core import build, content_root
 
-    return build(content_root(args.content))
+    conversation = build(content_root(args.content))
+    # The index lives as long as the process: the garbage collector need not walk it again.
+    gc.freeze()
+    return conversation
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

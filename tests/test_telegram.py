@@ -84,15 +84,30 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
     run(scenario)
 
 
-def test_a_question_is_answered_with_typing_shown_first(conversation: Conversation, tmp_path: Path) -> None:
+def test_a_question_is_answered(conversation: Conversation, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running(conversation, tmp_path) as (_, standin):
             standin.push_text(CHAT, "Smart卡怎么充值？")
             [reply] = await standin.wait_for(1, chat_id=CHAT)
             assert "my.smart.com.ph" in reply.params["text"]
             assert ("在哪充值", "v1|intent:topup_where") in buttons(reply)
+            assert reply.params["link_preview_options"] == {"is_disabled": True}
+
+    run(scenario)
+
+
+def test_typing_shows_while_an_answer_is_slow(conversation: Conversation, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.fail("sendMessage", 500, times=1)  # the retry makes this answer take 0.5 s
+            standin.push_text(CHAT, "怎么保号")
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
             [typing] = standin.sent("sendChatAction", CHAT)
-            assert typing.params["action"] == "typing" and typing.at <= reply.at
+            assert typing.params["action"] == "typing" and typing.at < reply.at
+            standin.push_text(CHAT, "谢谢")  # a quick answer needs no indicator
+            await standin.wait_for(2, chat_id=CHAT)
+            await asyncio.sleep(0.3)
+            assert len(standin.sent("sendChatAction", CHAT)) == 1
 
     run(scenario)
 

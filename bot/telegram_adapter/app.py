@@ -16,8 +16,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     filters,
 )
 
@@ -25,6 +23,7 @@ from bot.conversation import Conversation
 from bot.rate_limit import PerChatLimit
 from bot.settings import Settings
 from bot.telegram_adapter import handlers
+from bot.telegram_adapter.persistence import ChatStatePersistence
 
 COMMANDS = [
     BotCommand("start", "开始：欢迎和主菜单"),
@@ -89,15 +88,11 @@ def build_application(
     builder = (
         Application.builder()
         .token(settings.token)
-        .persistence(
-            PicklePersistence(
-                filepath=settings.data_dir / "chats.pickle",
-                # Only the chats' state is the user's; bot_data holds the handlers' dependencies.
-                store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
-                update_interval=5,
-            )
-        )
+        .persistence(ChatStatePersistence(settings.data_dir / "chats.pickle"))
         .rate_limiter(limiter)
+        # Chats are answered concurrently (a slow network round trip for one does not hold up
+        # the others); handlers.Deps.lock keeps each chat's own turns in order.
+        .concurrent_updates(1)
         .post_init(post_init)
     )
     if settings.base_url:

@@ -7,15 +7,17 @@ the reply. Nothing here decides *what* to say.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
 
 from telegram import Chat, LinkPreviewOptions, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.conversation import ChatState, Conversation, Reply, Turn
@@ -26,6 +28,10 @@ from bot.telegram_adapter.messages import chunks, keyboard
 logger = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 4  # a send that meets a network error is tried again, waiting 0.5, 1, 2 s
+# "typing…" appears once an answer takes longer than this; most answers are sent well before,
+# and an indicator for them would cost a round trip to Telegram in front of every answer.
+TYPING_AFTER = 0.2
+TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
 
 
 class Deps:
@@ -34,6 +40,14 @@ class Deps:
     def __init__(self, conversation: Conversation, limit: PerChatLimit) -> None:
         self.conversation = conversation
         self.limit = limit
+        # Updates are handled concurrently, but one chat's turns run one at a time and in order.
+        self.chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self.chat_locks.get(chat_id)
+        if lock is None:
+            lock = self.chat_locks[chat_id] = asyncio.Lock()
+        return lock
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
@@ -66,6 +80,24 @@ async def with_retries(send: Callable[[], Awaitable[Any]]) -> Any:
     return None
 
 
+async def _typing_after(chat: Chat, delay: float) -> None:
+    await asyncio.sleep(delay)
+    while True:
+        with contextlib.suppress(TelegramError):
+            await chat.send_action(ChatAction.TYPING)
+        await asyncio.sleep(TYPING_LASTS)
+
+
+@contextlib.asynccontextmanager
+async def typing_while_slow(chat: Chat, delay: float = TYPING_AFTER) -> AsyncIterator[None]:
+    """Shows "typing…" while the bot works on an answer that is not ready at once."""
+    indicator = asyncio.create_task(_typing_after(chat, delay))
+    try:
+        yield
+    finally:
+        indicator.cancel()
+
+
 async def send_reply(chat: Chat, reply: Reply) -> None:
     pieces = chunks(reply.text)
     for number, piece in enumerate(pieces, start=1):
@@ -87,9 +119,10 @@ async def answer(
     chat = update.effective_chat
     if chat is None:
         return
-    turn = act(load_state(context))
-    save_state(context, turn.state)
-    await send_reply(chat, turn.reply)
+    async with deps(context).lock(chat.id), typing_while_slow(chat):
+        turn = act(load_state(context))
+        save_state(context, turn.state)
+        await send_reply(chat, turn.reply)
 
 
 def allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -154,7 +187,6 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = addressed_text(message, context.bot.username, context.bot.id)
     if text is None or not allowed(update, context):
         return
-    await with_retries(lambda: message.chat.send_action(ChatAction.TYPING))
     await answer(update, context, lambda state: deps(context).conversation.on_text(text, state))
 
 

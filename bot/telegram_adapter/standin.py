@@ -8,9 +8,12 @@ sends, and can fail on purpose (HTTP 500, 429 with retry_after) to test recovery
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -46,6 +49,7 @@ class StandIn:
     _faults: dict[str, Fault] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _counts: Counter[tuple[str, int | None]] = field(default_factory=Counter)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _server: tornado.httpserver.HTTPServer | None = None
@@ -145,18 +149,24 @@ class StandIn:
     ) -> list[Call]:
         """Waits until the bot has made `count` such calls; returns them."""
         deadline = time.monotonic() + timeout
-        while len(found := self.sent(method, chat_id)) < count:
+        while self._counts[(method, chat_id)] < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(
-                    f"{len(found)} of {count} {method} calls after {timeout} s: {self.calls[-5:]}"
+                    f"{self._counts[(method, chat_id)]} of {count} {method} calls after {timeout} s"
                 )
             self._called.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._called.wait(), remaining)
-            except TimeoutError:
-                continue
-        return found
+        return self.sent(method, chat_id)
+
+    def _record(self, method: str, params: dict[str, Any]) -> None:
+        self.calls.append(Call(method, params, time.monotonic()))
+        chat_id = params.get("chat_id")
+        self._counts[(method, None)] += 1
+        if chat_id is not None:
+            self._counts[(method, int(chat_id))] += 1
+        self._called.set()
 
     # ---- the Bot API side -------------------------------------------------------------------------
 
@@ -164,7 +174,7 @@ class StandIn:
         fault = self._faults.get(method)
         if fault and fault.remaining > 0:
             fault.remaining -= 1
-            self.calls.append(Call(f"failed:{method}", params, time.monotonic()))
+            self._record(f"failed:{method}", params)
             body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": "stand-in fault"}
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
@@ -172,8 +182,7 @@ class StandIn:
             return fault.status, body
         if method == "getUpdates":
             return 200, {"ok": True, "result": await self._get_updates(params)}
-        self.calls.append(Call(method, params, time.monotonic()))
-        self._called.set()
+        self._record(method, params)
         return 200, {"ok": True, "result": self._result(method, params)}
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -248,3 +257,49 @@ class _Handler(tornado.web.RequestHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body, ensure_ascii=False))
+
+
+# ---- run as its own process, for the benchmark --------------------------------------------------
+# `python -m bot.telegram_adapter.standin --bench N` serves on a free port (printed first), then
+# plays a user: N questions one at a time (latency), then N at once (throughput), and prints the
+# figures as one JSON line. In its own process the stand-in does not share the bot's CPU core.
+
+BENCH_QUESTIONS = [
+    "smart卡怎么充值",
+    "代充靠谱吗",
+    "充值没到账怎么办",
+    "怎么查余额",
+    "今天天气怎么样",
+    "谢谢",
+]
+
+
+async def _play(standin: StandIn, updates: int) -> dict[str, float]:
+    await standin.wait_for(1, method="deleteWebhook", timeout=60)  # the bot is polling
+    latencies = []
+    for i in range(updates):
+        chat_id = 10_000 + i  # one chat per update: the per-chat limit is not what is measured
+        update_id = standin.push_text(chat_id, BENCH_QUESTIONS[i % len(BENCH_QUESTIONS)])
+        [reply] = await standin.wait_for(1, chat_id=chat_id, timeout=30)
+        latencies.append((reply.at - standin.handed_out[update_id]) * 1000)
+    before = len(standin.sent())
+    start = time.monotonic()
+    for i in range(updates):
+        standin.push_text(20_000 + i, BENCH_QUESTIONS[i % len(BENCH_QUESTIONS)])
+    await standin.wait_for(before + updates, timeout=300)
+    rate = updates / (time.monotonic() - start)
+    latencies.sort()
+    return {"updates_per_second": rate, "median_ms": latencies[len(latencies) // 2]}
+
+
+async def _bench(updates: int) -> None:
+    standin = await StandIn().start()
+    print(standin.port, flush=True)
+    print(json.dumps(await _play(standin, updates)), flush=True)
+    # Keep serving until the bot has stopped polling and closes our stdin.
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await standin.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(_bench(int(sys.argv[sys.argv.index("--bench") + 1])))

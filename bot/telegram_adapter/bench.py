@@ -1,0 +1,57 @@
+"""The end-to-end figure for `bench`: the real Application against the stand-in in its own process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.conversation import Conversation
+from bot.settings import Settings
+from bot.telegram_adapter.app import build_application
+from bot.telegram_adapter.standin import TOKEN
+
+
+async def _round(conversation: Conversation, updates: int) -> dict[str, float]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.telegram_adapter.standin",
+        "--bench",
+        str(updates),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    port = int((await child.stdout.readline()).decode())
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings(token=TOKEN, base_url=f"http://127.0.0.1:{port}", data_dir=Path(data_dir))
+        app = build_application(conversation, settings, telegram_limits=False)
+        await app.initialize()
+        await app.updater.start_polling(timeout=1, poll_interval=0)
+        await app.start()
+        result = json.loads(await asyncio.wait_for(child.stdout.readline(), 600))
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    child.stdin.close()
+    await child.wait()
+    return result
+
+
+def run_telegram_benchmark(conversation: Conversation, rounds: int, batch: int) -> None:
+    updates = min(batch, 1_000)
+    results = [asyncio.run(_round(conversation, updates)) for _ in range(rounds)]
+    print("Telegram end to end: the real Application against the Bot API stand-in in its own process;")
+    print(f"{updates:,} text updates one at a time (latency), then {updates:,} at once (throughput);")
+    print("Telegram's own 30 messages/s limit lifted; an answer is one sendMessage.")
+    for label, key, unit, fmt in (
+        ("updates answered per second", "updates_per_second", "updates/s", "{:,.0f}"),
+        ("median update handed out → its sendMessage", "median_ms", "ms", "{:.1f}"),
+    ):
+        values = [r[key] for r in results]
+        spread = f"  (min {fmt.format(min(values))}, max {fmt.format(max(values))}, n={len(values)})"
+        print(f"{label:<44}{fmt.format(statistics.median(values)):>10} {unit}{spread}")

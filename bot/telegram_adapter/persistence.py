@@ -1,0 +1,38 @@
+"""Chat state on disk: python-telegram-bot's PicklePersistence, written once per round.
+
+Plain PicklePersistence rewrites its whole file for every chat that changed, so a busy minute
+with N chats costs N full writes (quadratic). This one keeps changes in memory and writes the
+file once after each round of updates, and again at shutdown (flush).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import PersistenceInput, PicklePersistence
+
+UPDATE_INTERVAL = 5  # seconds between rounds: what a crash (not a clean stop) can lose at most
+
+
+class ChatStatePersistence(PicklePersistence):
+    def __init__(self, filepath: Path) -> None:
+        # Only the chats' state is the user's; bot_data holds the handlers' dependencies.
+        super().__init__(
+            filepath=filepath,
+            store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
+            on_flush=True,
+            update_interval=UPDATE_INTERVAL,
+        )
+        self._write: asyncio.Task[None] | None = None
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        await super().update_chat_data(chat_id, data)
+        if self._write is None:
+            self._write = asyncio.create_task(self._write_after_this_round())
+
+    async def _write_after_this_round(self) -> None:
+        await asyncio.sleep(0)  # the round's other chats are updated first
+        self._write = None
+        await self.flush()
