@@ -214,7 +214,7 @@ def test_groups_answer_only_when_addressed(conversation: Conversation, tmp_path:
             assert "八折代充" in reply.params["text"]
             bot_message = {
                 **standin.message(group, "group", text="…"),
-                "from": {"id": 4242, "is_bot": True, "first_name": "bot"},
+                "from": {"id": 424242, "is_bot": True, "first_name": "bot"},
             }
             standin.push(
                 {"message": standin.message(group, "group", text="谢谢", reply_to_message=bot_message)}
@@ -321,3 +321,99 @@ def test_telegram_command_without_a_token(tmp_path: Path) -> None:
     result = run_cli("telegram", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT), "TELEGRAM_BOT_TOKEN": ""})
     assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN is not set" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _bot_process(standin: StandIn, data_dir: Path, **env: str) -> asyncio.subprocess.Process:
+    import os
+    import sys
+
+    from tests.conftest import ROOT
+
+    full_env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": standin.token,
+        "TELEGRAM_BASE_URL": standin.url,
+        "BOT_DATA_DIR": str(data_dir),
+        "BOT_CONTENT_DIR": str(ROOT),
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=full_env, cwd=data_dir, stderr=asyncio.subprocess.PIPE
+    )
+
+
+def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
+    """`python -m bot run` with a token: polling, a clean SIGTERM, the chat's state on disk."""
+    import pickle
+    import signal
+
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        process = await _bot_process(standin, tmp_path)
+        try:
+            standin.push_text(CHAT, "怎么查余额")
+            await standin.wait_for(1, chat_id=CHAT, timeout=30)
+            standin.push_button(CHAT, "v1|operator:smart")
+            await standin.wait_for(2, chat_id=CHAT)
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), 30) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await standin.stop()
+        assert process.stderr is not None
+        log = (await process.stderr.read()).decode()
+        assert standin.token not in log and "怎么查余额" not in log
+        saved = pickle.loads((tmp_path / "chats.pickle").read_bytes())
+        assert saved["chat_data"][CHAT]["state"] == {"operator": "smart", "pending": None}
+
+    run(scenario)
+
+
+def test_webhook_mode(tmp_path: Path) -> None:
+    """With WEBHOOK_URL set, updates arrive by HTTP POST (with the secret header) instead of polling."""
+    import hashlib
+    import json
+    import urllib.request
+
+    port = _free_port()
+
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        process = await _bot_process(
+            standin, tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}", PORT=str(port)
+        )
+        try:
+            [hook] = await standin.wait_for(1, method="setWebhook", timeout=30)
+            digest = hashlib.sha256(standin.token.encode()).hexdigest()
+            assert (
+                hook.params["url"] == f"http://127.0.0.1:{port}/{digest[:32]}"
+                and standin.token not in hook.params["url"]
+            )
+            update = {"update_id": 1, "message": standin.message(CHAT, text="代充靠谱吗")}
+            request = urllib.request.Request(
+                hook.params["url"],
+                data=json.dumps(update).encode(),
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": hook.params["secret_token"],
+                },
+            )
+            await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+            [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
+            assert "八折代充" in reply.params["text"]
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+            await standin.stop()
+
+    run(scenario)

@@ -22,8 +22,10 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-BOT_USER = {"id": 4242, "is_bot": True, "first_name": "充值指南", "username": "TopupGuideBot"}
-TOKEN = "4242:STANDINstandinSTANDINstandinSTANDIN0000"
+BOT_USER = {"id": 424242, "is_bot": True, "first_name": "充值指南", "username": "TopupGuideBot"}
+# Methods whose whole answer is `true`.
+TRUE_METHODS = {"deleteWebhook", "setWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery"}
+TOKEN = "424242:STANDINstandinSTANDINstandinSTANDIN0000"
 
 
 @dataclass
@@ -220,7 +222,14 @@ class StandIn:
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             return message
-        if method in ("deleteWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery", "close"):
+        if method in (
+            "deleteWebhook",
+            "setWebhook",
+            "setMyCommands",
+            "sendChatAction",
+            "answerCallbackQuery",
+            "close",
+        ):
             return True
         raise KeyError(method)
 
