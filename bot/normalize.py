@@ -33,6 +33,17 @@ CONTROLS = re.compile(
 )
 
 
+def latin_bounded(word: str) -> str:
+    """A regex for the word; a Latin or digit edge matches only whole ("load", not "download";
+    "smart", not "smartphone"; 10086, not inside a longer number). Chinese has no word edges."""
+    escaped = re.escape(word)
+    if word[:1].isascii() and word[:1].isalnum():
+        escaped = r"(?<![a-z0-9])" + escaped
+    if word[-1:].isascii() and word[-1:].isalnum():
+        escaped += r"(?![a-z0-9])"
+    return escaped
+
+
 class Normalizer:
     """NFKC (full width to half width), lower case, traditional to simplified, then typos and synonyms."""
 
@@ -42,23 +53,13 @@ class Normalizer:
         table = {self._script(wrong): self._script(right) for wrong, right in lexicon.replacements.items()}
         self._replacements = table
         if table:
-            alternatives = "|".join(self._bounded(w) for w in sorted(table, key=len, reverse=True))
+            alternatives = "|".join(latin_bounded(w) for w in sorted(table, key=len, reverse=True))
             self._pattern: re.Pattern[str] | None = re.compile(alternatives)
         else:
             self._pattern = None
 
     def _script(self, text: str) -> str:
         return self._t2s.convert(unicodedata.normalize("NFKC", text).lower())
-
-    @staticmethod
-    def _bounded(word: str) -> str:
-        # "load" is a synonym, "download" is not: Latin words only match whole.
-        escaped = re.escape(word)
-        if word[:1].isascii() and word[:1].isalnum():
-            escaped = r"(?<![a-z])" + escaped
-        if word[-1:].isascii() and word[-1:].isalnum():
-            escaped += r"(?![a-z])"
-        return escaped
 
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""

@@ -6,21 +6,12 @@ import re
 from collections.abc import Callable, Iterable
 
 from bot.content.model import Operator
-
-
-def _bounded(word: str) -> str:
-    # "smart" inside "smartphone" or 10086 inside a longer number is no mention.
-    escaped = re.escape(word)
-    if word[:1].isascii() and word[:1].isalnum():
-        escaped = r"(?<![a-z0-9])" + escaped
-    if word[-1:].isascii() and word[-1:].isalnum():
-        escaped += r"(?![a-z0-9])"
-    return escaped
+from bot.normalize import latin_bounded
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile("|".join(_bounded(w) for w in ordered)) if ordered else None
+    return re.compile("|".join(latin_bounded(w) for w in ordered)) if ordered else None
 
 
 class OperatorFinder:

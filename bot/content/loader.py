@@ -76,15 +76,19 @@ class _File:
         )
         return None
 
-    def texts(self, node: Node, key: str, what: str) -> list[tuple[str, int]]:
+    def items(self, node: Node, key: str, what: str, shape: str) -> list[tuple[Any, int]]:
+        """The entries of a list with their lines; a problem if it is not a list."""
         value = node.get(key, Seq())
         if not isinstance(value, Seq):
             self.problem(
-                node.line_of(key), f"'{key}' of {what} must be a list", "write each entry as a '- ' line"
+                node.line_of(key), f"'{key}' of {what} must be a list", f"write each entry as {shape}"
             )
             return []
+        return list(zip(value, value.item_lines, strict=True))
+
+    def texts(self, node: Node, key: str, what: str) -> list[tuple[str, int]]:
         out = []
-        for item, line in zip(value, value.item_lines, strict=True):
+        for item, line in self.items(node, key, what, "a '- ' line"):
             if isinstance(item, str) and item.strip():
                 out.append((item.strip(), line))
             else:
@@ -143,14 +147,8 @@ def _weighted_map(file: _File, node: Node, key: str, what: str) -> list[Weighted
 
 
 def _patterns(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
-    value = node.get(key, Seq())
-    if not isinstance(value, Seq):
-        file.problem(
-            node.line_of(key), f"'{key}' of {what} must be a list", "write each entry as '- regex: ...'"
-        )
-        return []
     out = []
-    for item, line in zip(value, value.item_lines, strict=True):
+    for item, line in file.items(node, key, what, "'- regex: ...'"):
         entry = file.mapping(item, line, f"an entry of '{key}'")
         if entry is None or not file.keys(entry, {"regex", "weight"}, set(), f"an entry of '{key}'"):
             continue
