@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import sys
 from pathlib import Path
 
+from bot.classifier import Classification
 from bot.content.errors import ContentError
 from bot.conversation import Conversation
+from bot.settings import SettingsError
 
 
 def _conversation(args: argparse.Namespace) -> Conversation:
@@ -41,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.settings import SettingsError, load_settings
+    from bot.settings import load_settings
     from bot.telegram_adapter.app import run_telegram
 
     settings = load_settings()
@@ -64,7 +65,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explanation(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _explanation(result: Classification) -> dict[str, object]:
     analysis = result.analysis
     ranked = []
     for score in analysis.ranking[:2]:
@@ -199,17 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); run `python -m bot check` after fixing them", file=sys.stderr)
         return 1
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:
-        from bot.settings import SettingsError
-
-        if isinstance(exc, SettingsError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        raise
-
-
-if __name__ == "__main__":
-    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    raise SystemExit(main())

@@ -426,7 +426,7 @@ def load_content(root: Path) -> Content:
         responses=responses,
         allowlist=_allowlist(shared["allowlist"], problems) if present["allowlist"] else (),
         ui=_ui(shared["ui"], problems) if present["ui"] else Ui((), (), {}, Where(root, 0)),
-        files=tuple(sorted([*intents_dir.glob("*.yaml"), *responses_dir.glob("*.yaml")])),
+        root=root,
     )
     if problems:
         raise ContentError(problems)

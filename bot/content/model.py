@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -106,4 +106,4 @@ class Content:
     responses: dict[str, Response]
     allowlist: tuple[str, ...]
     ui: Ui
-    files: tuple[Path, ...] = field(default=())
+    root: Path
