@@ -417,3 +417,26 @@ def test_webhook_mode(tmp_path: Path) -> None:
             await standin.stop()
 
     run(scenario)
+
+
+def test_an_unreadable_state_file_is_kept_aside(conversation: Conversation, tmp_path: Path) -> None:
+    (tmp_path / "chats.pickle").write_bytes(b"half a pickle")
+
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, "/start")
+            await standin.wait_for(1, chat_id=CHAT)
+
+    run(scenario)
+    [aside] = tmp_path.glob("chats.pickle.unreadable-*")
+    assert aside.read_bytes() == b"half a pickle"
+
+
+def test_a_data_dir_that_cannot_be_created(conversation: Conversation, tmp_path: Path) -> None:
+    from bot.settings import SettingsError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    settings = Settings(token="123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij", data_dir=blocker / "data")
+    with pytest.raises(SettingsError, match="BOT_DATA_DIR"):
+        build_application(conversation, settings)

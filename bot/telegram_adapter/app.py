@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot.conversation import Conversation
 from bot.rate_limit import PerChatLimit
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.persistence import ChatStatePersistence
 
@@ -83,7 +83,10 @@ def build_application(
 ) -> Application:
     """The Application with every handler; `telegram_limits=False` lifts Telegram's 30 msg/s (for bench)."""
     assert settings.token, "a token is required"
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"BOT_DATA_DIR {settings.data_dir} cannot be created: {exc.strerror}") from None
     limiter = AIORateLimiter(max_retries=3) if telegram_limits else AIORateLimiter(0, 0, 0, 0, max_retries=3)
     builder = (
         Application.builder()

@@ -8,12 +8,32 @@ file once after each round of updates, and again at shutdown (flush).
 from __future__ import annotations
 
 import asyncio
+import logging
+import pickle
+import time
 from pathlib import Path
 from typing import Any
 
 from telegram.ext import PersistenceInput, PicklePersistence
 
+logger = logging.getLogger(__name__)
+
 UPDATE_INTERVAL = 5  # seconds between rounds: what a crash (not a clean stop) can lose at most
+
+
+def set_aside_if_unreadable(filepath: Path) -> Path | None:
+    """A state file that cannot be read (a crash mid-write) is kept aside, not fatal and not lost."""
+    if not filepath.is_file():
+        return None
+    try:
+        with filepath.open("rb") as handle:
+            pickle.load(handle)
+    except Exception:  # any unpickling failure means the same: this file cannot be used
+        aside = filepath.with_name(f"{filepath.name}.unreadable-{int(time.time())}")
+        filepath.replace(aside)
+        logger.warning("%s could not be read; kept as %s, starting with empty chat state", filepath, aside)
+        return aside
+    return None
 
 
 class ChatStatePersistence(PicklePersistence):
@@ -26,6 +46,7 @@ class ChatStatePersistence(PicklePersistence):
             update_interval=UPDATE_INTERVAL,
         )
         self._write: asyncio.Task[None] | None = None
+        set_aside_if_unreadable(filepath)
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         await super().update_chat_data(chat_id, data)
