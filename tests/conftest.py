@@ -39,8 +39,9 @@ def run_cli(
     *args: str, stdin: str = "", cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """`python -m bot ...` in a real process, as a user or CI would run it."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    full_env.pop("TELEGRAM_BOT_TOKEN", None) if env is None or "TELEGRAM_BOT_TOKEN" not in env else None
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    full_env.pop("TELEGRAM_BOT_TOKEN", None)  # a developer's own token must never start a real bot here
+    full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
