@@ -184,13 +184,17 @@ class Matcher:
         scores = []
         for intent_id, (start, end) in self._slices.items():
             similarity = max(dots[start:end])
-            votes = rules.get(intent_id, [])
+            votes = rules.get(intent_id)
             if not in_domain and similarity and intent_id != FALLBACK:
-                votes.append(Vote("no domain word", -similarity * (1 - OFF_DOMAIN_FACTOR)))
-            total = max(0.0, similarity + sum(v.points for v in votes))
+                votes = [*(votes or ()), Vote("no domain word", -similarity * (1 - OFF_DOMAIN_FACTOR))]
             if explain:
-                scores.append(self._explained(intent_id, total, votes, query, dots[start:end], start))
-            else:
-                scores.append(IntentScore(intent_id, total, tuple(votes)))
+                total = max(0.0, similarity + sum(v.points for v in votes or ()))
+                scores.append(self._explained(intent_id, total, votes or [], query, dots[start:end], start))
+            elif votes:
+                scores.append(
+                    IntentScore(intent_id, max(0.0, similarity + sum(v.points for v in votes)), tuple(votes))
+                )
+            else:  # most intents, most of the time: no rule fired
+                scores.append(IntentScore(intent_id, similarity))
         scores.sort(key=lambda s: (-s.score, s.intent))
         return Analysis(scripted, normalized, tuple(words), tuple(ignored), tuple(scores))
