@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from bot.content.model import Operator
@@ -28,11 +29,17 @@ class OperatorFinder:
         return frozenset(self._names) | frozenset(self._hints)
 
     def find(self, text: str) -> str | None:
-        """The operator named first in the normalized text; else the first hinted at; else None."""
+        """The operator named most often in the normalized text, else the one hinted at most often.
+
+        A tie gives None: an ad for "移动联通电信" or a question comparing two operators is about
+        none of them in particular, and the chat must not silently remember the first one.
+        """
         if self._lookalikes is not None:
             text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
         for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
-            match = pattern.search(text) if pattern is not None else None
-            if match:
-                return owners[match.group(0)]
+            if pattern is None:
+                continue
+            counts = Counter(owners[m.group(0)] for m in pattern.finditer(text)).most_common(2)
+            if counts:
+                return counts[0][0] if len(counts) == 1 or counts[0][1] > counts[1][1] else None
         return None

@@ -136,10 +136,18 @@ def test_full_width_and_traditional_text_is_understood(conversation: Conversatio
         ("移动硬盘坏了", None),
         ("smartphone怎么设置", None),
         ("人在菲律宾，想问电信客服", "china_telecom"),
+        ("我有smart卡和移动卡，smart卡怎么充", "smart"),
+        ("低价代充 移动 联通 电信 秒到账", None),
+        ("移动和联通哪个保号便宜", None),
     ],
 )
 def test_operator_entity(conversation: Conversation, text: str, operator: str | None) -> None:
     assert conversation.classifier.classify(text).operator == operator
+
+
+def test_an_advert_for_every_operator_is_not_remembered_as_a_choice(conversation: Conversation) -> None:
+    turn = conversation.on_text("低价代充 移动联通电信 秒到账", ChatState(operator="smart"))
+    assert turn.reply.intent == "scam_check" and turn.state.operator == "smart"
 
 
 def test_negation_drops_what_is_not_asked(conversation: Conversation) -> None:
