@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,7 @@ CASES = [
         "buttons: [help]",
         "buttons: [hlep]",
         5,
-        "unknown intent 'hlep'",
+        "button leads to unknown intent 'hlep'",
         "use one of",
     ),
     (
@@ -136,6 +137,14 @@ CASES = [
         "did you mean 'stale_button'",
     ),
     ("intents/_operators.yaml", "    label: 中国联通\n", "", 19, "missing 'label'", "label"),
+    (
+        "responses/_ui.yaml",
+        "menu: [topup_how,",
+        "menu: [topup_hwo,",
+        EDITED,
+        "menu entry 'topup_hwo' is not an intent with an answer",
+        "use one of",
+    ),
 ]
 
 
@@ -148,6 +157,7 @@ def test_each_mistake_names_file_line_and_fix(
     problem = only(problems_of(content_copy, cache_dir), path)
     assert problem.line == expected_line, problem
     assert message in problem.message, problem
+    assert not re.search(r"('[^']+')\W*\1", problem.message), "a name said twice in a row"
     assert fix in problem.fix, problem
     assert str(path) in str(problem) and "fix:" in str(problem)
 
@@ -160,14 +170,20 @@ def test_an_example_claimed_by_two_intents(content_copy: Path, cache_dir: Path) 
     assert all("also claimed by 'esim' (esim.yaml:36)" in p.message for p in problems)
 
 
-def test_an_intent_without_an_answer_and_a_missing_file(content_copy: Path, cache_dir: Path) -> None:
+def test_an_intent_without_an_answer(content_copy: Path, cache_dir: Path) -> None:
     (content_copy / "responses" / "esim.yaml").unlink()
-    (content_copy / "responses" / "_allowlist.yaml").unlink()
     problems = problems_of(content_copy, cache_dir)
-    messages = " / ".join(p.message for p in problems)
-    assert "this file is missing" in messages
-    # Without the allowlist every link is off it: the problems name the answers that link.
-    assert any(p.path.name == "_allowlist.yaml" for p in problems)
+    intent_file = content_copy / "intents" / "esim.yaml"
+    assert any(p.path == intent_file and p.message == "intent 'esim' has no answer" for p in problems)
+    # Buttons and the menu that led to it are named too, each at its own line.
+    assert any(p.path.name == "_ui.yaml" and "menu entry 'esim'" in p.message for p in problems)
+
+
+def test_a_missing_file(content_copy: Path, cache_dir: Path) -> None:
+    path = content_copy / "responses" / "_allowlist.yaml"
+    path.unlink()
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert "this file is missing" in problem.message
 
 
 def test_too_few_examples(content_copy: Path, cache_dir: Path) -> None:
