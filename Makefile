@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m bot run
 
-test: $(STAMP)
-	$(BIN)/ruff check bot tests
+test: lint
 	$(BIN)/python -m bot check
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests
 	$(BIN)/ruff format --check bot tests
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bot bench
@@ -32,4 +32,4 @@ check: $(STAMP)
 	$(BIN)/python -m bot check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

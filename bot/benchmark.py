@@ -39,10 +39,11 @@ def _child(args: list[str], stdin: str, root: Path) -> tuple[float, float, float
         env=env,
     )
     assert process.stdin is not None and process.stdout is not None
+    pipe = process.stdin
 
     def feed() -> None:  # in a thread: a full stdout pipe must not block our writing
-        process.stdin.write(stdin)
-        process.stdin.close()
+        pipe.write(stdin)
+        pipe.close()
 
     writer = threading.Thread(target=feed)
     writer.start()

@@ -91,9 +91,9 @@ class Matcher:
         self._entities = entities
         self._normalize = normalizer
         self._segmenter = segmenter
-        patterns = [(i.id, p) for i in intents.values() for p in i.patterns if p.regex is not None]
-        self._patterns = [(intent_id, p.regex) for intent_id, p in patterns]
-        self._pattern_weight = {p.regex: p.weight for _, p in patterns}
+        self._patterns = [
+            (i.id, p.regex, p.weight) for i in intents.values() for p in i.patterns if p.regex is not None
+        ]
 
         raw: list[tuple[str, str, dict[str, float]]] = []  # (intent, example, features)
         for intent in intents.values():
@@ -176,9 +176,9 @@ class Matcher:
             if phrase in kept:
                 for intent_id, keyword in owners:
                     rules[intent_id].append(Vote(f"keyword {keyword.text}", keyword.weight))
-        for intent_id, pattern in self._patterns:
+        for intent_id, pattern, weight in self._patterns:
             if pattern.search(kept):
-                rules[intent_id].append(Vote(f"pattern {pattern.pattern}", self._pattern_weight[pattern]))
+                rules[intent_id].append(Vote(f"pattern {pattern.pattern}", weight))
         in_domain = bool(rules) or not self._domain.isdisjoint(words)
 
         scores = []

@@ -15,14 +15,16 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 GENERAL_WORDS = 40_000  # by frequency; about 95% of jieba's frequency mass
 DOMAIN_FREQ = 200_000  # high enough to win over any split jieba would otherwise prefer
 FORMAT = "1"  # bump when the dictionary recipe changes
 
 
-def _import_jieba():  # type: ignore[no-untyped-def]
+def _import_jieba() -> ModuleType:
     # jieba 0.42 imports pkg_resources only to find its own files; that costs ~0.1 s and a
     # deprecation warning. Without it jieba falls back to plain file paths.
     saved = sys.modules.get("pkg_resources")
@@ -47,7 +49,7 @@ def default_cache_dir() -> Path:
 
 
 def _build_dictionary(domain: list[str]) -> str:
-    source = Path(jieba.__file__).with_name("dict.txt")
+    source = resources.files("jieba") / "dict.txt"
     entries = [line.split(" ") for line in source.read_text(encoding="utf-8").splitlines() if line]
     general = sorted(entries, key=lambda e: -int(e[1]))[:GENERAL_WORDS]
     long_domain = {w for w in domain if len(w) >= 2}

@@ -50,11 +50,11 @@ def chat(conversation: Conversation, stdin: TextIO = sys.stdin, out: TextIO = sy
         line = stdin.readline()
         if not line:
             break
-        turn = step(conversation, line.rstrip("\n"), state, last)
-        if turn is None:
+        taken = step(conversation, line.rstrip("\n"), state, last)
+        if taken is None:
             break
-        state, last = turn.state, turn.reply
-        show(turn.reply, out)
+        state, last = taken.state, taken.reply
+        show(taken.reply, out)
         out.flush()
     out.write("再见！\n")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.conftest import ROOT, run_cli
 
@@ -59,14 +60,14 @@ def test_chat_in_the_terminal_taps_numbered_buttons() -> None:
     assert out.rstrip().endswith("再见！")
 
 
-def test_run_without_a_token_opens_the_terminal_chat(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_run_without_a_token_opens_the_terminal_chat(tmp_path: Path) -> None:
     result = run_cli("run", stdin="你好\n", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
     assert "充值指南" in result.stdout
 
 
-def test_a_malformed_token_gives_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_token_gives_one_clear_line(tmp_path: Path) -> None:
     secret = "not-a-token-SECRET"
     result = run_cli("run", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT), "TELEGRAM_BOT_TOKEN": secret})
     assert result.returncode == 2
@@ -74,7 +75,7 @@ def test_a_malformed_token_gives_one_clear_line(tmp_path) -> None:  # type: igno
     assert secret not in result.stderr + result.stdout
 
 
-def test_broken_content_fails_every_command_with_file_and_line(content_copy) -> None:  # type: ignore[no-untyped-def]
+def test_broken_content_fails_every_command_with_file_and_line(content_copy: Path) -> None:
     path = content_copy / "intents" / "greeting.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("examples:", "exampels:"), encoding="utf-8")
     for command in (["check"], ["classify"], ["chat"], ["intents"]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_eval_fails_below_the_minimum() -> None:
     assert "below --min-accuracy" in result.stderr
 
 
-def test_eval_rejects_a_bad_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_eval_rejects_a_bad_file(tmp_path: Path) -> None:
     bad_header = tmp_path / "bad.tsv"
     bad_header.write_text("question\tintent\n你好\tgreeting\n", encoding="utf-8")
     result = run_cli("eval", str(bad_header))

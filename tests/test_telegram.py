@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.ext import Application
@@ -16,7 +17,7 @@ from bot.settings import Settings
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.app import RedactToken, build_application
 from bot.telegram_adapter.messages import chunks
-from bot.telegram_adapter.standin import StandIn
+from bot.telegram_adapter.standin import Call, StandIn
 
 CHAT = 501
 
@@ -32,6 +33,7 @@ async def running(
         token=standin.token, base_url=standin.url, data_dir=data_dir, messages_per_minute=per_minute
     )
     app = build_application(conversation, settings)
+    assert app.updater is not None and app.post_init is not None
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(timeout=1, poll_interval=0)
@@ -46,11 +48,11 @@ async def running(
             await standin.stop()
 
 
-def run(scenario: Callable[[], Awaitable[None]]) -> None:
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
     asyncio.run(scenario())
 
 
-def buttons(call) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def buttons(call: Call) -> list[tuple[str, str]]:
     markup = call.params.get("reply_markup") or {"inline_keyboard": []}
     return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
 

@@ -204,8 +204,10 @@ def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
     if node is None or not file.keys(node, {"operators"}, set(), path.name):
         return {}
     table = file.mapping(node["operators"], node.line_of("operators"), "'operators'")
+    if table is None:
+        return {}
     out: dict[str, Operator] = {}
-    for op_id, body in (table or {}).items():
+    for op_id, body in table.items():
         entry = file.mapping(body, table.line_of(op_id), f"operator '{op_id}'")
         what = f"operator '{op_id}'"
         if entry is None or not file.keys(entry, {"label", "names"}, {"hints", "lookalikes"}, what):

@@ -30,6 +30,7 @@ async def _round(conversation: Conversation, updates: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(token=TOKEN, base_url=f"http://127.0.0.1:{port}", data_dir=Path(data_dir))
         app = build_application(conversation, settings, telegram_limits=False)
+        assert app.updater is not None  # built with one; polling needs it
         await app.initialize()
         await app.updater.start_polling(timeout=1, poll_interval=0)
         await app.start()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import weakref
@@ -102,14 +103,14 @@ async def send_reply(chat: Chat, reply: Reply) -> None:
     pieces = chunks(reply.text)
     for number, piece in enumerate(pieces, start=1):
         markup = keyboard(reply) if number == len(pieces) else None
-        await with_retries(
-            lambda piece=piece, markup=markup: chat.send_message(
-                piece,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
+        send = functools.partial(
+            chat.send_message,
+            piece,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
+        await with_retries(send)
 
 
 async def answer(

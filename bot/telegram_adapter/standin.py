@@ -132,7 +132,7 @@ class StandIn:
             "from": self.user(chat_id),
             "chat_instance": "ci",
             "data": data,
-            "message": self.message(chat_id, text="…", **{"from": BOT_USER}),
+            "message": {**self.message(chat_id, text="…"), "from": BOT_USER},
         }
         return self.push({"callback_query": query})
 
