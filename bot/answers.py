@@ -24,6 +24,7 @@ HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
 UI_TEXTS: dict[str, dict[str, str]] = {
     "ask_operator": {},
     "clarify": {},
+    "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
     "operator_forgotten": {},
     "stale_button": {},

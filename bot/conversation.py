@@ -15,6 +15,8 @@ from bot.matcher import FALLBACK
 
 # A runner-up with at least this share of the winner's score is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.9
+# After "which operator?", a message that names one is a new question only when it is clearly one.
+NEW_QUESTION_CONFIDENCE = 0.5
 MENU_INTENT = "help"
 WELCOME_INTENT = "greeting"
 
@@ -49,6 +51,7 @@ class Conversation:
         self.classifier = classifier
         self.answers = answers
         self._operator_ids = {choice.id for choice in answers.operators}
+        self._change_operator = answers.ui("change_operator")
 
     # ---- what the user can do ------------------------------------------------------------------
 
@@ -110,7 +113,7 @@ class Conversation:
     @staticmethod
     def _not_a_new_question(result: Classification, pending: str) -> bool:
         # "Smart" alone after "which operator?" answers the question; "Smart卡停机了" asks a new one.
-        return result.intent in (FALLBACK, pending) or result.confidence < 0.5
+        return result.intent in (FALLBACK, pending) or result.confidence < NEW_QUESTION_CONFIDENCE
 
     def _answer(self, intent: str, state: ChatState) -> Turn:
         if self.answers.needs_operator(intent) and state.operator is None:
@@ -119,7 +122,7 @@ class Conversation:
         if intent in (FALLBACK, MENU_INTENT):
             buttons = list(self._menu_buttons())
         elif self.answers.needs_operator(intent):
-            buttons.append(Button("换个运营商", f"operator-menu:{intent}"))
+            buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
         return Turn(Reply(self.answers.text(intent, state.operator), tuple(buttons), intent), state)
 
     def _ask_operator_for(self, intent: str, state: ChatState) -> Turn:

@@ -132,7 +132,7 @@ CASES = [
         "responses/_ui.yaml",
         "  stale_button: |",
         "  stale_buton: |",
-        13,
+        EDITED,
         "unknown text 'stale_buton'",
         "did you mean 'stale_button'",
     ),
