@@ -53,6 +53,21 @@ class Conversation:
         self._operator_ids = {choice.id for choice in answers.operators}
         self._change_operator = answers.ui("change_operator")
 
+    def restore(self, saved: object) -> ChatState:
+        """A state an adapter kept (a plain dict), checked against today's content.
+
+        Saved by an older version or before an operator or intent left the YAML, it may name
+        things that no longer exist; those are forgotten rather than failing the chat.
+        """
+        if not isinstance(saved, dict):
+            return ChatState()
+        operator = saved.get("operator")
+        pending = saved.get("pending")
+        return ChatState(
+            operator=operator if isinstance(operator, str) and operator in self._operator_ids else None,
+            pending=pending if isinstance(pending, str) and self.answers.has(pending) else None,
+        )
+
     # ---- what the user can do ------------------------------------------------------------------
 
     def on_text(self, text: str, state: ChatState) -> Turn:

@@ -88,6 +88,22 @@ def test_changing_operator_from_an_answer(conversation: Conversation) -> None:
     assert "10000" in turn.reply.text
 
 
+@pytest.mark.parametrize(
+    ("saved", "restored"),
+    [
+        ({"operator": "smart", "pending": "balance_check"}, ChatState("smart", "balance_check")),
+        ({"operator": "globe", "pending": "no_such_intent", "added_later": 1}, ChatState()),
+        ({"operator": ["smart"], "pending": 3}, ChatState()),
+        ("not a dict", ChatState()),
+        (None, ChatState()),
+    ],
+)
+def test_a_saved_state_is_checked_against_the_content(
+    conversation: Conversation, saved: object, restored: ChatState
+) -> None:
+    assert conversation.restore(saved) == restored
+
+
 def test_reset_forgets_the_operator(conversation: Conversation) -> None:
     assert conversation.forget().state == ChatState()
 

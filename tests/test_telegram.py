@@ -273,6 +273,7 @@ class Broken:
     def __init__(self, real: Conversation) -> None:
         self.answers = real.answers
         self.menu = real.menu
+        self.restore = real.restore
 
     def on_text(self, text: str, state: object) -> object:
         raise RuntimeError("boom")

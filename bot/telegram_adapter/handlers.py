@@ -58,7 +58,7 @@ def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
 def load_state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
     # chat_data holds plain values only, so the persistence file never depends on our classes.
     saved = context.chat_data.get("state") if context.chat_data is not None else None
-    return ChatState(**saved) if isinstance(saved, dict) else ChatState()
+    return deps(context).conversation.restore(saved)
 
 
 def save_state(context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
