@@ -435,6 +435,24 @@ def test_an_unreadable_state_file_is_kept_aside(conversation: Conversation, tmp_
     assert aside.read_bytes() == b"half a pickle"
 
 
+def test_a_failed_write_keeps_the_last_good_state_file(tmp_path: Path) -> None:
+    from bot.telegram_adapter.persistence import ChatStatePersistence
+
+    path = tmp_path / "chats.pickle"
+
+    async def scenario() -> None:
+        persistence = ChatStatePersistence(path)
+        await persistence.update_chat_data(CHAT, {"state": {"operator": "smart", "pending": None}})
+        await persistence.flush()
+        good = path.read_bytes()
+        with pytest.raises(Exception, match="pickle"):  # something that cannot be written
+            await persistence.update_chat_data(CHAT, {"state": lambda: None})
+            await persistence.flush()
+        assert path.read_bytes() == good and list(tmp_path.iterdir()) == [path]
+
+    run(scenario)
+
+
 def test_a_data_dir_that_cannot_be_created(conversation: Conversation, tmp_path: Path) -> None:
     from bot.settings import SettingsError
 

@@ -2,7 +2,8 @@
 
 Plain PicklePersistence rewrites its whole file for every chat that changed, so a busy minute
 with N chats costs N full writes (quadratic). This one keeps changes in memory and writes the
-file once after each round of updates, and again at shutdown (flush).
+file once after each round of updates, and again at shutdown (flush). Each write goes to a side
+file that then replaces the old one, so a crash mid-write leaves the last good file in place.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ class ChatStatePersistence(PicklePersistence):
         self._write: asyncio.Task[None] | None = None
         set_aside_if_unreadable(filepath)
 
+    async def flush(self) -> None:
+        final = self.filepath
+        partial = final.with_name(f"{final.name}.part")
+        self.filepath = partial
+        try:
+            await super().flush()
+            if partial.exists():
+                partial.replace(final)
+        finally:
+            self.filepath = final
+            partial.unlink(missing_ok=True)
+
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         await super().update_chat_data(chat_id, data)
         if self._write is None:
@@ -56,4 +69,7 @@ class ChatStatePersistence(PicklePersistence):
     async def _write_after_this_round(self) -> None:
         await asyncio.sleep(0)  # the round's other chats are updated first
         self._write = None
-        await self.flush()
+        try:
+            await self.flush()
+        except Exception as exc:  # a full disk must not stop the bot; memory still holds it all
+            logger.warning("could not write %s (%s); the next write saves it", self.filepath, exc)
