@@ -21,6 +21,9 @@ LINK = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s，。）)]*
 HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
 
 # The variables each conversation text may use, with a sample used to check it at load.
+# What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
+COMMANDS = ("start", "menu", "help", "operator", "reset")
+# The texts of the conversation itself (_ui.yaml), each with sample values of its variables.
 UI_TEXTS: dict[str, dict[str, str]] = {
     "ask_operator": {},
     "clarify": {},
@@ -32,6 +35,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "empty": {},
     "rate_limited": {},
     "error": {},
+    **{f"command_{name}": {} for name in COMMANDS},
 }
 
 
@@ -251,6 +255,11 @@ class Answers:
 
     def ui(self, name: str, **variables: str) -> str:
         return self._ui[name].render(**variables).strip()
+
+    @property
+    def commands(self) -> dict[str, str]:
+        """Each command's one-line description."""
+        return {name: self.ui(f"command_{name}") for name in COMMANDS}
 
     @property
     def menu(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from bot.conversation import ChatState, Conversation, Reply, Turn
 
-COMMANDS = "命令：/menu 菜单，/operator 换运营商，/reset 忘记运营商，/quit 退出"
+QUIT = "/quit 退出"
 
 
 def show(reply: Reply, out: TextIO) -> None:
@@ -41,7 +41,9 @@ def chat(conversation: Conversation, stdin: TextIO = sys.stdin, out: TextIO = sy
     state = ChatState()
     turn = conversation.welcome(state)
     show(turn.reply, out)
-    out.write(COMMANDS + "\n\n")
+    commands = conversation.answers.commands
+    listed = [f"/{name} {commands[name]}" for name in ("menu", "operator", "reset")]
+    out.write("命令：" + "，".join([*listed, QUIT]) + "\n\n")
     last = turn.reply
     while True:
         if interactive:

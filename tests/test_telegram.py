@@ -61,8 +61,9 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
     async def scenario() -> None:
         async with running(conversation, tmp_path) as (_, standin):
             commands = standin.sent("setMyCommands")[0].params["commands"]
-            assert {c["command"] for c in commands} == {"start", "help", "menu", "operator", "reset"}
-            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in commands)
+            described = conversation.answers.commands  # from _ui.yaml
+            assert {c["command"]: c["description"] for c in commands} == described
+            assert set(described) == {"start", "help", "menu", "operator", "reset"}
             standin.push_text(CHAT, "/start")
             [reply] = await standin.wait_for(1, chat_id=CHAT)
             assert "充值指南" in reply.params["text"] and reply.params["parse_mode"] == "HTML"
@@ -277,6 +278,24 @@ class Broken:
 
     def on_text(self, text: str, state: object) -> object:
         raise RuntimeError("boom")
+
+
+def test_a_refused_command_menu_does_not_stop_the_bot(
+    conversation: Conversation, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        standin.fail("setMyCommands", 400)
+        try:
+            async with running(conversation, tmp_path, standin):
+                standin.push_text(CHAT, "/start")
+                [reply] = await standin.wait_for(1, chat_id=CHAT)
+                assert "充值指南" in reply.params["text"]
+        finally:
+            await standin.stop()
+
+    run(scenario)
+    assert "Telegram refused the command menu" in caplog.text and "_ui.yaml" in caplog.text
 
 
 def test_a_failing_handler_logs_without_secrets_and_apologises(

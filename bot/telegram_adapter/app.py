@@ -10,6 +10,7 @@ import hashlib
 import logging
 
 from telegram import BotCommand, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,13 +26,8 @@ from bot.settings import Settings, SettingsError
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.persistence import ChatStatePersistence
 
-COMMANDS = [
-    BotCommand("start", "开始：欢迎和主菜单"),
-    BotCommand("menu", "主菜单"),
-    BotCommand("help", "我能回答什么"),
-    BotCommand("operator", "选择或更换运营商"),
-    BotCommand("reset", "忘记已选的运营商"),
-]
+logger = logging.getLogger(__name__)
+
 # Edited messages are ignored, always: answering an edit would repeat an answer already given.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
@@ -74,8 +70,12 @@ def configure_logging(token: str) -> None:
 
 
 async def post_init(application: Application) -> None:
-    """Registers the commands, with Chinese descriptions, in Telegram's command menu."""
-    await application.bot.set_my_commands(COMMANDS)
+    """Registers the commands, with their descriptions from _ui.yaml, in Telegram's command menu."""
+    commands = application.bot_data[handlers.Deps.__name__].conversation.answers.commands
+    try:
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in commands.items()])
+    except BadRequest as exc:  # a description Telegram refuses must not keep the bot from starting
+        logger.warning("Telegram refused the command menu (%s); fix the command_ texts in _ui.yaml", exc)
 
 
 def build_application(
