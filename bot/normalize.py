@@ -16,7 +16,8 @@ MAX_CHARS = 4000
 TELEGRAM = re.compile(r"(?:https?://)?(?:t|telegram)\.me/\S+", re.I)
 URL = re.compile(
     r"(?:https?://|www\.)\S+"
-    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?:/\S*)?",
+    # A bare domain; right after Chinese text too, where \b finds no edge (汉字 are word characters).
+    r"|(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?![a-z0-9-])(?:/\S*)?",
     re.I,
 )
 HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_]{4,32}\b", re.I)

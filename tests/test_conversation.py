@@ -155,6 +155,8 @@ def test_full_width_and_traditional_text_is_understood(conversation: Conversatio
         ("我有smart卡和移动卡，smart卡怎么充", "smart"),
         ("低价代充 移动 联通 电信 秒到账", None),
         ("移动和联通哪个保号便宜", None),
+        # A look-alike domain right after Chinese text is a link, not a mention of 10086.
+        ("这个网站10086-cz.com是官方的吗", None),
     ],
 )
 def test_operator_entity(conversation: Conversation, text: str, operator: str | None) -> None:
