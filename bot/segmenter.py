@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -49,28 +50,24 @@ def default_cache_dir() -> Path:
 
 
 def _build_dictionary(domain: list[str]) -> str:
-    source = resources.files("jieba") / "dict.txt"
-    entries = [line.split(" ") for line in source.read_text(encoding="utf-8").splitlines() if line]
-    general = sorted(entries, key=lambda e: -int(e[1]))[:GENERAL_WORDS]
-    long_domain = {w for w in domain if len(w) >= 2}
-    longest = max(map(len, long_domain), default=0)
-    containing = [e for e in entries if len(e[0]) > 2 and _contains_any(e[0], long_domain, longest)]
-    lines: dict[str, str] = {}
-    for word, freq, *tag in [*general, *containing]:
-        lines[word] = f"{word} {freq} {tag[0] if tag else 'n'}"
+    # Each line of jieba's dict.txt is "word frequency tag": one flat split of the whole file is
+    # several times faster than splitting 349k lines one by one (this runs on a first start).
+    tokens = (resources.files("jieba") / "dict.txt").read_text(encoding="utf-8").split()
+    if len(tokens) % 3:
+        raise ValueError("jieba's dict.txt is not 'word frequency tag' per line; bump FORMAT and adapt")
+    words, freqs, tags = tokens[0::3], tokens[1::3], tokens[2::3]
+    general = sorted(range(len(words)), key=lambda i: -int(freqs[i]))[:GENERAL_WORDS]
+    long_domain = sorted({w for w in domain if len(w) >= 2}, key=len, reverse=True)
+    containing: list[int] = []
+    if long_domain:
+        contains = re.compile("|".join(map(re.escape, long_domain)))
+        containing = [i for i, word in enumerate(words) if len(word) > 2 and contains.search(word)]
+    lines = {words[i]: f"{words[i]} {freqs[i]} {tags[i]}" for i in [*general, *containing]}
     for word in domain:
         # Spaces would break jieba's dictionary format; such phrases are matched as keywords instead.
         if word and " " not in word:
             lines[word] = f"{word} {DOMAIN_FREQ} n"
     return "\n".join(lines.values()) + "\n"
-
-
-def _contains_any(word: str, parts: set[str], longest: int) -> bool:
-    return any(
-        word[i:j] in parts
-        for i in range(len(word) - 1)
-        for j in range(i + 2, min(len(word), i + longest) + 1)
-    )
 
 
 class Segmenter:
