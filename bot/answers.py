@@ -20,10 +20,10 @@ from bot.content.model import Content, Template
 LINK = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s，。）)]*)?", re.I)
 HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
 
-# The variables each conversation text may use, with a sample used to check it at load.
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
 COMMANDS = ("start", "menu", "help", "operator", "reset")
-# The texts of the conversation itself (_ui.yaml), each with sample values of its variables.
+# The texts of the conversation itself (_ui.yaml), each with sample values of the variables it
+# may use; the samples render every text once at load, so a wrong name fails then.
 UI_TEXTS: dict[str, dict[str, str]] = {
     "ask_operator": {},
     "clarify": {},
