@@ -19,6 +19,9 @@ from bot.content.model import Content, Template
 
 LINK = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s，。）)]*)?", re.I)
 HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
+# Templates put a space around a fact ("在 {{ op.app }} 里"); after a fact that ends in a
+# full-width bracket the space only shows as a gap ("…名称） 里"), so it goes.
+BRACKET_SPACE = re.compile(r"(?<=[）」』”]) (?=[\u4e00-\u9fff])")
 
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
 COMMANDS = ("start", "menu", "help", "operator", "reset")
@@ -234,7 +237,7 @@ class Answers:
     ) -> None:
         compiled = self._compile(problems, template)
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
-            self._rendered[key] = text
+            self._rendered[key] = BRACKET_SPACE.sub("", text)
 
     # ---- what the conversation asks for -------------------------------------------------------
 

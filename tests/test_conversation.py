@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.answers import off_allowlist
@@ -191,3 +193,12 @@ def test_no_answer_asks_for_secrets(conversation: Conversation) -> None:
                 continue
             text = conversation.answers.text(intent, op)
             assert not any(a in text for a in asks), (intent, op)
+
+
+def test_no_gap_after_a_full_width_bracket(conversation: Conversation) -> None:
+    for intent in conversation.classifier.matcher.intents:
+        for op in (None, "smart", "china_mobile", "china_unicom", "china_telecom"):
+            if op is None and conversation.answers.needs_operator(intent):
+                continue
+            text = conversation.answers.text(intent, op)
+            assert not re.search(r"） [\u4e00-\u9fff]", text), (intent, op)
