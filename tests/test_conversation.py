@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -185,20 +186,21 @@ def test_pasted_adverts_are_recognised_and_never_echoed(conversation: Conversati
         assert not off_allowlist(turn.reply.text, ALLOWLIST)
 
 
-def test_no_answer_asks_for_secrets(conversation: Conversation) -> None:
-    asks = ("请提供", "请发送", "告诉我你的", "输入你的验证码", "把验证码发")
+def every_answer(conversation: Conversation) -> Iterator[tuple[str, str | None, str]]:
+    """(intent, operator, text) for every answer the bot can give: per operator, and the shared one."""
     for intent in conversation.classifier.matcher.intents:
-        for op in (None, "smart", "china_mobile", "china_unicom", "china_telecom"):
+        for op in (None, *(choice.id for choice in conversation.answers.operators)):
             if op is None and conversation.answers.needs_operator(intent):
                 continue
-            text = conversation.answers.text(intent, op)
-            assert not any(a in text for a in asks), (intent, op)
+            yield intent, op, conversation.answers.text(intent, op)
+
+
+def test_no_answer_asks_for_secrets(conversation: Conversation) -> None:
+    asks = ("请提供", "请发送", "告诉我你的", "输入你的验证码", "把验证码发")
+    for intent, op, text in every_answer(conversation):
+        assert not any(a in text for a in asks), (intent, op)
 
 
 def test_no_gap_after_a_full_width_bracket(conversation: Conversation) -> None:
-    for intent in conversation.classifier.matcher.intents:
-        for op in (None, "smart", "china_mobile", "china_unicom", "china_telecom"):
-            if op is None and conversation.answers.needs_operator(intent):
-                continue
-            text = conversation.answers.text(intent, op)
-            assert not re.search(r"） [\u4e00-\u9fff]", text), (intent, op)
+    for intent, op, text in every_answer(conversation):
+        assert not re.search(r"） [\u4e00-\u9fff]", text), (intent, op)
