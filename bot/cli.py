@@ -8,14 +8,14 @@ import json
 import sys
 from pathlib import Path
 
-from bot.classifier import Classification
 from bot.content.errors import ContentError
-from bot.conversation import Conversation
+from bot.core.classifier import Classification
+from bot.core.conversation import Conversation
 from bot.settings import SettingsError
 
 
 def _conversation(args: argparse.Namespace) -> Conversation:
-    from bot.core import build, content_root
+    from bot.build import build, content_root
 
     conversation = build(content_root(args.content))
     # The index lives as long as the process: the garbage collector need not walk it again.
@@ -24,7 +24,7 @@ def _conversation(args: argparse.Namespace) -> Conversation:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.terminal import chat
+    from bot.channels.terminal import chat
 
     return chat(_conversation(args))
 
@@ -34,7 +34,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if settings.token:
-        from bot.telegram_adapter.app import run_telegram
+        from bot.channels.telegram.app import run_telegram
 
         return run_telegram(_conversation(args), settings)
     print("TELEGRAM_BOT_TOKEN is not set: starting the chat in the terminal.", file=sys.stderr)
@@ -42,8 +42,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.channels.telegram.app import run_telegram
     from bot.settings import load_settings
-    from bot.telegram_adapter.app import run_telegram
 
     settings = load_settings()
     if not settings.token:
@@ -87,7 +87,7 @@ def _explanation(result: Classification) -> dict[str, object]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import EvalFileError, evaluate, read_cases
+    from bot.devtools.evaluation import EvalFileError, evaluate, read_cases
 
     conversation = _conversation(args)
     classifier = conversation.classifier
@@ -114,8 +114,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bot.checks import check
-    from bot.core import content_root
+    from bot.build import content_root
+    from bot.devtools.checks import check
 
     root = content_root(args.content)
     conversation, problems = check(root)
@@ -151,8 +151,8 @@ def cmd_intents(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bot.benchmark import run_benchmarks
-    from bot.core import content_root
+    from bot.build import content_root
+    from bot.devtools.benchmark import run_benchmarks
 
     return run_benchmarks(
         content_root(args.content), rounds=args.rounds, batch=args.batch, telegram=not args.no_telegram

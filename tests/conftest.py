@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversation
-from bot.core import build
+from bot.build import build
+from bot.core.conversation import Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import check
 from bot.content.errors import Problem
+from bot.devtools.checks import check
 
 
 def edit(root: Path, relative: str, old: str, new: str) -> Path:

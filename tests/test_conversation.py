@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.answers import off_allowlist
-from bot.conversation import ChatState, Conversation
+from bot.core.answers import off_allowlist
+from bot.core.conversation import ChatState, Conversation
 from tests.conftest import DATA
 
 ALLOWLIST = (

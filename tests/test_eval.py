@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversation
+from bot.core.conversation import Conversation
 from tests.conftest import DATA, run_cli
 
 QUESTION_SETS = ["questions.tsv", "holdout.tsv"]

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.conversation import Conversation
+from bot.channels.telegram import handlers
+from bot.channels.telegram.app import RedactToken, build_application
+from bot.channels.telegram.messages import chunks
+from bot.core.conversation import Conversation
+from bot.devtools.telegram_standin import Call, StandIn
 from bot.settings import Settings
-from bot.telegram_adapter import handlers
-from bot.telegram_adapter.app import RedactToken, build_application
-from bot.telegram_adapter.messages import chunks
-from bot.telegram_adapter.standin import Call, StandIn
 
 CHAT = 501
 
@@ -455,7 +455,7 @@ def test_an_unreadable_state_file_is_kept_aside(conversation: Conversation, tmp_
 
 
 def test_a_failed_write_keeps_the_last_good_state_file(tmp_path: Path) -> None:
-    from bot.telegram_adapter.persistence import ChatStatePersistence
+    from bot.channels.telegram.persistence import ChatStatePersistence
 
     path = tmp_path / "chats.pickle"
 

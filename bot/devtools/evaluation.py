@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.classifier import Classifier
+from bot.core.classifier import Classifier
 
 HEADER = ["text", "intents", "operator"]
 

@@ -7,8 +7,8 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from bot.conversation import Reply
-from bot.telegram_adapter import callback_data
+from bot.channels.telegram import callback_data
+from bot.core.conversation import Reply
 
 BUTTONS_PER_ROW = 2
 

@@ -21,10 +21,10 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.conversation import ChatState, Conversation, Reply, Turn
-from bot.rate_limit import PerChatLimit, Verdict
-from bot.telegram_adapter import callback_data
-from bot.telegram_adapter.messages import chunks, keyboard
+from bot.channels.rate_limit import PerChatLimit, Verdict
+from bot.channels.telegram import callback_data
+from bot.channels.telegram.messages import chunks, keyboard
+from bot.core.conversation import ChatState, Conversation, Reply, Turn
 
 logger = logging.getLogger(__name__)
 

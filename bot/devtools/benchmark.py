@@ -75,7 +75,7 @@ def _median(label: str, values: list[float], unit: str, fmt: str = "{:.1f}") -> 
 
 
 def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: bool = True) -> int:
-    from bot.core import build
+    from bot.build import build
 
     questions = _questions(batch)
     python = sys.version.split()[0]
@@ -122,7 +122,7 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     )
 
     if telegram:
-        from bot.telegram_adapter.bench import run_telegram_benchmark
+        from bot.devtools.telegram_bench import run_telegram_benchmark
 
         print()
         run_telegram_benchmark(conversation, rounds, batch)

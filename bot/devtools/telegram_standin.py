@@ -269,7 +269,7 @@ class _Handler(tornado.web.RequestHandler):
 
 
 # ---- run as its own process, for the benchmark --------------------------------------------------
-# `python -m bot.telegram_adapter.standin --bench N` serves on a free port (printed first), then
+# `python -m bot.devtools.telegram_standin --bench N` serves on a free port (printed first), then
 # plays a user: N questions one at a time (latency), then N at once (throughput), and prints the
 # figures as one JSON line. In its own process the stand-in does not share the bot's CPU core.
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bot.answers import Answers
-from bot.classifier import Classifier
 from bot.content.loader import load_content
 from bot.content.references import check_references
-from bot.conversation import Conversation
+from bot.core.answers import Answers
+from bot.core.classifier import Classifier
+from bot.core.conversation import Conversation
 
 
 def content_root(explicit: str | None = None) -> Path:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.build import build
 from bot.content.errors import ContentError, Problem
-from bot.conversation import Conversation
-from bot.core import build
+from bot.core.conversation import Conversation
 
 
 def duplicate_examples(conversation: Conversation) -> list[Problem]:

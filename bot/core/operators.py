@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from bot.content.model import Operator
-from bot.normalize import latin_bounded
+from bot.core.normalize import latin_bounded
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:

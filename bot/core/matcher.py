@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.content.model import Intent, Weighted
-from bot.normalize import Normalizer
-from bot.segmenter import Segmenter
+from bot.core.normalize import Normalizer
+from bot.core.segmenter import Segmenter
 
 FALLBACK = "fallback"
 BIGRAM_WEIGHT = 0.5  # character pairs catch typos and unseen words, but words say more

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.model import Content
-from bot.matcher import FALLBACK, Analysis, Matcher
-from bot.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
-from bot.operators import OperatorFinder
-from bot.segmenter import Segmenter
+from bot.core.matcher import FALLBACK, Analysis, Matcher
+from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
+from bot.core.operators import OperatorFinder
+from bot.core.segmenter import Segmenter
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
 MIN_CONFIDENCE = 0.30

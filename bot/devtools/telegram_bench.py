@@ -9,17 +9,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.conversation import Conversation
+from bot.channels.telegram.app import build_application
+from bot.core.conversation import Conversation
+from bot.devtools.telegram_standin import TOKEN
 from bot.settings import Settings
-from bot.telegram_adapter.app import build_application
-from bot.telegram_adapter.standin import TOKEN
 
 
 async def _round(conversation: Conversation, updates: int) -> dict[str, float]:
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.telegram_adapter.standin",
+        "bot.devtools.telegram_standin",
         "--bench",
         str(updates),
         stdin=asyncio.subprocess.PIPE,

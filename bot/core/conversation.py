@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.answers import Answers
-from bot.classifier import Classification, Classifier
-from bot.matcher import FALLBACK
+from bot.core.answers import Answers
+from bot.core.classifier import Classification, Classifier
+from bot.core.matcher import FALLBACK
 
 # A runner-up with at least this share of the winner's score is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.9

@@ -20,11 +20,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation import Conversation
-from bot.rate_limit import PerChatLimit
+from bot.channels.rate_limit import PerChatLimit
+from bot.channels.telegram import handlers
+from bot.channels.telegram.persistence import ChatStatePersistence
+from bot.core.conversation import Conversation
 from bot.settings import Settings, SettingsError
-from bot.telegram_adapter import handlers
-from bot.telegram_adapter.persistence import ChatStatePersistence
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.conversation import ChatState, Conversation, Reply, Turn
+from bot.core.conversation import ChatState, Conversation, Reply, Turn
 
 QUIT = "/quit 退出"
 

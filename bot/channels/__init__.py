@@ -1,0 +1,1 @@
+"""The adapters that carry the core's replies to people: the terminal chat and Telegram."""

@@ -1,0 +1,1 @@
+"""Understanding and deciding, with no channel in it: normalize → segment → match → decide."""
