@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import sys
 from pathlib import Path
@@ -23,9 +24,16 @@ def _conversation(args: argparse.Namespace) -> Conversation:
     return conversation
 
 
+def _read_stdin_leniently() -> None:
+    """Bytes that are not UTF-8 become U+FFFD, so they neither stop the command nor leave it raw."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.terminal import chat
 
+    _read_stdin_leniently()
     return chat(_conversation(args))
 
 
@@ -53,6 +61,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     classifier = _conversation(args).classifier
+    _read_stdin_leniently()
     out = sys.stdout
     for line in sys.stdin:
         text = line.rstrip("\r\n")
