@@ -42,21 +42,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if settings.token:
-        from bot.channels.telegram.app import run_telegram
+        from bot.channels.telegram.app import run_telegram_or_explain
 
-        return run_telegram(_conversation(args), settings)
+        return run_telegram_or_explain(_conversation(args), settings)
     print("TELEGRAM_BOT_TOKEN is not set: starting the chat in the terminal.", file=sys.stderr)
     return cmd_chat(args)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.channels.telegram.app import run_telegram
+    from bot.channels.telegram.app import run_telegram_or_explain
     from bot.settings import load_settings
 
     settings = load_settings()
     if not settings.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
-    return run_telegram(_conversation(args), settings)
+    return run_telegram_or_explain(_conversation(args), settings)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from bot.channels.telegram import handlers
 from bot.channels.telegram.app import RedactToken, build_application
 from bot.channels.telegram.messages import chunks
 from bot.core.conversation import Conversation
-from bot.devtools.telegram_standin import Call, StandIn
+from bot.devtools.telegram_standin import TOKEN, Call, StandIn
 from bot.settings import Settings
 
 CHAT = 501
@@ -326,6 +326,13 @@ def test_the_token_is_redacted_from_logs() -> None:
     )
     RedactToken(token).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
+    try:
+        raise RuntimeError(f"request to /bot{token}/getMe failed")
+    except RuntimeError as exc:
+        failed = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), (RuntimeError, exc, None))
+    RedactToken(token).filter(failed)
+    formatted = logging.Formatter().format(failed)
+    assert "RuntimeError" in formatted and token not in formatted
 
 
 def test_long_answers_are_split_and_escaped() -> None:
@@ -396,6 +403,47 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
         assert standin.token not in log and "怎么查余额" not in log
         saved = pickle.loads((tmp_path / "chats.pickle").read_bytes())
         assert saved["chat_data"][CHAT]["state"] == {"operator": "smart", "pending": None}
+
+    run(scenario)
+
+
+def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    """The server answers 401 at start: one line saying what to do; no token, no traceback."""
+
+    async def scenario() -> None:
+        standin = await StandIn(token="111111:ANOTHERanotherANOTHERanotherANOTHER00").start()
+        process = await _bot_process(standin, tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+        try:
+            assert await asyncio.wait_for(process.wait(), 60) == 2
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await standin.stop()
+        assert process.stderr is not None
+        log = (await process.stderr.read()).decode()
+        assert TOKEN not in log and "Traceback" not in log
+        assert log.strip().splitlines()[-1] == (
+            "error: the Bot API at TELEGRAM_BASE_URL rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); "
+            "copy the token again from @BotFather"
+        )
+
+    run(scenario)
+
+
+def test_base_url_in_python_telegram_bots_own_form(tmp_path: Path) -> None:
+    """TELEGRAM_BASE_URL may end in /bot, as python-telegram-bot's base_url does."""
+
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        process = await _bot_process(standin, tmp_path, TELEGRAM_BASE_URL=f"{standin.url}/bot")
+        try:
+            standin.push_text(CHAT, "代充靠谱吗")
+            [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
+            assert "八折代充" in reply.params["text"]
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+            await standin.stop()
 
     run(scenario)
 
