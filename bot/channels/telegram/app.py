@@ -1,7 +1,7 @@
 """Builds the python-telegram-bot Application around the core, and runs it.
 
-Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly,
-with the chats' state written to BOT_DATA_DIR first).
+Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly;
+each chat's state is committed to BOT_DATA_DIR as it changes, so a kill loses nothing either).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def build_application(
     builder = (
         Application.builder()
         .token(settings.token)
-        .persistence(ChatStatePersistence(settings.data_dir / "chats.pickle"))
+        .persistence(ChatStatePersistence.in_folder(settings.data_dir))
         .rate_limiter(limiter)
         # Chats are answered concurrently (a slow network round trip for one does not hold up
         # the others); handlers.Deps.lock keeps each chat's own turns in order.
