@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import sys
 from pathlib import Path
@@ -23,9 +24,16 @@ def _conversation(args: argparse.Namespace) -> Conversation:
     return conversation
 
 
+def _read_stdin_leniently() -> None:
+    """Bytes that are not UTF-8 become U+FFFD, so they neither stop the command nor leave it raw."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.terminal import chat
 
+    _read_stdin_leniently()
     return chat(_conversation(args))
 
 
@@ -34,25 +42,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if settings.token:
-        from bot.channels.telegram.app import run_telegram
+        from bot.channels.telegram.app import run_telegram_or_explain
 
-        return run_telegram(_conversation(args), settings)
+        return run_telegram_or_explain(_conversation(args), settings)
     print("TELEGRAM_BOT_TOKEN is not set: starting the chat in the terminal.", file=sys.stderr)
     return cmd_chat(args)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.channels.telegram.app import run_telegram
+    from bot.channels.telegram.app import run_telegram_or_explain
     from bot.settings import load_settings
 
     settings = load_settings()
     if not settings.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
-    return run_telegram(_conversation(args), settings)
+    return run_telegram_or_explain(_conversation(args), settings)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
     classifier = _conversation(args).classifier
+    _read_stdin_leniently()
     out = sys.stdout
     for line in sys.stdin:
         text = line.rstrip("\r\n")

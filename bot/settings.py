@@ -26,6 +26,14 @@ class Settings:
     messages_per_minute: int = 20
 
 
+def bot_api_root(base_url: str) -> str | None:
+    """The server's root URL. python-telegram-bot's own form ends in /bot (the token follows
+    it directly); both forms are accepted, as either may be copied from its documentation."""
+    root = base_url.strip().rstrip("/")
+    root = root.removesuffix("/bot")
+    return root.rstrip("/") or None
+
+
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:
     if env_file is not None and env_file.is_file():
         load_dotenv(env_file, override=False)
@@ -35,6 +43,12 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
             "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30+ "
             "letters); copy it again from @BotFather"
         )
+    base_url = bot_api_root(os.environ.get("TELEGRAM_BASE_URL", ""))
+    if token is not None and base_url is not None and token in base_url:
+        raise SettingsError(
+            "TELEGRAM_BASE_URL contains the token; give the server's address only "
+            "(like http://127.0.0.1:8081 or http://127.0.0.1:8081/bot)"
+        )
     port_text = os.environ.get("PORT", "8443").strip()
     rate_text = os.environ.get("BOT_MESSAGES_PER_MINUTE", "20").strip()
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
@@ -43,7 +57,7 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
         raise SettingsError(f"BOT_MESSAGES_PER_MINUTE must be a positive number, not {rate_text!r}")
     return Settings(
         token=token,
-        base_url=os.environ.get("TELEGRAM_BASE_URL", "").strip() or None,
+        base_url=base_url,
         data_dir=Path(os.environ.get("BOT_DATA_DIR", "").strip() or "data"),
         webhook_url=os.environ.get("WEBHOOK_URL", "").strip() or None,
         port=int(port_text),

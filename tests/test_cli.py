@@ -110,3 +110,34 @@ def test_the_console_script_is_installed() -> None:
     assert script.exists(), "pip install -e . should install the topup-bot script"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "classify" in result.stdout
+
+
+def test_classify_turns_bytes_that_are_not_utf8_into_replacement_characters() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classify"],
+        input=b"\xff\xfe smart\xe5\x8d\n\xc0\n",
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode("utf-8").splitlines()  # strict: fails on any byte left raw
+    assert [json.loads(line)["text"] for line in lines] == ["\ufffd\ufffd smart\ufffd", "\ufffd"]
+
+
+def test_chat_answers_digits_int_refuses_and_huge_numbers() -> None:
+    # ¹ ① ⒈ pass isdigit() but not int(); 5,000 digits pass neither int() nor a button; ３ taps [3].
+    lines = ["¹", "①", "⒈", "9" * 5000, "３", "/quit"]
+    result = run_cli("chat", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "9" * 50 not in result.stdout + result.stderr
+    assert result.stdout.count("这个问题我回答不了") == 4
+    assert "八折代充" in result.stdout  # [3] is 防骗检查

@@ -96,6 +96,30 @@ CASES = [
         "not on the allowlist",
         "handle",
     ),
+    (  # a full-width dot hides no domain, and the problem names the line the link is on
+        "responses/topup_how.yaml",
+        "    4. 充值卡：{{ op.pin_card }}。",
+        "    4. 充值卡：见 evil-topup．xyz 。",
+        EDITED,
+        "'evil-topup.xyz', which is not on the allowlist",
+        "",
+    ),
+    (
+        "responses/thanks_bye.yaml",
+        "title: 谢谢",
+        "title: 谢谢 t.me/esim1088",
+        2,
+        "the title holds the link or handle 't.me/esim1088'",
+        "words only",
+    ),
+    (
+        "responses/thanks_bye.yaml",
+        "title: 谢谢",
+        "title: 谢谢找@esim1088",
+        2,
+        "the title holds the link or handle '@esim1088'",
+        "words only",
+    ),
     (
         "responses/thanks_bye.yaml",
         "buttons: [help]",
@@ -168,6 +192,31 @@ def test_an_example_claimed_by_two_intents(content_copy: Path, cache_dir: Path) 
     # 怎麼充值 is 怎么充值 once normalized, as are 如何充值 and 怎樣儲值 in topup_how.yaml.
     assert {p.path.name for p in problems} == {"topup_how.yaml"}
     assert all("also claimed by 'esim' (esim.yaml:36)" in p.message for p in problems)
+
+
+def test_two_answers_for_one_intent(content_copy: Path, cache_dir: Path) -> None:
+    second = content_copy / "responses" / "zz_esim_again.yaml"
+    second.write_text(
+        (content_copy / "responses" / "esim.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    problem = only(problems_of(content_copy, cache_dir), second)
+    assert (
+        problem.line == 1
+        and "a second answer for intent 'esim' (the first is esim.yaml:1)" in problem.message
+    )
+    assert "merge the two" in problem.fix
+
+
+def test_a_link_a_fact_brings_is_reported_at_the_fact(content_copy: Path, cache_dir: Path) -> None:
+    path = edit(
+        content_copy,
+        "responses/_facts.yaml",
+        "value: 12321（网站 12321.cn，",
+        "value: 12321（网站 12321-cn.top，",
+    )
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert problem.line == line_of(content_copy, "responses/_facts.yaml", "  spam_report_cn:")
+    assert "'12321-cn.top', which is not on the allowlist" in problem.message
 
 
 def test_an_intent_without_an_answer(content_copy: Path, cache_dir: Path) -> None:

@@ -61,3 +61,29 @@ def test_malformed_settings(
     assert "\n" not in message
     if name == "TELEGRAM_BOT_TOKEN":
         assert value not in message  # never echo a token, even a broken one
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://127.0.0.1:8081",
+        "http://127.0.0.1:8081/",
+        "http://127.0.0.1:8081/bot",
+        "http://127.0.0.1:8081/bot/",
+    ],
+)
+def test_base_url_with_or_without_the_bot_suffix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BASE_URL", value)
+    assert load_settings(tmp_path / ".env").base_url == "http://127.0.0.1:8081"
+
+
+def test_a_base_url_holding_the_token_is_refused_without_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", f"https://api.telegram.org/bot{TOKEN}")
+    with pytest.raises(SettingsError, match="contains the token") as caught:
+        load_settings(tmp_path / ".env")
+    assert TOKEN not in str(caught.value)

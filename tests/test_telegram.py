@@ -16,7 +16,7 @@ from bot.channels.telegram import handlers
 from bot.channels.telegram.app import RedactToken, build_application
 from bot.channels.telegram.messages import chunks
 from bot.core.conversation import Conversation
-from bot.devtools.telegram_standin import Call, StandIn
+from bot.devtools.telegram_standin import TOKEN, Call, StandIn
 from bot.settings import Settings
 
 CHAT = 501
@@ -129,7 +129,7 @@ def test_operator_is_asked_chosen_and_remembered_after_a_restart(
             answered = (await standin.wait_for(2, chat_id=CHAT))[1]
             assert "10010" in answered.params["text"]
             assert standin.sent("answerCallbackQuery")
-        assert (tmp_path / "chats.pickle").is_file()
+        assert (tmp_path / "bot.sqlite3").is_file()
         async with running(conversation, tmp_path, standin):  # a new Application, same data dir
             standin.push_text(CHAT, "怎么查余额")
             remembered = (await standin.wait_for(3, chat_id=CHAT))[2]
@@ -326,6 +326,13 @@ def test_the_token_is_redacted_from_logs() -> None:
     )
     RedactToken(token).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
+    try:
+        raise RuntimeError(f"request to /bot{token}/getMe failed")
+    except RuntimeError as exc:
+        failed = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), (RuntimeError, exc, None))
+    RedactToken(token).filter(failed)
+    formatted = logging.Formatter().format(failed)
+    assert "RuntimeError" in formatted and token not in formatted
 
 
 def test_long_answers_are_split_and_escaped() -> None:
@@ -374,8 +381,9 @@ async def _bot_process(standin: StandIn, data_dir: Path, **env: str) -> asyncio.
 
 def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
     """`python -m bot run` with a token: polling, a clean SIGTERM, the chat's state on disk."""
-    import pickle
+    import json
     import signal
+    import sqlite3
 
     async def scenario() -> None:
         standin = await StandIn().start()
@@ -394,8 +402,50 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
         assert process.stderr is not None
         log = (await process.stderr.read()).decode()
         assert standin.token not in log and "怎么查余额" not in log
-        saved = pickle.loads((tmp_path / "chats.pickle").read_bytes())
-        assert saved["chat_data"][CHAT]["state"] == {"operator": "smart", "pending": None}
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            [(text,)] = db.execute("SELECT data FROM chat_state WHERE chat_id = ?", (CHAT,)).fetchall()
+        assert json.loads(text)["state"] == {"operator": "smart", "pending": None}
+
+    run(scenario)
+
+
+def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    """The server answers 401 at start: one line saying what to do; no token, no traceback."""
+
+    async def scenario() -> None:
+        standin = await StandIn(token="111111:ANOTHERanotherANOTHERanotherANOTHER00").start()
+        process = await _bot_process(standin, tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+        try:
+            assert await asyncio.wait_for(process.wait(), 60) == 2
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await standin.stop()
+        assert process.stderr is not None
+        log = (await process.stderr.read()).decode()
+        assert TOKEN not in log and "Traceback" not in log
+        assert log.strip().splitlines()[-1] == (
+            "error: the Bot API at TELEGRAM_BASE_URL rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); "
+            "copy the token again from @BotFather"
+        )
+
+    run(scenario)
+
+
+def test_base_url_in_python_telegram_bots_own_form(tmp_path: Path) -> None:
+    """TELEGRAM_BASE_URL may end in /bot, as python-telegram-bot's base_url does."""
+
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        process = await _bot_process(standin, tmp_path, TELEGRAM_BASE_URL=f"{standin.url}/bot")
+        try:
+            standin.push_text(CHAT, "代充靠谱吗")
+            [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
+            assert "八折代充" in reply.params["text"]
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+            await standin.stop()
 
     run(scenario)
 
@@ -437,37 +487,6 @@ def test_webhook_mode(tmp_path: Path) -> None:
             process.terminate()
             await asyncio.wait_for(process.wait(), 30)
             await standin.stop()
-
-    run(scenario)
-
-
-def test_an_unreadable_state_file_is_kept_aside(conversation: Conversation, tmp_path: Path) -> None:
-    (tmp_path / "chats.pickle").write_bytes(b"half a pickle")
-
-    async def scenario() -> None:
-        async with running(conversation, tmp_path) as (_, standin):
-            standin.push_text(CHAT, "/start")
-            await standin.wait_for(1, chat_id=CHAT)
-
-    run(scenario)
-    [aside] = tmp_path.glob("chats.pickle.unreadable-*")
-    assert aside.read_bytes() == b"half a pickle"
-
-
-def test_a_failed_write_keeps_the_last_good_state_file(tmp_path: Path) -> None:
-    from bot.channels.telegram.persistence import ChatStatePersistence
-
-    path = tmp_path / "chats.pickle"
-
-    async def scenario() -> None:
-        persistence = ChatStatePersistence(path)
-        await persistence.update_chat_data(CHAT, {"state": {"operator": "smart", "pending": None}})
-        await persistence.flush()
-        good = path.read_bytes()
-        with pytest.raises(Exception, match="pickle"):  # something that cannot be written
-            await persistence.update_chat_data(CHAT, {"state": lambda: None})
-            await persistence.flush()
-        assert path.read_bytes() == good and list(tmp_path.iterdir()) == [path]
 
     run(scenario)
 

@@ -30,10 +30,19 @@ def step(conversation: Conversation, line: str, state: ChatState, last: Reply | 
         return conversation.ask_operator(state)
     if text == "/reset":
         return conversation.forget()
-    # Typing a button's number taps it.
-    if last is not None and text.isdigit() and 1 <= int(text) <= len(last.buttons):
-        return conversation.on_action(last.buttons[int(text) - 1].action, state)
+    number = button_number(text)
+    if last is not None and number is not None and 1 <= number <= len(last.buttons):
+        return conversation.on_action(last.buttons[number - 1].action, state)
     return conversation.on_text(line, state)
+
+
+def button_number(text: str) -> int | None:
+    """Typing a button's number taps it: 1 to 999, in any script's digits (３ from a Chinese keyboard).
+
+    isdecimal, not isdigit: ¹ and ① are digits that int() refuses; and a short number only, as
+    int() refuses thousands of digits too.
+    """
+    return int(text) if text.isdecimal() and len(text) <= 3 else None
 
 
 def chat(conversation: Conversation, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:

@@ -328,6 +328,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     return Response(
         intent=intent,
         title=title,
+        title_where=file.where(node.line_of("title")),
         needs_operator=needs_operator,
         text=text,
         variants=variants,
@@ -407,8 +408,21 @@ def load_content(root: Path) -> Content:
         if path.name.startswith("_"):
             continue
         response = _response(path, problems)
-        if response is not None:
-            responses[response.intent] = response
+        if response is None:
+            continue
+        if response.intent in responses:  # one would silently win over the other
+            first = responses[response.intent].where
+            problems.append(
+                Problem(
+                    path,
+                    response.where.line,
+                    f"a second answer for intent '{response.intent}' "
+                    f"(the first is {first.path.name}:{first.line})",
+                    f"merge the two into responses/{response.intent}.yaml",
+                )
+            )
+            continue
+        responses[response.intent] = response
 
     shared = {
         "operators": intents_dir / "_operators.yaml",

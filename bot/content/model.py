@@ -79,6 +79,7 @@ class Template:
 class Response:
     intent: str
     title: str  # the label of a button that leads here
+    title_where: Where
     needs_operator: bool
     text: Template | None  # used for operators without a variant of their own
     variants: dict[str, Template]

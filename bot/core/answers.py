@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
 from bot.content.errors import ContentError, Problem
-from bot.content.model import Content, Template
+from bot.content.model import Content, Template, Where
+from bot.core.links import find_links
 
-LINK = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s，。）)]*)?", re.I)
-HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
+# Any @name in an answer is a handle (not only the 4-32 letters Telegram allows): the bot
+# never sends people to a Telegram account. An e-mail's @ follows a letter and is not one.
+HANDLE = re.compile(r"(?<![a-z0-9_.])@[a-z0-9_]{3,}", re.I)
 # Templates put a space around a fact ("在 {{ op.app }} 里"); after a fact that ends in a
 # full-width bracket the space only shows as a gap ("…名称） 里"), so it goes.
 BRACKET_SPACE = re.compile(r"(?<=[）」』”]) (?=[\u4e00-\u9fff])")
@@ -48,14 +51,14 @@ def host_allowed(host: str, allowlist: tuple[str, ...]) -> bool:
 
 
 def off_allowlist(text: str, allowlist: tuple[str, ...]) -> list[str]:
-    """Links and handles in text that the bot may not offer."""
-    bad = []
-    for match in LINK.finditer(text):
-        host = re.sub(r"^https?://", "", match.group(0), flags=re.I).split("/")[0]
-        if not host_allowed(host, allowlist):
-            bad.append(match.group(0))
-    bad.extend(m.group(0) for m in HANDLE.finditer(text))
-    return bad
+    """Links and handles in text that the bot may not offer.
+
+    Read after NFKC, as a browser would: evil-topup．xyz (a full-width dot) is evil-topup.xyz.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    links = find_links(text, tlds=None)
+    bad = [link.text for link in links if link.kind != "handle" and not host_allowed(link.host, allowlist)]
+    return bad + [m.group(0) for m in HANDLE.finditer(text)]
 
 
 def _line_naming(template: Template, error: str) -> int:
@@ -82,6 +85,7 @@ class Answers:
         )
         problems: list[Problem] = []
         self._check_facts(problems)
+        self._check_titles(problems)
         shared = {name: fact for name, fact in content.facts.get("shared", {}).items()}
         views = {op_id: self._operator_view(op_id) for op_id in content.operators}
         base = {"shared": shared, "operators": views}
@@ -166,6 +170,32 @@ class Answers:
                     )
                 )
 
+    def _where_written(self, template: Template, link: str) -> Where:
+        """The line that holds a link: in the template, else in the fact that put it there."""
+        host = re.sub(r"^https?://", "", link, flags=re.I).split("/")[0]
+        for needle in (link, host):
+            for offset, line in enumerate(template.source.splitlines()):
+                if needle in unicodedata.normalize("NFKC", line):
+                    return Where(template.where.path, template.where.line + offset)
+            for facts in self._content.facts.values():
+                for fact in facts.values():
+                    if needle in unicodedata.normalize("NFKC", fact.value):
+                        return fact.where
+        return template.where
+
+    def _check_titles(self, problems: list[Problem]) -> None:
+        """A title is a button's label: a link or handle there would be one the user can tap."""
+        for response in self._content.responses.values():
+            for bad in off_allowlist(response.title, ()):
+                problems.append(
+                    Problem(
+                        response.title_where.path,
+                        response.title_where.line,
+                        f"the title holds the link or handle '{bad}'",
+                        "a title is a button's label: words only (links go in the text, from the allowlist)",
+                    )
+                )
+
     def _operator_view(self, op_id: str) -> dict[str, Any]:
         return {
             "id": op_id,
@@ -214,10 +244,11 @@ class Answers:
             )
             return None
         for bad in off_allowlist(text, self._content.allowlist):
+            where = self._where_written(template, bad)
             problems.append(
                 Problem(
-                    template.where.path,
-                    template.where.line,
+                    where.path,
+                    where.line,
                     f"the answer links to '{bad}', which is not on the allowlist",
                     "link only to domains in responses/_allowlist.yaml (and never to a handle)",
                 )

@@ -8,19 +8,13 @@ import unicodedata
 import opencc
 
 from bot.content.model import Lexicon
+from bot.core.links import find_links
 
 # Longer input is cut: Telegram caps a message at 4,096 characters, and a pasted advert
-# shows its nature well before that.
+# shows its nature well before that. The cut is taken again after NFKC, which can make one
+# character many (㏘ is "p.m.", ﷺ eighteen), so no step after it sees more than this.
 MAX_CHARS = 4000
 
-TELEGRAM = re.compile(r"(?:https?://)?(?:t|telegram)\.me/\S+", re.I)
-URL = re.compile(
-    r"(?:https?://|www\.)\S+"
-    # A bare domain; right after Chinese text too, where \b finds no edge (汉字 are word characters).
-    r"|(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?![a-z0-9-])(?:/\S*)?",
-    re.I,
-)
-HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_]{4,32}\b", re.I)
 # Placeholders jieba keeps whole (they are in the lexicon's words); intents use them in examples.
 URL_TOKEN = "网址链接"
 HANDLE_TOKEN = "tg账号"
@@ -32,6 +26,18 @@ CONTROLS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\uf8ff\U000e0001-\U000e007f\U000f0000-\U0010ffff]"
 )
+
+
+def tokenize_links(text: str) -> str:
+    """Each link, domain and handle becomes one placeholder word; the words around it stay."""
+    pieces, position = [], 0
+    for link in find_links(text):
+        # A Telegram link is a handle by another name; both are what the spam adverts sell through.
+        token = URL_TOKEN if link.kind in ("url", "domain") else HANDLE_TOKEN
+        pieces += [text[position : link.start], f" {token} "]
+        position = link.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def latin_bounded(word: str) -> str:
@@ -64,12 +70,8 @@ class Normalizer:
 
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
-        text = self._script(CONTROLS.sub(" ", text[:MAX_CHARS]))
-        # A Telegram link is a handle by another name; both are what the spam adverts sell through.
-        text = TELEGRAM.sub(f" {HANDLE_TOKEN} ", text)
-        text = URL.sub(f" {URL_TOKEN} ", text)
-        text = HANDLE.sub(f" {HANDLE_TOKEN} ", text)
-        return " ".join(text.split())
+        text = self._script(CONTROLS.sub(" ", text[:MAX_CHARS]))[:MAX_CHARS]
+        return " ".join(tokenize_links(text).split())
 
     def replace(self, scripted: str) -> str:
         """Typos and synonyms → the words the intents use."""

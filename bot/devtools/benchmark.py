@@ -15,6 +15,8 @@ from pathlib import Path
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.tsv"
 FALLBACK_QUESTIONS = ["smart卡怎么充值", "代充靠谱吗", "充值没到账", "怎么保号", "今天天气怎么样"]
+# Messages built to be slow: NFKC growth (㏘ is "p.m."), long dotted runs, a 4,096-character paste.
+HOSTILE = ["㏘" * 4096, "a." * 2048, "1." * 2048 + "com", "a.-" * 1365, "x-" * 2048 + ".com", "充值" * 2048]
 
 
 def _questions(batch: int) -> list[str]:
@@ -103,6 +105,15 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     _median("classify, one process (questions/s)", rates, "q/s", "{:,.0f}")
     _median("classify latency p50", p50s, "ms", "{:.3f}")
     _median("classify latency p99", p99s, "ms", "{:.3f}")
+    slowest = []
+    for _ in range(rounds):
+        seconds: list[float] = []
+        for text in HOSTILE:
+            began = time.perf_counter()
+            classify(text)
+            seconds.append(time.perf_counter() - began)
+        slowest.append(max(seconds) * 1000)
+    _median(f"slowest of {len(HOSTILE)} hostile 4,096-char messages", slowest, "ms")
 
     colds, peaks, stream = [], [], []
     for _ in range(rounds):

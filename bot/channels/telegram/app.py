@@ -1,7 +1,7 @@
 """Builds the python-telegram-bot Application around the core, and runs it.
 
-Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly,
-with the chats' state written to BOT_DATA_DIR first).
+Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly;
+each chat's state is committed to BOT_DATA_DIR as it changes, so a kill loses nothing either).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import hashlib
 import logging
 
 from telegram import BotCommand, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -58,6 +58,15 @@ class RedactToken(logging.Filter):
         message = record.getMessage()
         if self._token in message:
             record.msg, record.args = message.replace(self._token, "<token>"), None
+        # A rejected token is a setting to fix, not a bug: no traceback (run_telegram_or_explain
+        # says what to do). python-telegram-bot also puts the token in that exception's text.
+        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            record.exc_info = None
+        # Other tracebacks are formatted after the filters ran: format them here, without the token.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self._token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "<token>")
         return True
 
 
@@ -91,7 +100,7 @@ def build_application(
     builder = (
         Application.builder()
         .token(settings.token)
-        .persistence(ChatStatePersistence(settings.data_dir / "chats.pickle"))
+        .persistence(ChatStatePersistence.in_folder(settings.data_dir))
         .rate_limiter(limiter)
         # Chats are answered concurrently (a slow network round trip for one does not hold up
         # the others); handlers.Deps.lock keeps each chat's own turns in order.
@@ -141,3 +150,15 @@ def run_telegram(conversation: Conversation, settings: Settings) -> int:
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0
+
+
+def run_telegram_or_explain(conversation: Conversation, settings: Settings) -> int:
+    """run_telegram, with a rejected token told in one line (python-telegram-bot's own message
+    prints the token, and a traceback helps no one who only has to copy the token again)."""
+    try:
+        return run_telegram(conversation, settings)
+    except InvalidToken:
+        server = "the Bot API at TELEGRAM_BASE_URL" if settings.base_url else "Telegram"
+        raise SettingsError(
+            f"{server} rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); copy the token again from @BotFather"
+        ) from None

@@ -61,9 +61,13 @@ def load_state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
     return deps(context).conversation.restore(saved)
 
 
-def save_state(context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
-    if context.chat_data is not None:
-        context.chat_data["state"] = asdict(state)
+async def save_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: ChatState) -> None:
+    """Keeps the state in memory and commits it to the store now, before the reply says so."""
+    if context.chat_data is None:
+        return
+    context.chat_data["state"] = asdict(state)
+    if context.application.persistence is not None:
+        await context.application.persistence.update_chat_data(chat_id, context.chat_data)
 
 
 async def with_retries(send: Callable[[], Awaitable[Any]]) -> Any:
@@ -122,7 +126,7 @@ async def answer(
         return
     async with deps(context).lock(chat.id), typing_while_slow(chat):
         turn = act(load_state(context))
-        save_state(context, turn.state)
+        await save_state(context, chat.id, turn.state)
         await send_reply(chat, turn.reply)
 
 

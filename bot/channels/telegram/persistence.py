@@ -1,75 +1,97 @@
-"""Chat state on disk: python-telegram-bot's PicklePersistence, written once per round.
+"""Chat state for python-telegram-bot: its BasePersistence, over the SQLite store in BOT_DATA_DIR.
 
-Plain PicklePersistence rewrites its whole file for every chat that changed, so a busy minute
-with N chats costs N full writes (quadratic). This one keeps changes in memory and writes the
-file once after each round of updates, and again at shutdown (flush). Each write goes to a side
-file that then replaces the old one, so a crash mid-write leaves the last good file in place.
+python-telegram-bot calls update_chat_data only every `update_interval` seconds, so a process
+killed in between would lose what a user was just told is remembered. The handlers therefore
+call update_chat_data themselves, before they send the reply (handlers.save_state); the periodic
+round then finds nothing changed and writes nothing. Only chat data is kept: bot_data holds the
+handlers' dependencies, and the bot has no user data, callback data or conversations.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import pickle
-import time
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import PersistenceInput, PicklePersistence
+from telegram.ext import BasePersistence, PersistenceInput
+
+from bot.store.chat_state import ChatStates
+from bot.store.database import Database
 
 logger = logging.getLogger(__name__)
 
-UPDATE_INTERVAL = 5  # seconds between rounds: what a crash (not a clean stop) can lose at most
+# The periodic round only catches what a handler did not save itself (there is nothing such today).
+UPDATE_INTERVAL = 60
+# What an older version kept: a pickle, which is never loaded (unpickling runs code).
+OLD_PICKLE = "chats.pickle"
 
 
-def set_aside_if_unreadable(filepath: Path) -> Path | None:
-    """A state file that cannot be read (a crash mid-write) is kept aside, not fatal and not lost."""
-    if not filepath.is_file():
-        return None
-    try:
-        with filepath.open("rb") as handle:
-            pickle.load(handle)
-    except Exception:  # any unpickling failure means the same: this file cannot be used
-        aside = filepath.with_name(f"{filepath.name}.unreadable-{int(time.time())}")
-        filepath.replace(aside)
-        logger.warning("%s could not be read; kept as %s, starting with empty chat state", filepath, aside)
-        return aside
-    return None
-
-
-class ChatStatePersistence(PicklePersistence):
-    def __init__(self, filepath: Path) -> None:
-        # Only the chats' state is the user's; bot_data holds the handlers' dependencies.
+class ChatStatePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, database: Database) -> None:
         super().__init__(
-            filepath=filepath,
             store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
-            on_flush=True,
             update_interval=UPDATE_INTERVAL,
         )
-        self._write: asyncio.Task[None] | None = None
-        set_aside_if_unreadable(filepath)
+        self.database = database
+        self.chats = ChatStates(database)
+        old = database.path.parent / OLD_PICKLE
+        if old.exists():
+            logger.info("%s is from an older version and is not read; it can be deleted", old)
 
-    async def flush(self) -> None:
-        final = self.filepath
-        partial = final.with_name(f"{final.name}.part")
-        self.filepath = partial
-        try:
-            await super().flush()
-            if partial.exists():
-                partial.replace(final)
-        finally:
-            self.filepath = final
-            partial.unlink(missing_ok=True)
+    @classmethod
+    def in_folder(cls, folder: Path) -> ChatStatePersistence:
+        return cls(Database.in_folder(folder))
+
+    # ---- chat data: the only kind this bot keeps ----------------------------------------------
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return self.chats.load()
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
-        await super().update_chat_data(chat_id, data)
-        if self._write is None:
-            self._write = asyncio.create_task(self._write_after_this_round())
+        self.chats.save(chat_id, data)
 
-    async def _write_after_this_round(self) -> None:
-        await asyncio.sleep(0)  # the round's other chats are updated first
-        self._write = None
-        try:
-            await self.flush()
-        except Exception as exc:  # a full disk must not stop the bot; memory still holds it all
-            logger.warning("could not write %s (%s); the next write saves it", self.filepath, exc)
+    async def drop_chat_data(self, chat_id: int) -> None:
+        self.chats.delete(chat_id)
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        """Memory is always at least as new as the file: nothing to refresh."""
+
+    async def flush(self) -> None:
+        self.database.close()
+
+    # ---- the kinds switched off in store_data: never called with data ---------------------------
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        pass
+
+    async def drop_user_data(self, user_id: int) -> None:
+        pass
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        pass
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        pass
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        pass
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        pass
+
+    async def get_conversations(self, name: str) -> dict[tuple[int | str, ...], object]:
+        return {}
+
+    async def update_conversation(
+        self, name: str, key: tuple[int | str, ...], new_state: object | None
+    ) -> None:
+        pass

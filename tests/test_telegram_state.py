@@ -1,0 +1,99 @@
+"""What a chat was told is remembered stays remembered: through a kill, a bad disk, an old file."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import signal
+from pathlib import Path
+
+import pytest
+
+from bot.core.conversation import Conversation
+from bot.devtools.telegram_standin import StandIn
+from bot.store.database import FILENAME
+from tests.test_telegram import CHAT, _bot_process, run, running
+
+OPERATORS = ("smart", "china_mobile", "china_unicom", "china_telecom")
+HOTLINES = {"smart": "*888", "china_mobile": "10086", "china_unicom": "10010", "china_telecom": "10000"}
+
+
+class RunsCode:
+    """Unpickling this creates a file: the proof that a pickle was loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_an_old_pickle_is_never_loaded(conversation: Conversation, tmp_path: Path) -> None:
+    marker = tmp_path / "code-ran"
+    (tmp_path / "chats.pickle").write_bytes(pickle.dumps({"chat_data": {CHAT: RunsCode(marker)}}))
+
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, "/start")
+            await standin.wait_for(1, chat_id=CHAT)
+
+    run(scenario)
+    assert not marker.exists()
+
+
+def test_a_store_that_cannot_be_written_still_answers_and_remembers_in_memory(
+    conversation: Conversation, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / FILENAME).mkdir()  # as a read-only or broken BOT_DATA_DIR would be
+
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_button(CHAT, "v1|operator:china_unicom")
+            await standin.wait_for(1, chat_id=CHAT)
+            standin.push_text(CHAT, "客服电话多少")
+            replies = await standin.wait_for(2, chat_id=CHAT)
+            assert "10010" in replies[1].params["text"]
+            for chat in range(600, 610):
+                standin.push_button(chat, "v1|operator:smart")
+                await standin.wait_for(1, chat_id=chat)
+
+    with caplog.at_level(logging.WARNING):
+        run(scenario)
+    [logged] = [r for r in caplog.records if r.name.startswith("bot.store")]
+    assert logged.getMessage().startswith(f"cannot open {tmp_path / FILENAME}")
+
+
+def test_a_confirmed_choice_survives_sigkill_mid_burst(tmp_path: Path) -> None:
+    """200 chats choose an operator; the bot is killed while answering them, then restarted.
+    Every chat that was told its choice is remembered still has it."""
+    chats = range(1000, 1200)
+
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        try:
+            process = await _bot_process(standin, tmp_path)
+            for chat in chats:
+                standin.push_button(chat, f"v1|operator:{OPERATORS[chat % 4]}")
+            await standin.wait_for(40, timeout=60)
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            confirmed = sorted({int(c.params["chat_id"]) for c in standin.sent()})
+            assert 40 <= len(confirmed) < len(chats), "the kill came after the burst"
+
+            process = await _bot_process(standin, tmp_path)  # starts on what the kill left
+            try:
+                asked = len(standin.sent())
+                for chat in confirmed:
+                    standin.push_text(chat, "客服电话多少")
+                await standin.wait_for(asked + len(confirmed), timeout=60)
+            finally:
+                process.terminate()
+                await asyncio.wait_for(process.wait(), 30)
+            for chat in confirmed:
+                reply = standin.sent(chat_id=chat)[-1].params["text"]
+                assert HOTLINES[OPERATORS[chat % 4]] in reply and "哪家运营商" not in reply, chat
+        finally:
+            await standin.stop()
+
+    run(scenario)
