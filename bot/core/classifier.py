@@ -12,7 +12,7 @@ from bot.core.operators import OperatorFinder
 from bot.core.segmenter import Segmenter
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
-MIN_CONFIDENCE = 0.30
+MIN_CONFIDENCE = 0.20
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Classifier:
         self.operators = OperatorFinder(content.operators, self.normalize.script)
         names = self.operators.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
-        self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain)
+        self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain, cache_dir)
 
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)
