@@ -9,6 +9,7 @@ from bot.content.model import Content
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.operators import OperatorFinder
+from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
@@ -58,7 +59,8 @@ class Classifier:
         self.operators = OperatorFinder(content.operators, self.normalize.script)
         names = self.operators.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
-        self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain, cache_dir)
+        sound = SoundAlike(domain, cache_dir)
+        self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain, cache_dir, sound)
 
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)

@@ -152,9 +152,8 @@ class Conversation:
         """Two questions in one message: the main one is answered, the other waits on a button."""
         if not also or not self.answers.has(also) or also == turn.reply.intent:
             return turn
-        if any(b.action == f"intent:{also}" for b in turn.reply.buttons):
-            return turn
-        buttons = (self._intent_button(also), *turn.reply.buttons)
+        offered = self._intent_button(also)
+        buttons = (offered, *(b for b in turn.reply.buttons if b != offered))
         return replace(turn, reply=replace(turn.reply, buttons=buttons))
 
     def _ask_operator_for(self, intent: str, state: ChatState) -> Turn:

@@ -25,6 +25,7 @@ from bot.content.model import Intent
 from bot.core import clauses, linear
 from bot.core.disk_cache import cached_file
 from bot.core.normalize import Normalizer
+from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 FALLBACK = "fallback"
@@ -72,8 +73,10 @@ class Matcher:
         entities: frozenset[str] = frozenset(),
         domain: frozenset[str] = frozenset(),
         cache_dir: Path | None = None,
+        sound: SoundAlike | None = None,
     ) -> None:
         self.intents = intents
+        self._sound = sound
         self._domain = domain
         self._entities = entities
         self._normalize = normalizer
@@ -99,9 +102,23 @@ class Matcher:
         out = []
         for intent in intents.values():
             for example in intent.examples:
-                text, _ = self._normalize.drop_negated(self._normalize(example))
-                out.append((self.features(text, self._segmenter.cut(text))[0], intent.id))
+                _, _, kept, _, words = self._prepare(example)
+                out.append((self.features(kept, words)[0], intent.id))
         return out
+
+    def _prepare(self, text: str) -> tuple[str, str, str, list[str], list[str]]:
+        """normalize and segment: (scripted, normalized, kept, ignored, words), where kept is the
+        normalized text without what the user says they are not asking, and words are its words."""
+        scripted = self._normalize.script(text)
+        spelled = self._sound.latin(scripted) if self._sound else scripted
+        normalized = self._normalize.replace(spelled)
+        kept, ignored = self._normalize.drop_negated(normalized)
+        words = self._segmenter.cut(kept)
+        if self._sound:
+            words, fixed = self._sound.repair(words)
+            for typed, meant in fixed:
+                kept = kept.replace(typed, meant, 1)
+        return scripted, normalized, kept, ignored, words
 
     def train(self, samples: list[tuple[dict[str, float], str]]) -> linear.LinearModel:
         return linear.train(samples, self.classes)
@@ -175,10 +192,7 @@ class Matcher:
         return tuple(ranked)
 
     def analyse(self, text: str, explain: bool = False) -> Analysis:
-        scripted = self._normalize.script(text)
-        normalized = self._normalize.replace(scripted)
-        kept, ignored = self._normalize.drop_negated(normalized)
-        words = self._segmenter.cut(kept)
+        scripted, normalized, kept, ignored, words = self._prepare(text)
         parts = clauses.split(words)
         if len(parts) > 1:
             negated = [p for p in parts if clauses.negated(p)]
@@ -196,7 +210,12 @@ class Matcher:
     def _by_clause(
         self, parts: list[list[str]], whole: tuple[IntentScore, ...], explain: bool
     ) -> tuple[tuple[IntentScore, ...], str | None]:
-        """The question behind the politeness, and a second question when there is one."""
+        """The question behind the politeness, and a second question when there is one.
+
+        The whole message decides unless it is only politeness. (Preferring the clause phrased as a
+        question over the clauses around it was tried and lost: "今天还没到，怎么查？" is asked
+        about the context, not about checking a balance.)
+        """
         questions = []
         for part in parts:
             ranking = self._rank("".join(part), part, explain)
