@@ -86,10 +86,17 @@ def test_regional_wording_english_and_emoji(conversation: Conversation, text: st
         # Pinyin, joined or spaced.
         ("bao hao", "keep_number"),
         ("chong zhi zenme nong", "topup_how"),
+        ("zěnme chōngzhí", "topup_how"),  # with the tones marked
+        ("zhe ge shi pianzi ma", "scam_check"),  # pinyin of words the examples use
     ],
 )
 def test_sound_alike_typos_and_pinyin(conversation: Conversation, text: str, intent: str) -> None:
     assert conversation.classifier.classify(text).intent == intent
+
+
+def test_operator_names_in_pinyin(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("liantong kefu dianhua duoshao")
+    assert (result.intent, result.operator) == ("customer_service", "china_unicom")
 
 
 def test_sound_alike_mends_lone_characters_only(tmp_path: Path) -> None:

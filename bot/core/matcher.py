@@ -74,7 +74,10 @@ class Matcher:
         domain: frozenset[str] = frozenset(),
         cache_dir: Path | None = None,
         sound: SoundAlike | None = None,
+        key: str = "",
     ) -> None:
+        """`key` names everything outside the intents that shapes the features (lexicon, jieba's
+        dictionary, the pinyin table): with the intents it names the cached weights."""
         self.intents = intents
         self._sound = sound
         self._domain = domain
@@ -94,8 +97,7 @@ class Matcher:
         ]
         self.classes = tuple(intents)
         self._class_index = {c: n for n, c in enumerate(self.classes)}
-        samples = self.samples(intents)
-        self.model = self._learned(samples, cache_dir)
+        self.model = self._learned(key, cache_dir)
 
     def samples(self, intents: dict[str, Intent]) -> list[tuple[dict[str, float], str]]:
         """Every example of the given intents as (features, intent): what the model learns from."""
@@ -123,15 +125,23 @@ class Matcher:
     def train(self, samples: list[tuple[dict[str, float], str]]) -> linear.LinearModel:
         return linear.train(samples, self.classes)
 
-    def _learned(
-        self, samples: list[tuple[dict[str, float], str]], cache_dir: Path | None
-    ) -> linear.LinearModel:
-        digest = hashlib.sha256(
-            repr((FORMAT, linear.SETTINGS, sys.version_info[:2], self.classes, samples)).encode()
-        ).hexdigest()[:16]
+    def _learned(self, key: str, cache_dir: Path | None) -> linear.LinearModel:
+        # The digest of what the features are made from, not of the features: making them for
+        # every example costs 80 ms, a sixth of the start-up budget, and only a new model needs them.
+        rules = [
+            (
+                i.id,
+                i.examples,
+                [(k.text, k.weight) for k in i.keywords],
+                [(p.text, p.weight) for p in i.patterns],
+            )
+            for i in self.intents.values()
+        ]
+        made_of = (FORMAT, linear.SETTINGS, sys.version_info[:2], key, rules, sorted(self._entities))
+        digest = hashlib.sha256(repr((*made_of, sorted(self._domain))).encode()).hexdigest()[:16]
 
         def build() -> bytes:
-            return marshal.dumps(self.train(samples).as_data())
+            return marshal.dumps(self.train(self.samples(self.intents)).as_data())
 
         path = cached_file(cache_dir, f"weights-{digest}.marshal", build)
         return linear.LinearModel.from_data(marshal.loads(path.read_bytes()))

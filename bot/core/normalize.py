@@ -20,6 +20,15 @@ URL = re.compile(
     r"|(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|ph|net|org|cc|me|io|xyz|top|vip)(?![a-z0-9-])(?:/\S*)?",
     re.I,
 )
+# Latin letters with marks: pinyin with its tones (chōngzhí), Tagalog or Spanish accents. The
+# marks go (chongzhi), so the words are matched as people type them without.
+MARKED_LATIN = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _unmarked(match: re.Match[str]) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", match.group(0)) if not unicodedata.combining(ch))
+
+
 HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_]{4,32}\b", re.I)
 # Placeholders jieba keeps whole (they are in the lexicon's words); intents use them in examples.
 URL_TOKEN = "网址链接"
@@ -65,6 +74,7 @@ class Normalizer:
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
         text = self._script(CONTROLS.sub(" ", text[:MAX_CHARS]))
+        text = MARKED_LATIN.sub(_unmarked, text)
         # A Telegram link is a handle by another name; both are what the spam adverts sell through.
         text = TELEGRAM.sub(f" {HANDLE_TOKEN} ", text)
         text = URL.sub(f" {URL_TOKEN} ", text)

@@ -6,7 +6,8 @@ the toneless pinyin with the domain's own words (the lexicon's words and the int
   - a run of characters that jieba could not make a word of (each came out alone) is replaced by
     the domain word that sounds the same and shares at least one character with it; a real word
     (花费, 长沙) is never touched, since jieba keeps it whole;
-  - a run of Latin letters that spells a domain word's pinyin becomes that word.
+  - a run of Latin letters that spells the pinyin of a domain word, an operator's name or any
+    word of two syllables or more in the YAML examples becomes that word ("zhe ge shi pianzi ma").
 The table is built with pypinyin once per vocabulary and cached on disk: pypinyin costs 0.11 s to
 import, more than a fifth of the start-up budget, so a start with a warm cache never imports it.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.core.disk_cache import cached_file
@@ -30,7 +31,11 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _build_table(words: list[str]) -> dict[str, dict[str, str]]:
+def _cjk_words(words: Iterable[str]) -> list[str]:
+    return sorted({w for w in words if 2 <= len(w) <= LONGEST and all(_is_cjk(ch) for ch in w)})
+
+
+def _build_table(words: list[str], spelled: list[str]) -> dict[str, dict[str, str]]:
     from pypinyin import Style, lazy_pinyin
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
@@ -40,7 +45,9 @@ def _build_table(words: list[str]) -> dict[str, dict[str, str]]:
     for word in words:
         syllables = lazy_pinyin(word, style=Style.NORMAL)
         by_sound.setdefault(" ".join(syllables), word)
-        latin.setdefault("".join(syllables), word)
+    # Domain words first: where two words sound the same, the domain's own wins.
+    for word in [*words, *spelled]:
+        latin.setdefault("".join(lazy_pinyin(word, style=Style.NORMAL)), word)
     wanted = {s for key in by_sound for s in key.split()}
     # Every common character's first reading, but only for the syllables a domain word uses:
     # a character that sounds like none of them can never be part of a homophone typo.
@@ -55,15 +62,27 @@ def _build_table(words: list[str]) -> dict[str, dict[str, str]]:
 
 
 class SoundAlike:
-    def __init__(self, domain_words: Iterable[str], cache_dir: Path | None = None) -> None:
-        words = sorted({w for w in domain_words if 2 <= len(w) <= LONGEST and all(_is_cjk(ch) for ch in w)})
-        digest = hashlib.sha256("\n".join([FORMAT, *words]).encode()).hexdigest()[:16]
-        path = cached_file(cache_dir, f"pinyin-{digest}.marshal", lambda: marshal.dumps(_build_table(words)))
+    def __init__(
+        self,
+        domain_words: Iterable[str],
+        cache_dir: Path | None = None,
+        spelled: Callable[[], Iterable[str]] = tuple,
+        key: str = "",
+    ) -> None:
+        """`domain_words` are mended and spelled; the words `spelled` returns (called only when the
+        table is built; `key` must change when they do) are only recognised in pinyin."""
+        words = _cjk_words(domain_words)
+        digest = hashlib.sha256("\n".join([FORMAT, key, *words]).encode()).hexdigest()[:16]
+
+        def build() -> bytes:
+            return marshal.dumps(_build_table(words, _cjk_words(spelled())))
+
+        path = cached_file(cache_dir, f"pinyin-{digest}.marshal", build)
+        self.table = path.name  # names this table in other cache keys
         table = marshal.loads(path.read_bytes())
         self._by_sound: dict[str, str] = table["by_sound"]
         self._latin: dict[str, str] = table["latin"]
         self._chars: dict[str, str] = table["chars"]
-        self._domain = frozenset(words)
 
     def latin(self, text: str) -> str:
         """chongzhi, "bao hao" → the domain word they spell; other Latin words stay as they are."""
