@@ -70,6 +70,9 @@ def test_two_questions_answer_one_and_offer_the_other(conversation: Conversation
         ("my number got deactivated", "number_suspended"),
         ("where can i buy load", "topup_where"),
         ("充值😭没到账", "topup_failed"),
+        ("my sim was blocked what should i do", "number_suspended"),
+        ("paano mag load sa smart", "topup_how"),  # Tagalog
+        ("load hindi pumasok", "topup_failed"),
     ],
 )
 def test_regional_wording_english_and_emoji(conversation: Conversation, text: str, intent: str) -> None:

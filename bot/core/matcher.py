@@ -34,6 +34,7 @@ FORMAT = "learned-1"  # bump when features or training change
 RULE_PRIOR = 4.0
 # A clause must be at least this sure of a question before it outranks the whole message.
 CLAUSE_CONFIDENCE = 0.4
+NGRAMS = (1, 2, 3)  # character n-grams: unseen words, typos and word order all leave a trace
 PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～·,.!?;:'\"()[]{}<>~`#$%^&*+=|\\/-_ ")
 
 
@@ -164,7 +165,7 @@ class Matcher:
             if _is_cjk(ch):
                 run += ch
                 continue
-            for n in (1, 2, 3):
+            for n in NGRAMS:
                 for i in range(len(run) - n + 1):
                     feats["c:" + run[i : i + n]] = 1.0
             run = ""
@@ -222,21 +223,30 @@ class Matcher:
     ) -> tuple[tuple[IntentScore, ...], str | None]:
         """The question behind the politeness, and a second question when there is one.
 
-        The whole message decides unless it is only politeness. (Preferring the clause phrased as a
-        question over the clauses around it was tried and lost: "今天还没到，怎么查？" is asked
-        about the context, not about checking a balance.)
+        The whole message decides unless it is only politeness; then the clauses that are not
+        politeness decide together ("您好，想问下…怎么交") when they are about phone cards.
+        (Preferring the clause phrased as a question over the clauses around it was tried and
+        lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
         """
-        questions = []
-        for part in parts:
-            ranking = self._rank("".join(part), part, explain)
-            top = ranking[0]
-            if top.intent not in clauses.SOCIAL and top.intent != FALLBACK and top.score >= CLAUSE_CONFIDENCE:
-                questions.append(ranking)
-        if not questions:
-            return whole, None
-        questions.sort(key=lambda r: -r[0].score)
+        rankings = [self._rank("".join(part), part, explain) for part in parts]
         main = whole
         if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
-            main = questions[0]
-        others = [r[0].intent for r in questions if r[0].intent != main[0].intent]
+            rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]
+            if rest and len(rest) < len(parts):
+                words = [w for p in rest for w in (*p, "，")]
+                text = "".join(words)
+                ranking = self._rank(text, words, explain)
+                # Only a clause about phone cards outranks the politeness: "谢谢啊，很有用" is thanks.
+                on_topic = "x:offdomain" not in self.features(text, words)[0]
+                if ranking[0].intent != FALLBACK and on_topic:
+                    main = ranking
+        questions = sorted(
+            (r for r in rankings if r[0].intent not in clauses.SOCIAL and r[0].intent != FALLBACK),
+            key=lambda r: -r[0].score,
+        )
+        others = [
+            r[0].intent
+            for r in questions
+            if r[0].score >= CLAUSE_CONFIDENCE and r[0].intent != main[0].intent
+        ]
         return main, (others[0] if others else None)
