@@ -78,6 +78,9 @@ def _explanation(result: Classification) -> dict[str, object]:
                 "votes": [[v.feature, round(v.points, 3)] for v in score.votes[:EXPLAINED_VOTES]],
             }
         )
+    # What set the two apart: each feature's points for the winner minus its points for the runner-up.
+    first, second = ({v.feature: v.points for v in s.votes} for s in analysis.ranking[:2])
+    margin = sorted(((f, p - second.get(f, 0.0)) for f, p in first.items()), key=lambda fp: -abs(fp[1]))
     return {
         "also": analysis.also,
         "normalized": analysis.normalized,
@@ -85,6 +88,7 @@ def _explanation(result: Classification) -> dict[str, object]:
         "ignored": list(analysis.ignored),
         "winner": ranked[0],
         "runner_up": ranked[1],
+        "margin": [[f, round(p, 3)] for f, p in margin[:EXPLAINED_VOTES] if abs(p) >= 0.005],
     }
 
 

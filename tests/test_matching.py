@@ -130,3 +130,6 @@ def test_explain_lists_what_moved_winner_and_runner_up() -> None:
         votes = explain[side]["votes"]
         assert votes and all(isinstance(points, float) for _, points in votes)
         assert any(feature == "bias" or feature.startswith(("w:", "c:")) for feature, _ in votes)
+    # What set them apart, largest first: the sound-alike 充值 is among it.
+    margin = dict(explain["margin"])
+    assert any("充值" in feature or "没到账" in feature for feature in margin)

@@ -6,7 +6,8 @@ The scores come from a linear model learned from every YAML example each time th
   - the character 1-, 2- and 3-grams of the Chinese text (c:), which carry unseen words and typos;
   - the intents' YAML keywords (k:) and patterns (p:) that fire, learned like any other feature,
     and their YAML weight added on top, for what the examples cannot express;
-  - x:offdomain when not a single domain word, keyword or pattern is present (你觉得我帅吗).
+  - x:offdomain when not a single domain word, keyword, pattern or operator name or hint (菲律宾,
+    *123#) is present (你觉得我帅吗).
 A question is scored whole and, when it has several clauses, clause by clause (bot/core/clauses.py).
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,12 +26,12 @@ from typing import NamedTuple
 from bot.content.model import Intent
 from bot.core import clauses, linear
 from bot.core.disk_cache import cached_file
-from bot.core.normalize import Normalizer
+from bot.core.normalize import Normalizer, latin_bounded
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 FALLBACK = "fallback"
-FORMAT = "learned-1"  # bump when features or training change
+FORMAT = "learned-2"  # bump when features or training change
 # How many logit points one unit of a YAML weight adds (keywords weigh about 0.3).
 RULE_PRIOR = 4.0
 # A clause must be at least this sure of a question before it outranks the whole message.
@@ -83,6 +85,9 @@ class Matcher:
         self._sound = sound
         self._domain = domain
         self._entities = entities
+        # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
+        named = sorted(entities, key=len, reverse=True)
+        self._named = re.compile("|".join(latin_bounded(e) for e in named)) if named else None
         self._normalize = normalizer
         self._segmenter = segmenter
         self._keywords: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
@@ -178,7 +183,7 @@ class Matcher:
             if pattern.search(text):
                 feats[name] = 1.0
                 priors.append((intent_id, weight, f"pattern {pattern.pattern}"))
-        if not priors and self._domain.isdisjoint(words):
+        if not priors and self._domain.isdisjoint(words) and not (self._named and self._named.search(text)):
             feats["x:offdomain"] = 1.0
         scale = 1.0 / math.sqrt(len(feats)) if feats else 1.0
         return {f: scale for f in feats}, priors
