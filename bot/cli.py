@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from bot.content.errors import ContentError
-from bot.core.classifier import Classification
+from bot.core.classifier import Classification, Classifier
 from bot.core.conversation import Conversation
 from bot.settings import SettingsError
+
+EXPLAINED_VOTES = 12  # per intent: the features that moved its score most, either way
 
 
 def _conversation(args: argparse.Namespace) -> Conversation:
@@ -82,33 +84,50 @@ def _explanation(result: Classification) -> dict[str, object]:
             {
                 "intent": score.intent,
                 "score": round(score.score, 3),
-                "nearest_example": score.nearest_example,
-                "votes": [[v.feature, round(v.points, 3)] for v in score.votes if abs(v.points) >= 0.005],
+                "votes": [[v.feature, round(v.points, 3)] for v in score.votes[:EXPLAINED_VOTES]],
             }
         )
+    # What set the two apart: each feature's points for the winner minus its points for the runner-up.
+    first, second = ({v.feature: v.points for v in s.votes} for s in analysis.ranking[:2])
+    margin = sorted(((f, p - second.get(f, 0.0)) for f, p in first.items()), key=lambda fp: -abs(fp[1]))
     return {
+        "also": analysis.also,
         "normalized": analysis.normalized,
         "words": list(analysis.words),
         "ignored": list(analysis.ignored),
         "winner": ranked[0],
         "runner_up": ranked[1],
+        "margin": [[f, round(p, 3)] for f, p in margin[:EXPLAINED_VOTES] if abs(p) >= 0.005],
     }
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.devtools.evaluation import EvalFileError, evaluate, read_cases
+    from bot.devtools import evaluation
 
     conversation = _conversation(args)
     classifier = conversation.classifier
+    if args.cross_validate:
+        return _cross_validate(classifier, args.cross_validate)
+    if not args.file:
+        print("error: give a FILE to evaluate, or --cross-validate K", file=sys.stderr)
+        return 2
     try:
-        cases = read_cases(
+        cases = evaluation.read_cases(
             Path(args.file), set(classifier.matcher.intents), {c.id for c in conversation.answers.operators}
         )
-    except EvalFileError as exc:
+    except evaluation.EvalFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = evaluate(classifier, cases)
+    report = evaluation.evaluate(classifier, cases)
     print("\n".join(report.lines(show_misses=args.misses)))
+    if args.baseline:
+        from bot.devtools.baseline import Baseline
+
+        examples = evaluation.example_cases(classifier)
+        svm = Baseline([c.text for c in examples], [min(c.intents) for c in examples])
+        theirs = evaluation.evaluate_predictions(cases, svm.predict([c.text for c in cases]))
+        print("\nbaseline: linear SVM, TF-IDF over jieba words and character 1-3-grams, same examples")
+        print("\n".join(evaluation.side_by_side(report, theirs)))
     failed = []
     if report.accuracy < args.min_accuracy:
         failed.append(f"accuracy {report.accuracy:.3f} is below --min-accuracy {args.min_accuracy}")
@@ -120,6 +139,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for message in failed:
         print(f"FAIL: {message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _cross_validate(classifier: Classifier, k: int) -> int:
+    from bot.devtools.evaluation import cross_validate, side_by_side
+
+    if k < 2:
+        print("error: --cross-validate needs K of at least 2", file=sys.stderr)
+        return 2
+    mine, theirs = cross_validate(classifier, k)
+    assert theirs is not None
+    print(f"stratified {k}-fold cross-validation over {mine.total} YAML examples")
+    print("\n".join(side_by_side(mine, theirs)))
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -183,10 +215,19 @@ def parser() -> argparse.ArgumentParser:
     classify.add_argument("--explain", action="store_true", help="show the features that voted")
     classify.set_defaults(func=cmd_classify)
     evaluate = commands.add_parser("eval", help="accuracy on a labelled TSV (text, intents, operator)")
-    evaluate.add_argument("file")
+    evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--min-accuracy", type=float, default=0.0)
     evaluate.add_argument("--min-operator-accuracy", type=float, default=0.0)
     evaluate.add_argument("--misses", action="store_true", help="list every wrong answer")
+    evaluate.add_argument(
+        "--baseline", action="store_true", help="also train the linear-SVM baseline and compare (dev only)"
+    )
+    evaluate.add_argument(
+        "--cross-validate",
+        type=int,
+        metavar="K",
+        help="stratified K-fold over the YAML examples, both models",
+    )
     evaluate.set_defaults(func=cmd_eval)
     commands.add_parser("check", help="validate intents/ and responses/").set_defaults(func=cmd_check)
     intents = commands.add_parser("intents", help="list the intents and their examples")

@@ -10,7 +10,10 @@ import pytest
 from bot.core.conversation import Conversation
 from tests.conftest import DATA, run_cli
 
-QUESTION_SETS = ["questions.tsv", "holdout.tsv"]
+# holdout_setA.tsv: questions written apart from the YAML for issue 8 (first sight 0.732 on its 250;
+# the 13 that happen to equal an example once normalized are left out, and the 20 about invoices or
+# what Smart is wait for those intents).
+QUESTION_SETS = ["questions.tsv", "holdout.tsv", "holdout_setA.tsv"]
 
 
 @pytest.mark.parametrize("name", QUESTION_SETS)

@@ -9,10 +9,11 @@ from bot.content.model import Content
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.operators import OperatorFinder
+from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
-MIN_CONFIDENCE = 0.30
+MIN_CONFIDENCE = 0.20
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,27 @@ class Classifier:
         self.operators = OperatorFinder(content.operators, self.normalize.script)
         names = self.operators.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
-        self.matcher = Matcher(content.intents, self.normalize, segmenter, names, domain)
+        examples = [e for intent in content.intents.values() for e in intent.examples]
+
+        typed = [self.normalize.script(w) for w in content.lexicon.replacements]  # 骗子 before → 诈骗
+
+        def spelled() -> list[str]:  # only when the pinyin table is (re)built
+            return [*names, *typed, *(w for e in examples for w in segmenter.cut(self.normalize(e)))]
+
+        key = repr((sorted(names), typed, examples, str(segmenter.dictionary.name)))
+        sound = SoundAlike(domain, cache_dir, spelled, key)
+        lexicon = content.lexicon
+        key = repr(
+            (
+                lexicon.replacements,
+                [n.text for n in lexicon.negations],
+                segmenter.dictionary.name,
+                sound.table,
+            )
+        )
+        self.matcher = Matcher(
+            content.intents, self.normalize, segmenter, names, domain, cache_dir, sound, key
+        )
 
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)

@@ -13,12 +13,20 @@ from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
 from bot.core.matcher import FALLBACK
 
-# A runner-up with at least this share of the winner's score is too close: ask which was meant.
-AMBIGUITY_RATIO = 0.9
+# A runner-up with at least this share of the winner's probability is too close: ask which was meant.
+AMBIGUITY_RATIO = 0.6
 # After "which operator?", a message that names one is a new question only when it is clearly one.
 NEW_QUESTION_CONFIDENCE = 0.5
 MENU_INTENT = "help"
 WELCOME_INTENT = "greeting"
+
+
+def close_call(result: Classification) -> tuple[str, str] | None:
+    """The two intents to offer ("你想问的是…") when the best two are too close to call, else None."""
+    first, second = result.analysis.ranking[:2]
+    if result.intent != first.intent or second.intent == FALLBACK:
+        return None
+    return (first.intent, second.intent) if second.score >= AMBIGUITY_RATIO * first.score else None
 
 
 @dataclass(frozen=True)
@@ -79,13 +87,13 @@ class Conversation:
             if state.pending and self._not_a_new_question(result, state.pending):
                 return self._answer(state.pending, replace(state, pending=None))
         state = replace(state, pending=None)
-        ranking = result.analysis.ranking
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
-        runner_up = ranking[1]
-        if runner_up.intent != FALLBACK and runner_up.score >= AMBIGUITY_RATIO * ranking[0].score:
-            return self._clarify(ranking[0].intent, runner_up.intent, state)
-        return self._answer(result.intent, state)
+        close = close_call(result)
+        if close:
+            return self._clarify(*close, state)
+        turn = self._answer(result.intent, state)
+        return self._offer_second_question(turn, result.analysis.also)
 
     def on_action(self, action: str, state: ChatState) -> Turn:
         kind, _, value = action.partition(":")
@@ -139,6 +147,14 @@ class Conversation:
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
         return Turn(Reply(self.answers.text(intent, state.operator), tuple(buttons), intent), state)
+
+    def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
+        """Two questions in one message: the main one is answered, the other waits on a button."""
+        if not also or not self.answers.has(also) or also == turn.reply.intent:
+            return turn
+        offered = self._intent_button(also)
+        buttons = (offered, *(b for b in turn.reply.buttons if b != offered))
+        return replace(turn, reply=replace(turn.reply, buttons=buttons))
 
     def _ask_operator_for(self, intent: str, state: ChatState) -> Turn:
         reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)

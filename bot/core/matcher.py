@@ -1,34 +1,42 @@
 """Step 3 of the core: score every intent for a question, deterministically and explainably.
 
-Each intent earns points from three kinds of evidence, all written in intents/*.yaml:
-  - similarity to its closest example (cosine over words and character pairs, each weighted by
-    how few intents use it, so 充值 counts less than 没到账);
-  - its keywords found in the question;
-  - its regular-expression patterns that match.
-The score is the sum; capped at 1.0 it is reported as the confidence.
+The scores come from a linear model learned from every YAML example each time the content loads
+(bot/core/linear.py; cached on disk by a digest of what it learned from). Its features:
+  - the words jieba finds (w:), operator names left out: they tell which operator, not what is asked;
+  - the character 1-, 2- and 3-grams of the Chinese text (c:), which carry unseen words and typos;
+  - the intents' YAML keywords (k:) and patterns (p:) that fire, learned like any other feature,
+    and their YAML weight added on top, for what the examples cannot express;
+  - x:offdomain when not a single domain word, keyword, pattern or operator name or hint (菲律宾,
+    *123#) is present (你觉得我帅吗).
+A question is scored whole and, when it has several clauses, clause by clause (bot/core/clauses.py).
 """
 
 from __future__ import annotations
 
-import itertools
+import hashlib
+import marshal
 import math
+import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
-from bot.content.model import Intent, Weighted
-from bot.core.normalize import Normalizer
+from bot.content.model import Intent
+from bot.core import clauses, linear
+from bot.core.disk_cache import cached_file
+from bot.core.normalize import Normalizer, latin_bounded
+from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 FALLBACK = "fallback"
-BIGRAM_WEIGHT = 0.5  # character pairs catch typos and unseen words, but words say more
-UNKNOWN_WEIGHT = 0.3  # how much a word no example uses dilutes a question (see Matcher)
-# Features nearly every intent uses (的, 怎么, 吗) add almost nothing to any similarity but
-# make up most of the work; they still count in a text's length, but are not looked up.
-MIN_INDEXED_IDF = 0.5
-# A question without a single domain word, keyword or pattern (你觉得我帅吗) is probably
-# off-topic however close it looks to a short example; its similarity counts for less.
-OFF_DOMAIN_FACTOR = 0.5
+FORMAT = "learned-2"  # bump when features or training change
+# How many logit points one unit of a YAML weight adds (keywords weigh about 0.3).
+RULE_PRIOR = 4.0
+# A clause must be at least this sure of a question before it outranks the whole message.
+CLAUSE_CONFIDENCE = 0.4
+NGRAMS = (1, 2, 3)  # character n-grams: unseen words, typos and word order all leave a trace
 PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～·,.!?;:'\"()[]{}<>~`#$%^&*+=|\\/-_ ")
 
 
@@ -36,24 +44,6 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def featurize(words: list[str], entities: frozenset[str] = frozenset()) -> dict[str, float]:
-    """Word features (w:) and CJK character-pair features (c:) with raw counts.
-
-    Entity words (operator names) are left out: they tell which operator, not what is asked.
-    """
-    counts: dict[str, float] = defaultdict(float)
-    for word in words:
-        if word in entities or all(ch in PUNCTUATION for ch in word):
-            continue
-        counts["w:" + word] += 1.0
-    joined = "".join(" " if w in entities else w for w in words)
-    for a, b in itertools.pairwise(joined):
-        if _is_cjk(a) and _is_cjk(b):
-            counts["c:" + a + b] += BIGRAM_WEIGHT
-    return counts
-
-
-# Named tuples rather than dataclasses: fourteen of these are built per question.
 class Vote(NamedTuple):
     """One piece of evidence for an intent, for --explain."""
 
@@ -63,9 +53,8 @@ class Vote(NamedTuple):
 
 class IntentScore(NamedTuple):
     intent: str
-    score: float  # the sum of the votes; can pass 1.0 when much evidence agrees
-    votes: tuple[Vote, ...] = ()
-    nearest_example: str | None = None  # filled in only when explaining
+    score: float  # the model's probability
+    votes: tuple[Vote, ...] = ()  # filled in only when explaining
 
 
 @dataclass(frozen=True)
@@ -75,6 +64,7 @@ class Analysis:
     words: tuple[str, ...]
     ignored: tuple[str, ...]  # negated parts, left out of matching
     ranking: tuple[IntentScore, ...]  # best first, every intent
+    also: str | None = None  # a second question in the same message
 
 
 class Matcher:
@@ -85,116 +75,183 @@ class Matcher:
         segmenter: Segmenter,
         entities: frozenset[str] = frozenset(),
         domain: frozenset[str] = frozenset(),
+        cache_dir: Path | None = None,
+        sound: SoundAlike | None = None,
+        key: str = "",
     ) -> None:
+        """`key` names everything outside the intents that shapes the features (lexicon, jieba's
+        dictionary, the pinyin table): with the intents it names the cached weights."""
         self.intents = intents
+        self._sound = sound
         self._domain = domain
         self._entities = entities
+        # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
+        named = sorted(entities, key=len, reverse=True)
+        self._named = re.compile("|".join(latin_bounded(e) for e in named)) if named else None
         self._normalize = normalizer
         self._segmenter = segmenter
-        self._patterns = [
-            (i.id, p.regex, p.weight) for i in intents.values() for p in i.patterns if p.regex is not None
-        ]
-
-        raw: list[tuple[str, str, dict[str, float]]] = []  # (intent, example, features)
-        for intent in intents.values():
-            for example in intent.examples:
-                text, _ = normalizer.drop_negated(normalizer(example))
-                raw.append((intent.id, example, featurize(segmenter.cut(text), entities)))
-        owners: dict[str, set[str]] = defaultdict(set)
-        for intent_id, _, feats in raw:
-            for f in feats:
-                owners[f].add(intent_id)
-        n = len(intents)
-        # A feature every intent uses says nothing; one that a single intent uses says most.
-        self._idf = {f: math.log((n + 1) / len(who)) for f, who in owners.items()}
-        # Words no example uses still count in the question's length: a question that is mostly
-        # about something else (蛋炒饭, 帅) must not look like a short example it shares one word with.
-        self._unknown_idf = UNKNOWN_WEIGHT * math.log(n + 1)
-        # Examples are stored intent by intent, so each intent owns one slice of the score list.
-        self._examples: list[tuple[str, str, dict[str, float]]] = []
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._slices: dict[str, tuple[int, int]] = {}
-        for intent_id, example, feats in raw:
-            vector = self._weigh(feats)
-            index = len(self._examples)
-            start, _ = self._slices.get(intent_id, (index, index))
-            self._slices[intent_id] = (start, index + 1)
-            self._examples.append((intent_id, example, vector))
-            for f, value in vector.items():
-                if self._idf[f] >= MIN_INDEXED_IDF:
-                    self._postings[f].append((index, value))
-        self._keyword_owners: dict[str, list[tuple[str, Weighted]]] = defaultdict(list)
+        self._keywords: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
         for intent in intents.values():
             for keyword in intent.keywords:
-                self._keyword_owners[normalizer(keyword.text)].append((intent.id, keyword))
+                rule = (intent.id, keyword.weight, f"keyword {keyword.text}")
+                self._keywords[normalizer(keyword.text)].append(rule)
+        self._patterns = [
+            (f"p:{i.id}#{n}", i.id, p.regex, p.weight)
+            for i in intents.values()
+            for n, p in enumerate(i.patterns)
+            if p.regex is not None
+        ]
+        self.classes = tuple(intents)
+        self._class_index = {c: n for n, c in enumerate(self.classes)}
+        self.model = self._learned(key, cache_dir)
 
-    def _weigh(self, feats: dict[str, float], query: bool = False) -> dict[str, float]:
-        vector = {
-            f: (1.0 + math.log(c)) * self._idf[f] for f, c in feats.items() if c > 0 and self._idf.get(f)
-        }
-        squares = sum(v * v for v in vector.values())
-        if query:
-            squares += sum(
-                ((1.0 + math.log(c)) * self._unknown_idf) ** 2
-                for f, c in feats.items()
-                if c > 0 and f not in self._idf
-            )
-        norm = math.sqrt(squares) or 1.0
-        return {f: v / norm for f, v in vector.items()}
+    def samples(self, intents: dict[str, Intent]) -> list[tuple[dict[str, float], str]]:
+        """Every example of the given intents as (features, intent): what the model learns from."""
+        out = []
+        for intent in intents.values():
+            for example in intent.examples:
+                _, _, kept, _, words = self._prepare(example)
+                out.append((self.features(kept, words)[0], intent.id))
+        return out
 
-    def _explained(
-        self,
-        intent_id: str,
-        total: float,
-        votes: list[Vote],
-        query: dict[str, float],
-        dots: list[float],
-        start: int,
-    ) -> IntentScore:
-        """The score again, with the features it shares with its nearest example listed first."""
-        best = max(dots)
-        if not best:
-            return IntentScore(intent_id, total, tuple(votes))
-        _, example, vector = self._examples[start + dots.index(best)]
-        shared = sorted(((query[f] * vector[f], f) for f in query if f in vector), reverse=True)
-        return IntentScore(intent_id, total, tuple([Vote(f, p) for p, f in shared] + votes), example)
-
-    def analyse(self, text: str, explain: bool = False) -> Analysis:
+    def _prepare(self, text: str) -> tuple[str, str, str, list[str], list[str]]:
+        """normalize and segment: (scripted, normalized, kept, ignored, words), where kept is the
+        normalized text without what the user says they are not asking, and words are its words."""
         scripted = self._normalize.script(text)
-        normalized = self._normalize.replace(scripted)
+        spelled = self._sound.latin(scripted) if self._sound else scripted
+        normalized = self._normalize.replace(spelled)
         kept, ignored = self._normalize.drop_negated(normalized)
         words = self._segmenter.cut(kept)
-        query = self._weigh(featurize(words, self._entities), query=True)
+        if self._sound:
+            words, fixed = self._sound.repair(words)
+            for typed, meant in fixed:
+                kept = kept.replace(typed, meant, 1)
+        return scripted, normalized, kept, ignored, words
 
-        dots = [0.0] * len(self._examples)
-        for f, value in query.items():
-            for index, weight in self._postings.get(f, ()):
-                dots[index] += value * weight
+    def train(self, samples: list[tuple[dict[str, float], str]]) -> linear.LinearModel:
+        return linear.train(samples, self.classes)
 
-        rules: dict[str, list[Vote]] = defaultdict(list)
-        for phrase, owners in self._keyword_owners.items():
-            if phrase in kept:
-                for intent_id, keyword in owners:
-                    rules[intent_id].append(Vote(f"keyword {keyword.text}", keyword.weight))
-        for intent_id, pattern, weight in self._patterns:
-            if pattern.search(kept):
-                rules[intent_id].append(Vote(f"pattern {pattern.pattern}", weight))
-        in_domain = bool(rules) or not self._domain.isdisjoint(words)
+    def _learned(self, key: str, cache_dir: Path | None) -> linear.LinearModel:
+        # The digest of what the features are made from, not of the features: making them for
+        # every example costs 80 ms, a sixth of the start-up budget, and only a new model needs them.
+        rules = [
+            (
+                i.id,
+                i.examples,
+                [(k.text, k.weight) for k in i.keywords],
+                [(p.text, p.weight) for p in i.patterns],
+            )
+            for i in self.intents.values()
+        ]
+        made_of = (FORMAT, linear.SETTINGS, sys.version_info[:2], key, rules, sorted(self._entities))
+        digest = hashlib.sha256(repr((*made_of, sorted(self._domain))).encode()).hexdigest()[:16]
 
-        scores = []
-        for intent_id, (start, end) in self._slices.items():
-            similarity = max(dots[start:end])
-            votes = rules.get(intent_id)
-            if not in_domain and similarity and intent_id != FALLBACK:
-                votes = [*(votes or ()), Vote("no domain word", -similarity * (1 - OFF_DOMAIN_FACTOR))]
-            if explain:
-                total = max(0.0, similarity + sum(v.points for v in votes or ()))
-                scores.append(self._explained(intent_id, total, votes or [], query, dots[start:end], start))
-            elif votes:
-                scores.append(
-                    IntentScore(intent_id, max(0.0, similarity + sum(v.points for v in votes)), tuple(votes))
-                )
-            else:  # most intents, most of the time: no rule fired
-                scores.append(IntentScore(intent_id, similarity))
-        scores.sort(key=lambda s: (-s.score, s.intent))
-        return Analysis(scripted, normalized, tuple(words), tuple(ignored), tuple(scores))
+        def build() -> bytes:
+            return marshal.dumps(self.train(self.samples(self.intents)).as_data())
+
+        path = cached_file(cache_dir, f"weights-{digest}.marshal", build)
+        return linear.LinearModel.from_data(marshal.loads(path.read_bytes()))
+
+    def features(self, text: str, words: list[str]) -> tuple[dict[str, float], list[tuple[str, float, str]]]:
+        """The features of one text (scaled to unit length) and the YAML rules it fires:
+        (intent, weight, what fired)."""
+        feats: dict[str, float] = {}
+        entities = self._entities
+        pieces = []
+        for word in words:
+            if word in entities or all(ch in PUNCTUATION for ch in word):
+                pieces.append(" ")
+                continue
+            feats["w:" + word] = 1.0
+            pieces.append(word)
+        joined = "".join(pieces)
+        run = ""
+        for ch in joined + " ":
+            if _is_cjk(ch):
+                run += ch
+                continue
+            for n in NGRAMS:
+                for i in range(len(run) - n + 1):
+                    feats["c:" + run[i : i + n]] = 1.0
+            run = ""
+        priors: list[tuple[str, float, str]] = []
+        for phrase, owners in self._keywords.items():
+            if phrase in text:
+                feats["k:" + phrase] = 1.0
+                priors.extend(owners)
+        for name, intent_id, pattern, weight in self._patterns:
+            if pattern.search(text):
+                feats[name] = 1.0
+                priors.append((intent_id, weight, f"pattern {pattern.pattern}"))
+        if not priors and self._domain.isdisjoint(words) and not (self._named and self._named.search(text)):
+            feats["x:offdomain"] = 1.0
+        scale = 1.0 / math.sqrt(len(feats)) if feats else 1.0
+        return {f: scale for f in feats}, priors
+
+    def _rank(self, text: str, words: list[str], explain: bool) -> tuple[IntentScore, ...]:
+        feats, priors = self.features(text, words)
+        logits = self.model.logits(feats)
+        for intent_id, weight, _ in priors:
+            logits[self._class_index[intent_id]] += RULE_PRIOR * weight
+        probs = linear.softmax(logits)
+        order = sorted(range(len(probs)), key=lambda c: (-probs[c], self.classes[c]))
+        if not explain:
+            return tuple(IntentScore(self.classes[c], probs[c]) for c in order)
+        ranked = []
+        for c in order:
+            intent_id = self.classes[c]
+            votes = [Vote(f, p) for f, p in self.model.contributions(feats, c)]
+            votes += [Vote(rule, RULE_PRIOR * w) for i, w, rule in priors if i == intent_id]
+            votes.append(Vote("bias", self.model.bias[c]))
+            votes.sort(key=lambda v: -abs(v.points))
+            ranked.append(IntentScore(intent_id, probs[c], tuple(votes)))
+        return tuple(ranked)
+
+    def analyse(self, text: str, explain: bool = False) -> Analysis:
+        scripted, normalized, kept, ignored, words = self._prepare(text)
+        parts = clauses.split(words)
+        if len(parts) > 1:
+            negated = [p for p in parts if clauses.negated(p)]
+            if negated and len(negated) < len(parts):
+                ignored += ["".join(p) for p in negated]
+                parts = [p for p in parts if not clauses.negated(p)]
+                words = [w for p in parts for w in (*p, "，")]
+                kept = "".join(words)
+        ranking = self._rank(kept, words, explain)
+        also = None
+        if len(parts) > 1:
+            ranking, also = self._by_clause(parts, ranking, explain)
+        return Analysis(scripted, normalized, tuple(words), tuple(ignored), ranking, also)
+
+    def _by_clause(
+        self, parts: list[list[str]], whole: tuple[IntentScore, ...], explain: bool
+    ) -> tuple[tuple[IntentScore, ...], str | None]:
+        """The question behind the politeness, and a second question when there is one.
+
+        The whole message decides unless it is only politeness; then the clauses that are not
+        politeness decide together ("您好，想问下…怎么交") when they are about phone cards.
+        (Preferring the clause phrased as a question over the clauses around it was tried and
+        lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
+        """
+        rankings = [self._rank("".join(part), part, explain) for part in parts]
+        main = whole
+        if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
+            rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]
+            if rest and len(rest) < len(parts):
+                words = [w for p in rest for w in (*p, "，")]
+                text = "".join(words)
+                ranking = self._rank(text, words, explain)
+                # Only a clause about phone cards outranks the politeness: "谢谢啊，很有用" is thanks.
+                on_topic = "x:offdomain" not in self.features(text, words)[0]
+                if ranking[0].intent != FALLBACK and on_topic:
+                    main = ranking
+        questions = sorted(
+            (r for r in rankings if r[0].intent not in clauses.SOCIAL and r[0].intent != FALLBACK),
+            key=lambda r: -r[0].score,
+        )
+        others = [
+            r[0].intent
+            for r in questions
+            if r[0].score >= CLAUSE_CONFIDENCE and r[0].intent != main[0].intent
+        ]
+        return main, (others[0] if others else None)

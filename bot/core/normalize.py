@@ -15,6 +15,15 @@ from bot.core.links import find_links
 # character many (㏘ is "p.m.", ﷺ eighteen), so no step after it sees more than this.
 MAX_CHARS = 4000
 
+# Latin letters with marks: pinyin with its tones (chōngzhí), Tagalog or Spanish accents. The
+# marks go (chongzhi), so the words are matched as people type them without.
+MARKED_LATIN = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _unmarked(match: re.Match[str]) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", match.group(0)) if not unicodedata.combining(ch))
+
+
 # Placeholders jieba keeps whole (they are in the lexicon's words); intents use them in examples.
 URL_TOKEN = "网址链接"
 HANDLE_TOKEN = "tg账号"
@@ -71,6 +80,7 @@ class Normalizer:
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
         text = self._script(CONTROLS.sub(" ", text[:MAX_CHARS]))[:MAX_CHARS]
+        text = MARKED_LATIN.sub(_unmarked, text)
         return " ".join(tokenize_links(text).split())
 
     def replace(self, scripted: str) -> str:

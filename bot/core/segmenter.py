@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
+
+from bot.core.disk_cache import cached_file
 
 GENERAL_WORDS = 40_000  # by frequency; about 95% of jieba's frequency mass
 DOMAIN_FREQ = 200_000  # high enough to win over any split jieba would otherwise prefer
@@ -42,11 +42,6 @@ def _import_jieba() -> ModuleType:
 
 
 jieba = _import_jieba()
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "topup-guide"
 
 
 def _build_dictionary(domain: list[str]) -> str:
@@ -76,27 +71,12 @@ class Segmenter:
     def __init__(self, domain_words: Iterable[str], cache_dir: Path | None = None) -> None:
         domain = sorted({w.strip() for w in domain_words if w.strip()})
         digest = hashlib.sha256("\n".join([FORMAT, jieba.__version__, *domain]).encode()).hexdigest()[:16]
-        self.dictionary = self._cached(cache_dir or default_cache_dir(), digest, domain)
+        self.dictionary = cached_file(
+            cache_dir, f"jieba-{digest}.txt", lambda: _build_dictionary(domain).encode("utf-8")
+        )
         self._tokenizer = jieba.Tokenizer(str(self.dictionary))
         self._tokenizer.tmp_dir = str(self.dictionary.parent)
         self._tokenizer.initialize()
-
-    @staticmethod
-    def _cached(cache_dir: Path, digest: str, domain: list[str]) -> Path:
-        for folder in (cache_dir, Path(tempfile.gettempdir()) / "topup-guide"):
-            path = folder / f"jieba-{digest}.txt"
-            if path.is_file():
-                return path
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                # Write then rename, so two processes starting at once never read half a file.
-                partial = path.with_suffix(f".{os.getpid()}.part")
-                partial.write_text(_build_dictionary(domain), encoding="utf-8")
-                partial.replace(path)
-                return path
-            except OSError:
-                continue
-        raise OSError(f"cannot write jieba's dictionary to {cache_dir} or the temp folder")
 
     def cut(self, text: str) -> list[str]:
         # Without jieba's HMM, unknown words fall apart into characters, which the matcher's

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.classifier import Classifier
+from bot.core.conversation import close_call
 
 HEADER = ["text", "intents", "operator"]
 
@@ -34,6 +36,8 @@ class Report:
     hits: Counter[str] = field(default_factory=Counter)
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
     misses: list[tuple[Case, str, str | None]] = field(default_factory=list)
+    clarified: int = 0  # how often the bot would ask "你想问的是…"
+    clarified_right: int = 0  # … with the right intent among the two it offers
 
     @property
     def accuracy(self) -> float:
@@ -48,6 +52,8 @@ class Report:
             f"questions: {self.total}",
             f"accuracy: {self.accuracy:.3f} ({self.correct}/{self.total})",
             f"operator accuracy: {self.operator_accuracy:.3f} ({self.operator_correct}/{self.total})",
+            f"asks 你想问的是…: {self.clarified}/{self.total}, the right intent among the two offered: "
+            f"{self.clarified_right}/{self.clarified}",
             "",
             f"{'intent':<18}{'precision':>10}{'recall':>8}{'support':>9}",
         ]
@@ -102,6 +108,10 @@ def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
     for case in cases:
         result = classifier.classify(case.text)
         report.total += 1
+        offered = close_call(result)
+        if offered:
+            report.clarified += 1
+            report.clarified_right += not case.intents.isdisjoint(offered)
         report.predicted[result.intent] += 1
         expected = result.intent if result.intent in case.intents else min(case.intents)
         report.expected[expected] += 1
@@ -115,3 +125,72 @@ def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
         if result.intent not in case.intents or result.operator != case.operator:
             report.misses.append((case, result.intent, result.operator))
     return report
+
+
+def evaluate_predictions(cases: list[Case], predictions: list[str]) -> Report:
+    """A report for answers given by something other than the classifier (the baseline)."""
+    report = Report()
+    for case, intent in zip(cases, predictions, strict=True):
+        report.total += 1
+        report.predicted[intent] += 1
+        expected = intent if intent in case.intents else min(case.intents)
+        report.expected[expected] += 1
+        if intent in case.intents:
+            report.correct += 1
+            report.hits[intent] += 1
+        else:
+            report.confusions[(expected, intent)] += 1
+    return report
+
+
+def side_by_side(matcher: Report, baseline: Report) -> list[str]:
+    """Both accuracies, overall and per intent (recall), in one table."""
+    out = [
+        f"{'':<18}{'matcher':>9}{'baseline':>10}",
+        f"{'accuracy':<18}{matcher.accuracy:>9.3f}{baseline.accuracy:>10.3f}",
+        "",
+        f"{'recall by intent':<18}{'matcher':>9}{'baseline':>10}{'support':>9}",
+    ]
+    for intent in sorted(matcher.expected.keys() | baseline.expected.keys()):
+        if not (matcher.expected[intent] or baseline.expected[intent]):
+            continue
+        mine = matcher.hits[intent] / matcher.expected[intent] if matcher.expected[intent] else 0.0
+        theirs = baseline.hits[intent] / baseline.expected[intent] if baseline.expected[intent] else 0.0
+        out.append(f"{intent:<18}{mine:>9.3f}{theirs:>10.3f}{matcher.expected[intent]:>9}")
+    return out
+
+
+def example_cases(classifier: Classifier) -> list[Case]:
+    """Every YAML example as a labelled case, intent by intent in file order."""
+    return [
+        Case(n, example, frozenset({intent.id}), None)
+        for intent in classifier.matcher.intents.values()
+        for n, example in enumerate(intent.examples)
+    ]
+
+
+def cross_validate(classifier: Classifier, k: int, baseline: bool = True) -> tuple[Report, Report | None]:
+    """Stratified k-fold over the YAML examples: each intent's examples are dealt into k folds in
+    turn; each fold is answered by a model learned from the other k−1. (The YAML keywords and
+    patterns stay whole: they are written by hand, not learned from the examples.)"""
+    cases = example_cases(classifier)
+    fold_of = [case.line % k for case in cases]
+    matcher = classifier.matcher
+    samples = matcher.samples(matcher.intents)
+    mine: list[str] = [""] * len(cases)
+    theirs: list[str] = [""] * len(cases)
+    for fold in range(k):
+        train = [n for n, f in enumerate(fold_of) if f != fold]
+        test = [n for n, f in enumerate(fold_of) if f == fold]
+        trained = copy.copy(classifier)
+        trained.matcher = copy.copy(matcher)
+        trained.matcher.model = matcher.train([samples[n] for n in train])
+        for n in test:
+            mine[n] = trained.classify(cases[n].text).intent
+        if baseline:
+            from bot.devtools.baseline import Baseline
+
+            svm = Baseline([cases[n].text for n in train], [min(cases[n].intents) for n in train])
+            for n, intent in zip(test, svm.predict([cases[n].text for n in test]), strict=True):
+                theirs[n] = intent
+    return evaluate_predictions(cases, mine), (evaluate_predictions(cases, theirs) if baseline else None)

@@ -1,0 +1,135 @@
+"""Matching as a new user meets it: politeness around a question, two questions, negations,
+regional wording, pinyin and homophone typos. Each story pushes text and reads the reply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.conversation import ChatState, Conversation
+from bot.core.linear import train
+from bot.core.pinyin import SoundAlike
+from tests.conftest import run_cli
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("你好，请问Smart卡怎么充值？", "topup_how"),
+        ("谢谢，那再问一下余额怎么查", "balance_check"),
+        ("谢谢！再问下联通客服电话是多少", "customer_service"),
+        ("怎么保号？谢谢啦", "keep_number"),
+        ("hi, how to top up smart?", "topup_how"),
+    ],
+)
+def test_a_greeting_or_thanks_never_wins_over_the_question(
+    conversation: Conversation, text: str, intent: str
+) -> None:
+    turn = conversation.on_text(text, ChatState(operator="smart"))
+    assert turn.reply.intent == intent
+
+
+def test_a_greeting_alone_is_still_a_greeting(conversation: Conversation) -> None:
+    assert conversation.on_text("你好呀", ChatState()).reply.intent == "greeting"
+    assert conversation.on_text("谢谢，拜拜", ChatState()).reply.intent == "thanks_bye"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不是问保号，我的号已经停了", "我不是要保号，号已经停了", "我不是想问保号的事，号码被停机了"],
+)
+def test_a_negated_clause_is_left_out(conversation: Conversation, text: str) -> None:
+    result = conversation.classifier.classify(text)
+    assert result.intent == "number_suspended"
+    assert any("保号" in part for part in result.analysis.ignored)
+
+
+def test_a_negation_alone_stays_a_question(conversation: Conversation) -> None:
+    # One clause, nothing after it: "isn't this a scam?" is asked, not denied.
+    assert conversation.classifier.classify("这不是诈骗吗").intent == "scam_check"
+
+
+def test_two_questions_answer_one_and_offer_the_other(conversation: Conversation) -> None:
+    turn = conversation.on_text("怎么充值？还有怎么查余额？", ChatState(operator="smart"))
+    answered = turn.reply.intent
+    assert answered in ("topup_how", "balance_check")
+    other = "topup_how" if answered == "balance_check" else "balance_check"
+    assert turn.reply.buttons[0].action == f"intent:{other}"
+    turn = conversation.on_action(turn.reply.buttons[0].action, turn.state)
+    assert turn.reply.intent == other
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("點樣幫張卡增值", "topup_how"),  # Hong Kong
+        ("門市可以儲值嗎", "topup_where"),  # Taiwan
+        ("我張卡停咗點算", "number_suspended"),  # Cantonese
+        ("易付卡點樣增值", "topup_how"),
+        ("my number got deactivated", "number_suspended"),
+        ("where can i buy load", "topup_where"),
+        ("充值😭没到账", "topup_failed"),
+        ("my sim was blocked what should i do", "number_suspended"),
+        ("paano mag load sa smart", "topup_how"),  # Tagalog
+        ("load hindi pumasok", "topup_failed"),
+    ],
+)
+def test_regional_wording_english_and_emoji(conversation: Conversation, text: str, intent: str) -> None:
+    assert conversation.classifier.classify(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Homophone typos, none of them listed in the lexicon: read by their sound.
+        ("话废怎么查", "balance_check"),
+        ("保耗要多少钱", "keep_number"),
+        ("实明认证怎么弄", "real_name"),
+        # Pinyin, joined or spaced.
+        ("bao hao", "keep_number"),
+        ("chong zhi zenme nong", "topup_how"),
+        ("zěnme chōngzhí", "topup_how"),  # with the tones marked
+        ("zhe ge shi pianzi ma", "scam_check"),  # pinyin of words the examples use
+    ],
+)
+def test_sound_alike_typos_and_pinyin(conversation: Conversation, text: str, intent: str) -> None:
+    assert conversation.classifier.classify(text).intent == intent
+
+
+def test_operator_names_in_pinyin(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("liantong kefu dianhua duoshao")
+    assert (result.intent, result.operator) == ("customer_service", "china_unicom")
+
+
+def test_sound_alike_mends_lone_characters_only(tmp_path: Path) -> None:
+    sound = SoundAlike(["话费", "充值", "到账"], tmp_path)
+    assert sound.repair(["话", "废", "怎么", "查"]) == (["话费", "怎么", "查"], [("话废", "话费")])
+    # Real words jieba keeps whole are never "mended", even when they sound alike: 花费, 长沙.
+    assert sound.repair(["花费", "多少"]) == (["花费", "多少"], [])
+    assert sound.repair(["我", "到", "长沙", "了"])[1] == []
+    # Sounding alike is not enough: at least one character must be the same (化肥 is fertiliser).
+    assert sound.repair(["化", "肥"])[1] == []
+    assert sound.latin("chong zhi hello huafei") == "充值 hello 话费"
+
+
+def test_training_is_deterministic() -> None:
+    samples = [({"w:充值": 1.0}, "a"), ({"w:余额": 1.0}, "b"), ({"w:充值": 0.5, "w:怎么": 0.5}, "a")]
+    first, second = train(samples, ["a", "b"]), train(samples, ["a", "b"])
+    assert first.weights == second.weights and first.bias == second.bias
+    assert first.logits({"w:充值": 1.0})[0] > first.logits({"w:充值": 1.0})[1]
+
+
+def test_explain_lists_what_moved_winner_and_runner_up() -> None:
+    import json
+
+    record = json.loads(run_cli("classify", "--explain", stdin="冲值没到账\n").stdout)
+    explain = record["explain"]
+    assert record["intent"] == "topup_failed" and "充值" in explain["words"]
+    for side in ("winner", "runner_up"):
+        votes = explain[side]["votes"]
+        assert votes and all(isinstance(points, float) for _, points in votes)
+        assert any(feature == "bias" or feature.startswith(("w:", "c:")) for feature, _ in votes)
+    # What set them apart, largest first: the sound-alike 充值 is among it.
+    margin = dict(explain["margin"])
+    assert any("充值" in feature or "没到账" in feature for feature in margin)
