@@ -93,7 +93,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     classifier = conversation.classifier
     try:
         cases = read_cases(
-            Path(args.file), set(classifier.matcher.intents), {c.id for c in conversation.answers.operators}
+            Path(args.file),
+            set(classifier.matcher.intents),
+            {c.id for c in conversation.answers.operators},
+            set(classifier.channels.ids),
         )
     except EvalFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -107,6 +110,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         failed.append(
             f"operator accuracy {report.operator_accuracy:.3f} is below "
             f"--min-operator-accuracy {args.min_operator_accuracy}"
+        )
+    if report.channel_accuracy < args.min_channel_accuracy:
+        failed.append(
+            f"channel accuracy {report.channel_accuracy:.3f} is below "
+            f"--min-channel-accuracy {args.min_channel_accuracy}"
         )
     for message in failed:
         print(f"FAIL: {message}", file=sys.stderr)
@@ -173,10 +181,15 @@ def parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("--explain", action="store_true", help="show the features that voted")
     classify.set_defaults(func=cmd_classify)
-    evaluate = commands.add_parser("eval", help="accuracy on a labelled TSV (text, intents, operator)")
+    evaluate = commands.add_parser(
+        "eval", help="accuracy on a labelled TSV (text, intents, operator[, channel])"
+    )
     evaluate.add_argument("file")
     evaluate.add_argument("--min-accuracy", type=float, default=0.0)
     evaluate.add_argument("--min-operator-accuracy", type=float, default=0.0)
+    evaluate.add_argument(
+        "--min-channel-accuracy", type=float, default=0.0, help="on questions with a channel column"
+    )
     evaluate.add_argument("--misses", action="store_true", help="list every wrong answer")
     evaluate.set_defaults(func=cmd_eval)
     commands.add_parser("check", help="validate intents/ and responses/").set_defaults(func=cmd_check)

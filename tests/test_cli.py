@@ -21,10 +21,13 @@ def test_classify_streams_json_lines() -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 10_000
     first = json.loads(lines[0])
-    assert set(first) == {"text", "intent", "confidence", "operator", "candidates"}
-    assert (first["intent"], first["operator"]) == ("topup_how", "smart")
+    assert set(first) == {"text", "intent", "confidence", "operator", "channel", "candidates"}
+    assert (first["intent"], first["operator"], first["channel"]) == ("topup_how", "smart", None)
     assert 0 <= first["confidence"] <= 1 and len(first["candidates"]) == 3
-    assert json.loads(lines[1])["intent"] == "scam_check"
+    assert (json.loads(lines[1])["intent"], json.loads(lines[1])["channel"]) == (
+        "scam_check",
+        "private_seller",
+    )
     assert json.loads(lines[2])["intent"] == "fallback"
 
 

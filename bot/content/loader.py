@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.content.errors import ContentError, Problem
 from bot.content.model import (
+    Channel,
     Content,
+    Entity,
     Fact,
     Intent,
     Lexicon,
@@ -22,6 +24,7 @@ from bot.content.model import (
 )
 from bot.content.yamlsource import Node, Seq, read_yaml
 
+E = TypeVar("E", bound=Entity)
 INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MIN_EXAMPLES = 30
 
@@ -199,26 +202,31 @@ def _intent(path: Path, problems: list[Problem]) -> Intent | None:
     )
 
 
-def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
+def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str, noun: str) -> dict[str, E]:
+    """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key."""
     file, node = _load(path, problems)
-    if node is None or not file.keys(node, {"operators"}, set(), path.name):
+    if node is None or not file.keys(node, {table_key}, set(), path.name):
         return {}
-    table = file.mapping(node["operators"], node.line_of("operators"), "'operators'")
+    table = file.mapping(node[table_key], node.line_of(table_key), f"'{table_key}'")
     if table is None:
         return {}
-    out: dict[str, Operator] = {}
-    for op_id, body in table.items():
-        entry = file.mapping(body, table.line_of(op_id), f"operator '{op_id}'")
-        what = f"operator '{op_id}'"
+    out: dict[str, E] = {}
+    for entity_id, body in table.items():
+        what = f"{noun} '{entity_id}'"
+        entry = file.mapping(body, table.line_of(entity_id), what)
         if entry is None or not file.keys(entry, {"label", "names"}, {"hints", "lookalikes"}, what):
+            continue
+        if not INTENT_ID.match(entity_id):
+            line = table.line_of(entity_id)
+            file.problem(line, f"{noun} id '{entity_id}' is not lower_snake_case", "use a-z, 0-9, _")
             continue
         label = file.text(entry, "label", what)
         names = file.texts(entry, "names", what)
         if not names:
             file.problem(entry.line_of("names"), f"{what} has no names", "list the names people use for it")
         if label is not None:
-            out[op_id] = Operator(
-                op_id,
+            out[entity_id] = kind(
+                entity_id,
                 label,
                 tuple(n for n, _ in names),
                 tuple(n for n, _ in file.texts(entry, "hints", what)),
@@ -412,6 +420,7 @@ def load_content(root: Path) -> Content:
 
     shared = {
         "operators": intents_dir / "_operators.yaml",
+        "channels": intents_dir / "_channels.yaml",
         "lexicon": intents_dir / "_lexicon.yaml",
         "facts": responses_dir / "_facts.yaml",
         "allowlist": responses_dir / "_allowlist.yaml",
@@ -420,7 +429,12 @@ def load_content(root: Path) -> Content:
     present = {name: _required(path, problems) for name, path in shared.items()}
     content = Content(
         intents=intents,
-        operators=_operators(shared["operators"], problems) if present["operators"] else {},
+        operators=_entities(shared["operators"], problems, Operator, "operators", "operator")
+        if present["operators"]
+        else {},
+        channels=_entities(shared["channels"], problems, Channel, "channels", "channel")
+        if present["channels"]
+        else {},
         lexicon=_lexicon(shared["lexicon"], problems)
         if present["lexicon"]
         else Lexicon({}, (), (), Where(root, 0)),

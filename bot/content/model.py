@@ -37,8 +37,8 @@ class Intent:
 
 
 @dataclass(frozen=True)
-class Operator:
-    """An operator as the matcher sees it: how people name it, and what only looks like it."""
+class Entity:
+    """Something a question names beside its intent: how people name it, and what only looks like it."""
 
     id: str
     label: str
@@ -46,6 +46,14 @@ class Operator:
     hints: tuple[str, ...]  # indirect mentions; a name elsewhere in the question wins over them
     lookalikes: tuple[str, ...]
     where: Where
+
+
+class Operator(Entity):
+    """Which operator's card the question is about (intents/_operators.yaml)."""
+
+
+class Channel(Entity):
+    """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,7 @@ class Ui:
 class Content:
     intents: dict[str, Intent]
     operators: dict[str, Operator]
+    channels: dict[str, Channel]
     lexicon: Lexicon
     facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact
     responses: dict[str, Response]
