@@ -137,7 +137,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     examples = sum(len(i.examples) for i in intents.values())
     print(
         f"OK: {len(intents)} intents, {examples} examples, {len(conversation.answers.operators)} operators, "
-        "every answer renders for every operator and links only to the allowlist"
+        f"{len(conversation.answers.channels)} channels, every answer renders for every operator and "
+        "channel and links only to the allowlist"
     )
     return 0
 

@@ -153,7 +153,7 @@ def test_button_tap_answers_the_query_then_replies(conversation: Conversation, t
             standin.push_button(CHAT, "v1|intent:scam_check")
             [reply] = await standin.wait_for(1, chat_id=CHAT)
             [answered] = standin.sent("answerCallbackQuery")
-            assert answered.at <= reply.at and "八折代充" in reply.params["text"]
+            assert answered.at <= reply.at and "慢充" in reply.params["text"]
 
     run(scenario)
 
@@ -214,7 +214,7 @@ def test_groups_answer_only_when_addressed(conversation: Conversation, tmp_path:
                 }
             )
             [reply] = await standin.wait_for(1, chat_id=group)
-            assert "八折代充" in reply.params["text"]
+            assert "慢充" in reply.params["text"]
             bot_message = {
                 **standin.message(group, "group", text="…"),
                 "from": {"id": 424242, "is_bot": True, "first_name": "bot"},
@@ -395,7 +395,12 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
         log = (await process.stderr.read()).decode()
         assert standin.token not in log and "怎么查余额" not in log
         saved = pickle.loads((tmp_path / "chats.pickle").read_bytes())
-        assert saved["chat_data"][CHAT]["state"] == {"operator": "smart", "pending": None}
+        assert saved["chat_data"][CHAT]["state"] == {
+            "operator": "smart",
+            "pending": None,
+            "channel": None,
+            "script": "simplified",
+        }
 
     run(scenario)
 
@@ -432,7 +437,7 @@ def test_webhook_mode(tmp_path: Path) -> None:
             )
             await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
             [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
-            assert "八折代充" in reply.params["text"]
+            assert "慢充" in reply.params["text"]
         finally:
             process.terminate()
             await asyncio.wait_for(process.wait(), 30)

@@ -15,6 +15,7 @@ from bot.content.model import (
     Fact,
     Intent,
     Lexicon,
+    More,
     Operator,
     Response,
     Template,
@@ -308,12 +309,41 @@ def _template(file: _File, node: Node, key: str) -> Template:
     return Template(str(node[key]), file.where(node.line_of(key) + 1))
 
 
+def _channel_variants(file: _File, node: Node) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
+    """`channels: {<channel>: {<operator> or default: |...}}`; the names are checked against the
+    entities once everything is loaded (bot/core/answers.py), where unknown ones are reported."""
+    if "channels" not in node:
+        return {}, {}
+    table = file.mapping(node["channels"], node.line_of("channels"), "'channels'")
+    if table is None:
+        return {}, {}
+    out: dict[str, dict[str, Template]] = {}
+    where: dict[str, Where] = {}
+    for channel in table:
+        entry = file.mapping(table[channel], table.line_of(channel), f"channel variant '{channel}'")
+        if entry is not None:
+            out[channel] = {key: _template(file, entry, key) for key in entry}
+            where[channel] = file.where(table.line_of(channel))
+    return out, where
+
+
+def _more(file: _File, node: Node, what: str) -> More | None:
+    if "more" not in node:
+        return None
+    entry = file.mapping(node["more"], node.line_of("more"), "'more'")
+    if entry is None or not file.keys(entry, {"title", "text"}, set(), f"'more' of {what}"):
+        return None
+    title = file.text(entry, "title", "'more'")
+    return More(title, _template(file, entry, "text")) if title else None
+
+
 def _response(path: Path, problems: list[Problem]) -> Response | None:
     file, node = _load(path, problems)
     if node is None:
         return None
     what = f"response file {path.name}"
-    if not file.keys(node, {"intent", "title"}, {"needs_operator", "text", "variants", "buttons"}, what):
+    optional = {"needs_operator", "text", "variants", "buttons", "channels", "channel_answers_from", "more"}
+    if not file.keys(node, {"intent", "title"}, optional, what):
         return None
     intent, title = file.text(node, "intent", what), file.text(node, "title", what)
     needs_operator = node.get("needs_operator", False)
@@ -331,6 +361,8 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     if text is None and not variants:
         file.problem(node.line, f"{what} has neither 'text' nor 'variants'", "add a 'text: |' block")
     buttons = file.texts(node, "buttons", what)
+    channels, channel_where = _channel_variants(file, node)
+    more = _more(file, node, what)
     if intent is None or title is None:
         return None
     return Response(
@@ -342,6 +374,12 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         buttons=tuple(b for b, _ in buttons),
         button_where=tuple(file.where(line) for _, line in buttons),
         where=file.where(node.line),
+        channels=channels,
+        channel_where=channel_where,
+        channel_answers_from=file.text(node, "channel_answers_from", what)
+        if "channel_answers_from" in node
+        else None,
+        more=more,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -93,6 +93,20 @@ class Response:
     buttons: tuple[str, ...]
     button_where: tuple[Where, ...]
     where: Where
+    # channel id -> operator id or "default" -> the answer when the question names that channel
+    channels: dict[str, dict[str, Template]] = field(default_factory=dict)
+    channel_where: dict[str, Where] = field(default_factory=dict)
+    # another intent whose channel variants serve this one where it has none of its own
+    channel_answers_from: str | None = None
+    more: More | None = None
+
+
+@dataclass(frozen=True)
+class More:
+    """A second part of a long answer, behind a button, so the answer itself stays short."""
+
+    title: str  # the button's label
+    text: Template
 
 
 @dataclass(frozen=True)

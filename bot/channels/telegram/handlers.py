@@ -177,7 +177,7 @@ async def choose_operator(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forgets the chat's operator (/reset)."""
     if allowed(update, context):
-        await answer(update, context, lambda _state: deps(context).conversation.forget())
+        await answer(update, context, deps(context).conversation.forget)
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
