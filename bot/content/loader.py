@@ -215,7 +215,8 @@ def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str
     for entity_id, body in table.items():
         what = f"{noun} '{entity_id}'"
         entry = file.mapping(body, table.line_of(entity_id), what)
-        if entry is None or not file.keys(entry, {"label", "names"}, {"hints", "lookalikes"}, what):
+        optional = {"hints", "lookalikes", "outranks"}
+        if entry is None or not file.keys(entry, {"label", "names"}, optional, what):
             continue
         if not INTENT_ID.match(entity_id):
             line = table.line_of(entity_id)
@@ -233,7 +234,14 @@ def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str
                 tuple(n for n, _ in file.texts(entry, "hints", what)),
                 tuple(n for n, _ in file.texts(entry, "lookalikes", what)),
                 file.where(entry.line),
+                tuple(n for n, _ in file.texts(entry, "outranks", what)),
             )
+    for entity in out.values():
+        for other in entity.outranks:
+            if other not in out:
+                line = table[entity.id].line_of("outranks")
+                message = f"{noun} '{entity.id}' outranks unknown {noun} '{other}'"
+                file.problem(line, message, f"use one of: {', '.join(out)}")
     return out
 
 

@@ -46,6 +46,8 @@ class Entity:
     hints: tuple[str, ...]  # indirect mentions; a name elsewhere in the question wins over them
     lookalikes: tuple[str, ...]
     where: Where
+    # entities this one wins over when both are named ("微信上的卡商" is about the seller, not WeChat Pay)
+    outranks: tuple[str, ...] = ()
 
 
 class Operator(Entity):

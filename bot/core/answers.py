@@ -303,12 +303,21 @@ class Answers:
     def text(self, intent: str, operator: str | None, channel: str | None = None) -> str:
         """The answer for that channel and operator, else for that operator, else the general one."""
         rendered = self._rendered
-        if channel is not None:
-            source = self._content.responses[intent].channel_answers_from
-            for owner in (intent, source) if source else (intent,):
-                if found := rendered.get((owner, operator, channel)):
-                    return found
+        owner = self.channel_owner(intent, channel)
+        if owner is not None and (found := rendered.get((owner, operator, channel))):
+            return found
         return rendered.get((intent, operator, None)) or rendered[(intent, None, None)]
+
+    def channel_owner(self, intent: str, channel: str | None) -> str | None:
+        """The intent whose variant answers a question about this channel: its own, or the one
+        named by channel_answers_from; None when the general answer stands."""
+        if channel is None:
+            return None
+        response = self._content.responses[intent]
+        if channel in response.channels:
+            return intent
+        source = response.channel_answers_from
+        return source if source and channel in self._content.responses[source].channels else None
 
     def every_text(self) -> Iterator[tuple[Key, str, Template]]:
         """Every rendered answer with the template it came from (for checks and tests)."""

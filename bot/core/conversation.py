@@ -122,7 +122,11 @@ class Conversation:
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         runner_up = ranking[1]
-        if runner_up.intent != FALLBACK and runner_up.score >= AMBIGUITY_RATIO * ranking[0].score:
+        close = runner_up.intent != FALLBACK and runner_up.score >= AMBIGUITY_RATIO * ranking[0].score
+        # "支付宝能充吗" is close to both 怎么充值 and 在哪充值, whose answer about 支付宝 is the same one.
+        owner = self.answers.channel_owner(ranking[0].intent, result.channel)
+        same = owner is not None and owner == self.answers.channel_owner(runner_up.intent, result.channel)
+        if close and not same:
             return self._clarify(ranking[0].intent, runner_up.intent, state)
         return self._answer(result.intent, state, result.channel)
 

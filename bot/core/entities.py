@@ -25,6 +25,7 @@ class EntityFinder:
         self._name_pattern = _alternation(self._names)
         self._hint_pattern = _alternation(self._hints)
         self._lookalikes = _alternation(normalize(w) for e in entities.values() for w in e.lookalikes)
+        self._outranked_by = {e.id: set(e.outranks) for e in entities.values()}
 
     @property
     def words(self) -> frozenset[str]:
@@ -43,11 +44,15 @@ class EntityFinder:
         """
         if self._lookalikes is not None:
             text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
+        passes = []
         for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
-            if pattern is None:
-                continue
-            # Counter keeps first-seen order, so among equal counts the first mention comes first.
-            counts = Counter(owners[m.group(0)] for m in pattern.finditer(text)).most_common()
+            if pattern is not None:
+                # Counter keeps first-seen order, so among equal counts the first mention comes first.
+                passes.append(Counter(owners[m.group(0)] for m in pattern.finditer(text)))
+        # An entity that outranks another beats it even when only hinted at (微信上的卡商).
+        beaten = set().union(*(self._outranked_by[e] for found in passes for e in found))
+        for found in passes:
+            counts = [(e, n) for e, n in found.most_common() if e not in beaten]
             if counts:
                 tied = len(counts) > 1 and counts[0][1] == counts[1][1]
                 return counts[0][0] if not tied or self.tie_goes_to_first else None
