@@ -87,6 +87,30 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
     run(scenario)
 
 
+def test_a_traditional_question_is_answered_in_its_script_to_the_end(
+    conversation: Conversation, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, "去營業廳增值使唔使帶身份證")
+            [asked] = await standin.wait_for(1, chat_id=CHAT)
+            assert "哪家運營商" in asked.params["text"]
+            assert ("中國移動", "v1|operator:china_mobile") in buttons(asked)
+            standin.push_button(CHAT, "v1|operator:china_mobile")
+            answered = (await standin.wait_for(2, chat_id=CHAT))[1]
+            text = answered.params["text"]
+            assert "營業廳" in text and "身份證" in text and "10086" in text and "没" not in text
+            assert ("怎麼充值", "v1|intent:topup_how") in buttons(answered)
+            standin.push_text(CHAT, "呢個代充係咪騙局")
+            verdict = (await standin.wait_for(3, chat_id=CHAT))[2]
+            assert ("舉報渠道", "v1|more:scam_check") in buttons(verdict)
+            standin.push_button(CHAT, "v1|more:scam_check")
+            report = (await standin.wait_for(4, chat_id=CHAT))[3]
+            assert "96110" in report.params["text"] and "舉報" in report.params["text"]
+
+    run(scenario)
+
+
 def test_a_question_is_answered(conversation: Conversation, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running(conversation, tmp_path) as (_, standin):

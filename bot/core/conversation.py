@@ -172,6 +172,10 @@ class Conversation:
             Reply(self.answers.text(WELCOME_INTENT, None), self._menu_buttons(), WELCOME_INTENT), state
         )
 
+    def say(self, name: str, state: ChatState) -> str:
+        """One of the conversation's own texts (_ui.yaml) in the chat's script, for the adapters."""
+        return self.convert(self.answers.ui(name), state.script)
+
     # ---- how it decides ------------------------------------------------------------------------
 
     @staticmethod
