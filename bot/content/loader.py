@@ -370,6 +370,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         file.problem(node.line, f"{what} has neither 'text' nor 'variants'", "add a 'text: |' block")
     buttons = file.texts(node, "buttons", what)
     channels, channel_where = _channel_variants(file, node)
+    answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
     more = _more(file, node, what)
     if intent is None or title is None:
         return None
@@ -384,9 +385,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         where=file.where(node.line),
         channels=channels,
         channel_where=channel_where,
-        channel_answers_from=file.text(node, "channel_answers_from", what)
-        if "channel_answers_from" in node
-        else None,
+        channel_answers_from=answers_from,
         more=more,
     )
 
