@@ -44,6 +44,22 @@ def test_the_script_is_read_from_the_text(text: str, script: str | None) -> None
     assert ScriptDetector().detect(text) == script
 
 
+@pytest.mark.parametrize(
+    ("text", "previous", "script"),
+    [
+        ("你好", TRADITIONAL, None),  # shared characters: a traditional chat stays traditional
+        ("充值", HONG_KONG, None),
+        ("怎么充值", TRADITIONAL, SIMPLIFIED),  # simplified-only characters switch it back
+        ("你好", None, SIMPLIFIED),
+        ("你好", SIMPLIFIED, SIMPLIFIED),
+    ],
+)
+def test_text_with_shared_characters_keeps_the_script_last_seen(
+    text: str, previous: str | None, script: str | None
+) -> None:
+    assert ScriptDetector().detect(text, previous) == script
+
+
 # (question, script, a word of that region's wording expected in the reply)
 TRADITIONAL_QUESTIONS = [
     ("Smart卡點樣增值", HONG_KONG, "裏"),  # Hong Kong writes 裏

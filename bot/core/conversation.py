@@ -108,7 +108,7 @@ class Conversation:
 
     @in_users_script
     def on_text(self, text: str, state: ChatState) -> Turn:
-        if script := self._scripts.detect(text):
+        if script := self._scripts.detect(text, state.script):
             state = replace(state, script=script)
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
