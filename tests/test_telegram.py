@@ -433,6 +433,7 @@ def test_webhook_mode(tmp_path: Path) -> None:
     """With WEBHOOK_URL set, updates arrive by HTTP POST (with the secret header) instead of polling."""
     import hashlib
     import json
+    import urllib.error
     import urllib.request
 
     port = _free_port()
@@ -459,7 +460,16 @@ def test_webhook_mode(tmp_path: Path) -> None:
                     "X-Telegram-Bot-Api-Secret-Token": hook.params["secret_token"],
                 },
             )
-            await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+            # setWebhook can reach the stand-in a moment before the bot's server listens (seen on
+            # a loaded machine): a refused connection is tried again for a few seconds.
+            for attempt in range(50):
+                try:
+                    await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+                    break
+                except urllib.error.URLError as exc:
+                    if not isinstance(exc.reason, ConnectionRefusedError) or attempt == 49:
+                        raise
+                    await asyncio.sleep(0.1)
             [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
             assert "慢充" in reply.params["text"]
         finally:
