@@ -113,7 +113,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     try:
         cases = evaluation.read_cases(
-            Path(args.file), set(classifier.matcher.intents), {c.id for c in conversation.answers.operators}
+            Path(args.file),
+            set(classifier.matcher.intents),
+            {c.id for c in conversation.answers.operators},
+            set(classifier.channels.ids),
         )
     except evaluation.EvalFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -135,6 +138,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         failed.append(
             f"operator accuracy {report.operator_accuracy:.3f} is below "
             f"--min-operator-accuracy {args.min_operator_accuracy}"
+        )
+    if report.channel_accuracy < args.min_channel_accuracy:
+        failed.append(
+            f"channel accuracy {report.channel_accuracy:.3f} is below "
+            f"--min-channel-accuracy {args.min_channel_accuracy}"
         )
     for message in failed:
         print(f"FAIL: {message}", file=sys.stderr)
@@ -170,7 +178,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     examples = sum(len(i.examples) for i in intents.values())
     print(
         f"OK: {len(intents)} intents, {examples} examples, {len(conversation.answers.operators)} operators, "
-        "every answer renders for every operator and links only to the allowlist"
+        f"{len(conversation.answers.channels)} channels, every answer renders for every operator and "
+        "channel and links only to the allowlist"
     )
     return 0
 
@@ -214,10 +223,15 @@ def parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("--explain", action="store_true", help="show the features that voted")
     classify.set_defaults(func=cmd_classify)
-    evaluate = commands.add_parser("eval", help="accuracy on a labelled TSV (text, intents, operator)")
+    evaluate = commands.add_parser(
+        "eval", help="accuracy on a labelled TSV (text, intents, operator[, channel])"
+    )
     evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--min-accuracy", type=float, default=0.0)
     evaluate.add_argument("--min-operator-accuracy", type=float, default=0.0)
+    evaluate.add_argument(
+        "--min-channel-accuracy", type=float, default=0.0, help="on questions with a channel column"
+    )
     evaluate.add_argument("--misses", action="store_true", help="list every wrong answer")
     evaluate.add_argument(
         "--baseline", action="store_true", help="also train the linear-SVM baseline and compare (dev only)"

@@ -11,7 +11,7 @@ from tests.conftest import ROOT, run_cli
 def test_check_passes_on_the_shipped_content() -> None:
     result = run_cli("check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: 14 intents")
+    assert result.stdout.startswith("OK: 16 intents")
 
 
 def test_classify_streams_json_lines() -> None:
@@ -21,10 +21,13 @@ def test_classify_streams_json_lines() -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 10_000
     first = json.loads(lines[0])
-    assert set(first) == {"text", "intent", "confidence", "operator", "candidates"}
-    assert (first["intent"], first["operator"]) == ("topup_how", "smart")
+    assert set(first) == {"text", "intent", "confidence", "operator", "channel", "candidates"}
+    assert (first["intent"], first["operator"], first["channel"]) == ("topup_how", "smart", None)
     assert 0 <= first["confidence"] <= 1 and len(first["candidates"]) == 3
-    assert json.loads(lines[1])["intent"] == "scam_check"
+    assert (json.loads(lines[1])["intent"], json.loads(lines[1])["channel"]) == (
+        "scam_check",
+        "private_seller",
+    )
     assert json.loads(lines[2])["intent"] == "fallback"
 
 
@@ -42,7 +45,7 @@ def test_classify_explain_shows_winner_and_runner_up() -> None:
 def test_intents_lists_examples() -> None:
     listed = json.loads(run_cli("intents", "--json").stdout)
     ids = {item["id"] for item in listed}
-    assert {"greeting", "scam_check", "fallback", "keep_number"} <= ids and len(ids) == 14
+    assert {"greeting", "scam_check", "fallback", "keep_number"} <= ids and len(ids) == 16
     assert all(len(item["examples"]) >= 30 for item in listed)
     plain = run_cli("intents").stdout
     assert "topup_how:" in plain and "    怎么充值" in plain
@@ -57,7 +60,7 @@ def test_chat_in_the_terminal_taps_numbered_buttons() -> None:
     assert "[1] 怎么充值" in out
     assert "请问是哪家运营商的卡" in out
     assert "my.smart.com.ph" in out
-    assert "八折代充" in out
+    assert "慢充" in out
     assert out.rstrip().endswith("再见！")
 
 

@@ -14,6 +14,12 @@ from tests.conftest import DATA, run_cli
 # the 13 that happen to equal an example once normalized are left out, and the 20 about invoices or
 # what Smart is wait for those intents).
 QUESTION_SETS = ["questions.tsv", "holdout.tsv", "holdout_setA.tsv"]
+# 140 questions about top-up channels (营业厅, 便利店, ATM, 支付宝, 淘宝, Pasaload…), written apart from
+# the YAML by another helper, with a channel column. First sight (before the channel work): 0.514.
+# Its bars are what the matcher reaches now minus a margin, below the 0.92 of the other sets: most
+# misses are 在哪充值 read as 怎么充值, which the matcher work (issue 8) is to settle; for a question
+# naming a channel both give the same answer (topup_how takes topup_where's channel variants).
+CHANNEL_SET = "channels.tsv"
 
 
 @pytest.mark.parametrize("name", QUESTION_SETS)
@@ -21,6 +27,21 @@ def test_eval_meets_the_bars(name: str) -> None:
     result = run_cli("eval", str(DATA / name), "--min-accuracy", "0.92", "--min-operator-accuracy", "0.95")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "accuracy:" in result.stdout and "precision" in result.stdout
+
+
+def test_channel_set_meets_its_bars() -> None:
+    result = run_cli(
+        "eval",
+        str(DATA / CHANNEL_SET),
+        "--min-accuracy",
+        "0.74",
+        "--min-operator-accuracy",
+        "0.95",
+        "--min-channel-accuracy",
+        "0.93",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "channel accuracy:" in result.stdout
 
 
 def test_labelled_set_is_large_and_varied() -> None:
@@ -39,7 +60,7 @@ def test_labelled_set_is_large_and_varied() -> None:
 def test_questions_are_not_copies_of_examples(conversation: Conversation) -> None:
     normalize = conversation.classifier.normalize
     examples = {normalize(e) for i in conversation.classifier.matcher.intents.values() for e in i.examples}
-    for name in QUESTION_SETS:
+    for name in [*QUESTION_SETS, CHANNEL_SET]:
         rows = csv.DictReader((DATA / name).open(encoding="utf-8"), delimiter="\t")
         copies = [r["text"] for r in rows if normalize(r["text"]) in examples]
         assert not copies, f"{name} repeats YAML examples: {copies}"

@@ -29,7 +29,7 @@ def step(conversation: Conversation, line: str, state: ChatState, last: Reply | 
     if text == "/operator":
         return conversation.ask_operator(state)
     if text == "/reset":
-        return conversation.forget()
+        return conversation.forget(state)
     number = button_number(text)
     if last is not None and number is not None and 1 <= number <= len(last.buttons):
         return conversation.on_action(last.buttons[number - 1].action, state)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.content.errors import ContentError, Problem
 from bot.content.model import (
+    Channel,
     Content,
+    Entity,
     Fact,
     Intent,
     Lexicon,
+    More,
     Operator,
     Response,
     Template,
@@ -22,6 +25,7 @@ from bot.content.model import (
 )
 from bot.content.yamlsource import Node, Seq, read_yaml
 
+E = TypeVar("E", bound=Entity)
 INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MIN_EXAMPLES = 30
 
@@ -199,32 +203,45 @@ def _intent(path: Path, problems: list[Problem]) -> Intent | None:
     )
 
 
-def _operators(path: Path, problems: list[Problem]) -> dict[str, Operator]:
+def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str, noun: str) -> dict[str, E]:
+    """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key."""
     file, node = _load(path, problems)
-    if node is None or not file.keys(node, {"operators"}, set(), path.name):
+    if node is None or not file.keys(node, {table_key}, set(), path.name):
         return {}
-    table = file.mapping(node["operators"], node.line_of("operators"), "'operators'")
+    table = file.mapping(node[table_key], node.line_of(table_key), f"'{table_key}'")
     if table is None:
         return {}
-    out: dict[str, Operator] = {}
-    for op_id, body in table.items():
-        entry = file.mapping(body, table.line_of(op_id), f"operator '{op_id}'")
-        what = f"operator '{op_id}'"
-        if entry is None or not file.keys(entry, {"label", "names"}, {"hints", "lookalikes"}, what):
+    out: dict[str, E] = {}
+    for entity_id, body in table.items():
+        what = f"{noun} '{entity_id}'"
+        entry = file.mapping(body, table.line_of(entity_id), what)
+        optional = {"hints", "lookalikes", "outranks"}
+        if entry is None or not file.keys(entry, {"label", "names"}, optional, what):
+            continue
+        if not INTENT_ID.match(entity_id):
+            line = table.line_of(entity_id)
+            file.problem(line, f"{noun} id '{entity_id}' is not lower_snake_case", "use a-z, 0-9, _")
             continue
         label = file.text(entry, "label", what)
         names = file.texts(entry, "names", what)
         if not names:
             file.problem(entry.line_of("names"), f"{what} has no names", "list the names people use for it")
         if label is not None:
-            out[op_id] = Operator(
-                op_id,
+            out[entity_id] = kind(
+                entity_id,
                 label,
                 tuple(n for n, _ in names),
                 tuple(n for n, _ in file.texts(entry, "hints", what)),
                 tuple(n for n, _ in file.texts(entry, "lookalikes", what)),
                 file.where(entry.line),
+                tuple(n for n, _ in file.texts(entry, "outranks", what)),
             )
+    for entity in out.values():
+        for other in entity.outranks:
+            if other not in out:
+                line = table[entity.id].line_of("outranks")
+                message = f"{noun} '{entity.id}' outranks unknown {noun} '{other}'"
+                file.problem(line, message, f"use one of: {', '.join(out)}")
     return out
 
 
@@ -300,12 +317,41 @@ def _template(file: _File, node: Node, key: str) -> Template:
     return Template(str(node[key]), file.where(node.line_of(key) + 1))
 
 
+def _channel_variants(file: _File, node: Node) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
+    """`channels: {<channel>: {<operator> or default: |...}}`; the names are checked against the
+    entities once everything is loaded (bot/core/answers.py), where unknown ones are reported."""
+    if "channels" not in node:
+        return {}, {}
+    table = file.mapping(node["channels"], node.line_of("channels"), "'channels'")
+    if table is None:
+        return {}, {}
+    out: dict[str, dict[str, Template]] = {}
+    where: dict[str, Where] = {}
+    for channel in table:
+        entry = file.mapping(table[channel], table.line_of(channel), f"channel variant '{channel}'")
+        if entry is not None:
+            out[channel] = {key: _template(file, entry, key) for key in entry}
+            where[channel] = file.where(table.line_of(channel))
+    return out, where
+
+
+def _more(file: _File, node: Node, what: str) -> More | None:
+    if "more" not in node:
+        return None
+    entry = file.mapping(node["more"], node.line_of("more"), "'more'")
+    if entry is None or not file.keys(entry, {"title", "text"}, set(), f"'more' of {what}"):
+        return None
+    title = file.text(entry, "title", "'more'")
+    return More(title, _template(file, entry, "text")) if title else None
+
+
 def _response(path: Path, problems: list[Problem]) -> Response | None:
     file, node = _load(path, problems)
     if node is None:
         return None
     what = f"response file {path.name}"
-    if not file.keys(node, {"intent", "title"}, {"needs_operator", "text", "variants", "buttons"}, what):
+    optional = {"needs_operator", "text", "variants", "buttons", "channels", "channel_answers_from", "more"}
+    if not file.keys(node, {"intent", "title"}, optional, what):
         return None
     intent, title = file.text(node, "intent", what), file.text(node, "title", what)
     needs_operator = node.get("needs_operator", False)
@@ -323,6 +369,9 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     if text is None and not variants:
         file.problem(node.line, f"{what} has neither 'text' nor 'variants'", "add a 'text: |' block")
     buttons = file.texts(node, "buttons", what)
+    channels, channel_where = _channel_variants(file, node)
+    answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
+    more = _more(file, node, what)
     if intent is None or title is None:
         return None
     return Response(
@@ -335,6 +384,10 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         buttons=tuple(b for b, _ in buttons),
         button_where=tuple(file.where(line) for _, line in buttons),
         where=file.where(node.line),
+        channels=channels,
+        channel_where=channel_where,
+        channel_answers_from=answers_from,
+        more=more,
     )
 
 
@@ -426,6 +479,7 @@ def load_content(root: Path) -> Content:
 
     shared = {
         "operators": intents_dir / "_operators.yaml",
+        "channels": intents_dir / "_channels.yaml",
         "lexicon": intents_dir / "_lexicon.yaml",
         "facts": responses_dir / "_facts.yaml",
         "allowlist": responses_dir / "_allowlist.yaml",
@@ -434,7 +488,12 @@ def load_content(root: Path) -> Content:
     present = {name: _required(path, problems) for name, path in shared.items()}
     content = Content(
         intents=intents,
-        operators=_operators(shared["operators"], problems) if present["operators"] else {},
+        operators=_entities(shared["operators"], problems, Operator, "operators", "operator")
+        if present["operators"]
+        else {},
+        channels=_entities(shared["channels"], problems, Channel, "channels", "channel")
+        if present["channels"]
+        else {},
         lexicon=_lexicon(shared["lexicon"], problems)
         if present["lexicon"]
         else Lexicon({}, (), (), Where(root, 0)),

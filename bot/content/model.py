@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -37,8 +37,8 @@ class Intent:
 
 
 @dataclass(frozen=True)
-class Operator:
-    """An operator as the matcher sees it: how people name it, and what only looks like it."""
+class Entity:
+    """Something a question names beside its intent: how people name it, and what only looks like it."""
 
     id: str
     label: str
@@ -46,6 +46,16 @@ class Operator:
     hints: tuple[str, ...]  # indirect mentions; a name elsewhere in the question wins over them
     lookalikes: tuple[str, ...]
     where: Where
+    # entities this one wins over when both are named ("微信上的卡商" is about the seller, not WeChat Pay)
+    outranks: tuple[str, ...] = ()
+
+
+class Operator(Entity):
+    """Which operator's card the question is about (intents/_operators.yaml)."""
+
+
+class Channel(Entity):
+    """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,20 @@ class Response:
     buttons: tuple[str, ...]
     button_where: tuple[Where, ...]
     where: Where
+    # channel id -> operator id or "default" -> the answer when the question names that channel
+    channels: dict[str, dict[str, Template]] = field(default_factory=dict)
+    channel_where: dict[str, Where] = field(default_factory=dict)
+    # another intent whose channel variants serve this one where it has none of its own
+    channel_answers_from: str | None = None
+    more: More | None = None
+
+
+@dataclass(frozen=True)
+class More:
+    """A second part of a long answer, behind a button, so the answer itself stays short."""
+
+    title: str  # the button's label
+    text: Template
 
 
 @dataclass(frozen=True)
@@ -102,6 +126,7 @@ class Ui:
 class Content:
     intents: dict[str, Intent]
     operators: dict[str, Operator]
+    channels: dict[str, Channel]
     lexicon: Lexicon
     facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact
     responses: dict[str, Response]

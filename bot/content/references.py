@@ -22,6 +22,9 @@ def check_references(content: Content) -> None:
         if response.intent not in content.intents:
             fix = f"add intents/{response.intent}.yaml or fix the 'intent:' line"
             problem(response.where, f"answer for unknown intent '{response.intent}'", fix)
+        source = response.channel_answers_from
+        if source is not None and source not in content.responses:
+            problem(response.where, f"channel_answers_from names unknown intent '{source}'", use_one_of)
         for target, where in zip(response.buttons, response.button_where, strict=True):
             if target not in content.responses:
                 problem(where, f"button leads to unknown intent '{target}'", use_one_of)

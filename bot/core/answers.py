@@ -1,6 +1,6 @@
 """Step 4's material: every answer rendered from responses/*.yaml with Jinja2 when the bot loads.
 
-Answers carry no per-user variables, so each (intent, operator) pair is rendered once at load.
+Answers carry no per-user variables, so each (intent, operator, channel) is rendered once at load.
 That makes a missing variable or a link off the allowlist a load error naming the file and
 line, never a broken message at run time, and makes answering a dictionary look-up.
 """
@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
 from bot.content.errors import ContentError, Problem
-from bot.content.model import Content, Template, Where
+from bot.content.model import Content, Response, Template, Where
 from bot.core.links import find_links
 
 # Any @name in an answer is a handle (not only the 4-32 letters Telegram allows): the bot
@@ -25,6 +26,11 @@ HANDLE = re.compile(r"(?<![a-z0-9_.])@[a-z0-9_]{3,}", re.I)
 # Templates put a space around a fact ("在 {{ op.app }} 里"); after a fact that ends in a
 # full-width bracket the space only shows as a gap ("…名称） 里"), so it goes.
 BRACKET_SPACE = re.compile(r"(?<=[）」』”]) (?=[\u4e00-\u9fff])")
+
+# An answer's key: (intent, operator or None, channel or None).
+Key = tuple[str, str | None, str | None]
+# In a channel variant, the answer for every operator without an entry of its own.
+DEFAULT = "default"
 
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
 COMMANDS = ("start", "menu", "help", "operator", "reset")
@@ -89,14 +95,22 @@ class Answers:
         shared = {name: fact for name, fact in content.facts.get("shared", {}).items()}
         views = {op_id: self._operator_view(op_id) for op_id in content.operators}
         base = {"shared": shared, "operators": views}
-        self._rendered: dict[tuple[str, str | None], str] = {}
+        self._rendered: dict[Key, str] = {}
+        self._templates: dict[Key, Template] = {}
+        self._more: dict[str, str] = {}
         for response in content.responses.values():
             if not response.needs_operator and response.text is not None:
-                self._render_into(problems, (response.intent, None), response.text, base)
+                self._render_into(problems, (response.intent, None, None), response.text, base)
             for op_id, view in views.items():
                 template = response.variants.get(op_id, response.text)
                 if template is not None:
-                    self._render_into(problems, (response.intent, op_id), template, {**base, "op": view})
+                    context = {**base, "op": view}
+                    self._render_into(problems, (response.intent, op_id, None), template, context)
+            self._render_channels(problems, response, base, views)
+            if response.more is not None:
+                more = self._compile(problems, response.more.text)
+                if more is not None and (text := self._check(problems, response.more.text, more, base)):
+                    self._more[response.intent] = BRACKET_SPACE.sub("", text)
             for op_id in response.variants:
                 if op_id not in content.operators:
                     problems.append(
@@ -144,6 +158,44 @@ class Answers:
         if problems:
             # A template rendered for each operator fails once per operator: say it once.
             raise ContentError(list(dict.fromkeys(problems)))
+
+    def _render_channels(
+        self,
+        problems: list[Problem],
+        response: Response,
+        base: dict[str, Any],
+        views: dict[str, dict[str, Any]],
+    ) -> None:
+        """Each channel variant for each operator: its own entry, else `default`.
+
+        An answer that needs no operator also gets the `default` rendered without one.
+        """
+        channels = self._content.channels
+        for channel, table in response.channels.items():
+            where = response.channel_where[channel]
+            if channel not in channels:
+                close = difflib.get_close_matches(channel, sorted(channels), n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(channels)}"
+                message = f"variant for unknown channel '{channel}'"
+                problems.append(Problem(where.path, where.line, message, fix))
+                continue
+            for key, template in table.items():
+                if key != DEFAULT and key not in self._content.operators:
+                    problems.append(
+                        Problem(
+                            template.where.path,
+                            template.where.line - 1,
+                            f"channel variant '{channel}' names unknown operator '{key}'",
+                            f"use 'default' or one of: {', '.join(self._content.operators)}",
+                        )
+                    )
+            if not response.needs_operator and DEFAULT in table:
+                self._render_into(problems, (response.intent, None, channel), table[DEFAULT], base)
+            for op_id, view in views.items():
+                chosen = table.get(op_id, table.get(DEFAULT))
+                if chosen is not None:
+                    context = {**base, "op": view}
+                    self._render_into(problems, (response.intent, op_id, channel), chosen, context)
 
     def _check_facts(self, problems: list[Problem]) -> None:
         for scope in self._content.facts:
@@ -262,13 +314,14 @@ class Answers:
     def _render_into(
         self,
         problems: list[Problem],
-        key: tuple[str, str | None],
+        key: Key,
         template: Template,
         context: dict[str, Any],
     ) -> None:
         compiled = self._compile(problems, template)
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
             self._rendered[key] = BRACKET_SPACE.sub("", text)
+            self._templates[key] = template
 
     # ---- what the conversation asks for -------------------------------------------------------
 
@@ -278,8 +331,42 @@ class Answers:
     def needs_operator(self, intent: str) -> bool:
         return self._content.responses[intent].needs_operator
 
-    def text(self, intent: str, operator: str | None) -> str:
-        return self._rendered.get((intent, operator)) or self._rendered[(intent, None)]
+    def text(self, intent: str, operator: str | None, channel: str | None = None) -> str:
+        """The answer for that channel and operator, else for that operator, else the general one."""
+        rendered = self._rendered
+        owner = self.channel_owner(intent, channel)
+        if owner is not None and (found := rendered.get((owner, operator, channel))):
+            return found
+        return rendered.get((intent, operator, None)) or rendered[(intent, None, None)]
+
+    def channel_owner(self, intent: str, channel: str | None) -> str | None:
+        """The intent whose variant answers a question about this channel: its own, or the one
+        named by channel_answers_from; None when the general answer stands."""
+        if channel is None:
+            return None
+        response = self._content.responses[intent]
+        if channel in response.channels:
+            return intent
+        source = response.channel_answers_from
+        return source if source and channel in self._content.responses[source].channels else None
+
+    def every_text(self) -> Iterator[tuple[Key, str, Template]]:
+        """Every rendered answer with the template it came from (for checks and tests)."""
+        for key, text in self._rendered.items():
+            yield key, text, self._templates[key]
+
+    def more(self, intent: str) -> str | None:
+        """The second part of a long answer, shown behind a button, if it has one."""
+        return self._more.get(intent)
+
+    def more_title(self, intent: str) -> str | None:
+        more = self._content.responses[intent].more
+        return more.title if more else None
+
+    @property
+    def channels(self) -> dict[str, str]:
+        """Each channel's id and label."""
+        return {c.id: c.label for c in self._content.channels.values()}
 
     def title(self, intent: str) -> str:
         return self._content.responses[intent].title

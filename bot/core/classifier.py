@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.model import Content
+from bot.core.channels import ChannelFinder
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.operators import OperatorFinder
@@ -22,6 +23,7 @@ class Classification:
     intent: str
     confidence: float
     operator: str | None
+    channel: str | None  # where or through what: "store", "alipay"… (intents/_channels.yaml)
     candidates: tuple[tuple[str, float], ...]  # the best three, as (intent, score)
     analysis: Analysis
 
@@ -31,6 +33,7 @@ class Classification:
             "intent": self.intent,
             "confidence": round(self.confidence, 3),
             "operator": self.operator,
+            "channel": self.channel,
             "candidates": [[i, round(s, 3)] for i, s in self.candidates],
         }
 
@@ -57,6 +60,7 @@ class Classifier:
         self.normalize = Normalizer(content.lexicon)
         segmenter = Segmenter(dictionary_words(content, self.normalize), cache_dir)
         self.operators = OperatorFinder(content.operators, self.normalize.script)
+        self.channels = ChannelFinder(content.channels, self.normalize.script)
         names = self.operators.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         examples = [e for intent in content.intents.values() for e in intent.examples]
@@ -90,4 +94,5 @@ class Classifier:
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         operator = self.operators.find(analysis.scripted) or self.operators.find(analysis.normalized)
-        return Classification(text, intent, confidence, operator, candidates, analysis)
+        channel = self.channels.find(analysis.scripted) or self.channels.find(analysis.normalized)
+        return Classification(text, intent, confidence, operator, channel, candidates, analysis)

@@ -7,11 +7,15 @@ it anywhere.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Concatenate, ParamSpec
 
 from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
 from bot.core.matcher import FALLBACK
+from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 
 # A runner-up with at least this share of the winner's probability is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.6
@@ -32,7 +36,7 @@ def close_call(result: Classification) -> tuple[str, str] | None:
 @dataclass(frozen=True)
 class Button:
     label: str
-    action: str  # "intent:<id>", "operator:<id>", "operator-menu:<intent>" or "menu"
+    action: str  # "intent:<id>", "operator:<id>", "operator-menu:<intent>", "more:<intent>" or "menu"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Reply:
 class ChatState:
     operator: str | None = None  # chosen earlier in this chat
     pending: str | None = None  # an intent waiting for the user to name the operator
+    channel: str | None = None  # the channel that pending question named
+    script: str | None = None  # the script the user last wrote in (bot/core/script.py)
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,35 @@ class Turn:
     state: ChatState
 
 
+P = ParamSpec("P")
+
+
+def in_users_script(
+    step: Callable[Concatenate[Conversation, P], Turn],
+) -> Callable[Concatenate[Conversation, P], Turn]:
+    """Converts the reply of a public step to the script the chat last wrote in."""
+
+    @functools.wraps(step)
+    def wrapper(self: Conversation, *args: P.args, **kwargs: P.kwargs) -> Turn:
+        turn = step(self, *args, **kwargs)
+        script = turn.state.script
+        if script is None:
+            return turn
+        reply = turn.reply
+        buttons = tuple(replace(b, label=self.convert(b.label, script)) for b in reply.buttons)
+        return replace(turn, reply=replace(reply, text=self.convert(reply.text, script), buttons=buttons))
+
+    return wrapper
+
+
 class Conversation:
     def __init__(self, classifier: Classifier, answers: Answers) -> None:
         self.classifier = classifier
         self.answers = answers
         self._operator_ids = {choice.id for choice in answers.operators}
         self._change_operator = answers.ui("change_operator")
+        self._scripts = ScriptDetector()
+        self.convert = ScriptConverter()
 
     def restore(self, saved: object) -> ChatState:
         """A state an adapter kept (a plain dict), checked against today's content.
@@ -71,65 +100,85 @@ class Conversation:
             return ChatState()
         operator = saved.get("operator")
         pending = saved.get("pending")
+        channel = saved.get("channel")
+        script = saved.get("script")
+        pending = pending if isinstance(pending, str) and self.answers.has(pending) else None
         return ChatState(
             operator=operator if isinstance(operator, str) and operator in self._operator_ids else None,
-            pending=pending if isinstance(pending, str) and self.answers.has(pending) else None,
+            pending=pending,
+            channel=channel
+            if pending and isinstance(channel, str) and channel in self.answers.channels
+            else None,
+            script=script if isinstance(script, str) and script in SCRIPTS else None,
         )
 
     # ---- what the user can do ------------------------------------------------------------------
 
+    @in_users_script
     def on_text(self, text: str, state: ChatState) -> Turn:
+        if script := self._scripts.detect(text, state.script):
+            state = replace(state, script=script)
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         result = self.classifier.classify(text)
         if result.operator:
             state = replace(state, operator=result.operator)
             if state.pending and self._not_a_new_question(result, state.pending):
-                return self._answer(state.pending, replace(state, pending=None))
-        state = replace(state, pending=None)
+                return self._answer(state.pending, replace(state, pending=None), state.channel)
+        state = replace(state, pending=None, channel=None)
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         close = close_call(result)
-        if close:
+        if close and not self._same_channel_answer(*close, result.channel):
             return self._clarify(*close, state)
-        turn = self._answer(result.intent, state)
+        turn = self._answer(result.intent, state, result.channel)
         return self._offer_second_question(turn, result.analysis.also)
 
+    @in_users_script
     def on_action(self, action: str, state: ChatState) -> Turn:
         kind, _, value = action.partition(":")
         if kind == "intent" and self.answers.has(value):
-            return self._answer(value, replace(state, pending=None))
+            return self._answer(value, replace(state, pending=None, channel=None))
         if kind == "operator" and value in self._operator_ids:
-            return self.choose_operator(value, state)
+            return self._choose_operator(value, state)
         if kind == "operator-menu" and self.answers.has(value):
             return self._ask_operator_for(value, state)
+        if kind == "more" and self.answers.has(value) and (more := self.answers.more(value)):
+            return Turn(Reply(more, self._menu_buttons(), value), state)
         if kind == "menu" and not value:
             return self._answer(MENU_INTENT, state)
         return Turn(Reply(self.answers.ui("stale_button"), self._menu_buttons()), state)
 
+    @in_users_script
     def choose_operator(self, operator: str, state: ChatState) -> Turn:
-        state = replace(state, operator=operator)
-        if state.pending:
-            return self._answer(state.pending, replace(state, pending=None))
-        label = self.answers.operator_label(operator)
-        return Turn(Reply(self.answers.ui("operator_chosen", operator=label), self._menu_buttons()), state)
+        return self._choose_operator(operator, state)
 
+    @in_users_script
     def ask_operator(self, state: ChatState) -> Turn:
         return Turn(
             Reply(self.answers.ui("ask_operator"), self._operator_buttons()), replace(state, pending=None)
         )
 
-    def forget(self) -> Turn:
-        return Turn(Reply(self.answers.ui("operator_forgotten"), self._menu_buttons()), ChatState())
+    @in_users_script
+    def forget(self, state: ChatState | None = None) -> Turn:
+        """Forgets the operator and any pending question; the script stays, it is how the user writes."""
+        kept = ChatState(script=state.script if state else None)
+        return Turn(Reply(self.answers.ui("operator_forgotten"), self._menu_buttons()), kept)
 
+    @in_users_script
     def menu(self, state: ChatState) -> Turn:
         return self._answer(MENU_INTENT, state)
 
+    @in_users_script
     def welcome(self, state: ChatState) -> Turn:
         """The first thing a new user sees: a short hello and the main menu."""
         return Turn(
             Reply(self.answers.text(WELCOME_INTENT, None), self._menu_buttons(), WELCOME_INTENT), state
         )
+
+    def say(self, name: str, state: ChatState) -> str:
+        """One of the conversation's own texts (_ui.yaml) in the chat's script, for the adapters."""
+        return self.convert(self.answers.ui(name), state.script)
 
     # ---- how it decides ------------------------------------------------------------------------
 
@@ -138,15 +187,25 @@ class Conversation:
         # "Smart" alone after "which operator?" answers the question; "Smart卡停机了" asks a new one.
         return result.intent in (FALLBACK, pending) or result.confidence < NEW_QUESTION_CONFIDENCE
 
-    def _answer(self, intent: str, state: ChatState) -> Turn:
+    def _choose_operator(self, operator: str, state: ChatState) -> Turn:
+        state = replace(state, operator=operator)
+        if state.pending:
+            return self._answer(state.pending, replace(state, pending=None, channel=None), state.channel)
+        label = self.answers.operator_label(operator)
+        return Turn(Reply(self.answers.ui("operator_chosen", operator=label), self._menu_buttons()), state)
+
+    def _answer(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
         if self.answers.needs_operator(intent) and state.operator is None:
-            return self._ask_operator_for(intent, state)
+            return self._ask_operator_for(intent, state, channel)
         buttons = [self._intent_button(i) for i in self.answers.buttons(intent)]
+        if (title := self.answers.more_title(intent)) is not None:
+            buttons.insert(0, Button(title, f"more:{intent}"))
         if intent in (FALLBACK, MENU_INTENT):
             buttons = list(self._menu_buttons())
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
-        return Turn(Reply(self.answers.text(intent, state.operator), tuple(buttons), intent), state)
+        text = self.answers.text(intent, state.operator, channel)
+        return Turn(Reply(text, tuple(buttons), intent), replace(state, channel=None))
 
     def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
         """Two questions in one message: the main one is answered, the other waits on a button."""
@@ -156,9 +215,17 @@ class Conversation:
         buttons = (offered, *(b for b in turn.reply.buttons if b != offered))
         return replace(turn, reply=replace(turn.reply, buttons=buttons))
 
-    def _ask_operator_for(self, intent: str, state: ChatState) -> Turn:
+    def _same_channel_answer(self, first: str, second: str, channel: str | None) -> bool:
+        """Both answer the channel the same way: no need to ask which was meant.
+
+        "支付宝能充吗" is close to both 怎么充值 and 在哪充值, whose answer about 支付宝 is the same one.
+        """
+        owner = self.answers.channel_owner(first, channel)
+        return owner is not None and owner == self.answers.channel_owner(second, channel)
+
+    def _ask_operator_for(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
         reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)
-        return Turn(reply, replace(state, pending=intent))
+        return Turn(reply, replace(state, pending=intent, channel=channel))
 
     def _clarify(self, first: str, second: str, state: ChatState) -> Turn:
         buttons = (self._intent_button(first), self._intent_button(second))

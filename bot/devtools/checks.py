@@ -31,9 +31,28 @@ def duplicate_examples(conversation: Conversation) -> list[Problem]:
     return problems
 
 
+# An answer is read on a phone before its buttons: past this, part of it goes behind a `more:` button.
+MAX_ANSWER_CHARS = 600
+
+
+def long_answers(conversation: Conversation) -> list[Problem]:
+    """Every rendered answer (each operator, each channel) longer than a phone screen, once per template."""
+    problems: dict[tuple[Path, int], Problem] = {}
+    for key, text, template in conversation.answers.every_text():
+        where = (template.where.path, template.where.line)
+        if len(text) > MAX_ANSWER_CHARS and where not in problems:
+            problems[where] = Problem(
+                template.where.path,
+                template.where.line,
+                f"the answer {key} is {len(text)} characters, over {MAX_ANSWER_CHARS}",
+                "shorten it, or move a part behind a button with 'more: {title: …, text: |…}'",
+            )
+    return list(problems.values())
+
+
 def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | None, list[Problem]]:
     try:
         conversation = build(root, cache_dir)
     except ContentError as exc:
         return None, exc.problems
-    return conversation, duplicate_examples(conversation)
+    return conversation, duplicate_examples(conversation) + long_answers(conversation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bot.core.classifier import Classifier
 from bot.core.conversation import close_call
 
 HEADER = ["text", "intents", "operator"]
+CHANNEL_COLUMN = "channel"  # optional 4th column
 
 
 class EvalFileError(Exception):
@@ -24,6 +26,8 @@ class Case:
     text: str
     intents: frozenset[str]
     operator: str | None
+    channel: str | None = None
+    channel_labelled: bool = False  # the file has the channel column
 
 
 @dataclass
@@ -31,11 +35,15 @@ class Report:
     total: int = 0
     correct: int = 0
     operator_correct: int = 0
+    # Channels are scored only where one is expected or found: most questions name none, and
+    # counting "none = none" would hide the misses.
+    channel_total: int = 0
+    channel_correct: int = 0
     predicted: Counter[str] = field(default_factory=Counter)
     expected: Counter[str] = field(default_factory=Counter)
     hits: Counter[str] = field(default_factory=Counter)
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
-    misses: list[tuple[Case, str, str | None]] = field(default_factory=list)
+    misses: list[tuple[Case, str, str | None, str | None]] = field(default_factory=list)
     clarified: int = 0  # how often the bot would ask "你想问的是…"
     clarified_right: int = 0  # … with the right intent among the two it offers
 
@@ -47,6 +55,10 @@ class Report:
     def operator_accuracy(self) -> float:
         return self.operator_correct / self.total if self.total else 0.0
 
+    @property
+    def channel_accuracy(self) -> float:
+        return self.channel_correct / self.channel_total if self.channel_total else 1.0
+
     def lines(self, show_misses: bool = False) -> list[str]:
         out = [
             f"questions: {self.total}",
@@ -54,6 +66,13 @@ class Report:
             f"operator accuracy: {self.operator_accuracy:.3f} ({self.operator_correct}/{self.total})",
             f"asks 你想问的是…: {self.clarified}/{self.total}, the right intent among the two offered: "
             f"{self.clarified_right}/{self.clarified}",
+        ]
+        if self.channel_total:
+            out.append(
+                f"channel accuracy: {self.channel_accuracy:.3f} ({self.channel_correct}/{self.channel_total}"
+                " questions with a channel expected or found)"
+            )
+        out += [
             "",
             f"{'intent':<18}{'precision':>10}{'recall':>8}{'support':>9}",
         ]
@@ -66,15 +85,17 @@ class Report:
             out += [f"  {n:>3} × {a} → {b}" for (a, b), n in self.confusions.most_common(10)]
         if show_misses and self.misses:
             out += ["", "misses:"]
-            for case, got, op in self.misses:
+            for case, got, op, channel in self.misses:
                 out.append(
                     f"  line {case.line}: {case.text!r} expected {'|'.join(sorted(case.intents))}"
-                    f"/{case.operator} got {got}/{op}"
+                    f"/{case.operator}/{case.channel} got {got}/{op}/{channel}"
                 )
         return out
 
 
-def read_cases(path: Path, known_intents: set[str], known_operators: set[str]) -> list[Case]:
+def read_cases(
+    path: Path, known_intents: set[str], known_operators: set[str], known_channels: Set[str] = frozenset()
+) -> list[Case]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -82,22 +103,31 @@ def read_cases(path: Path, known_intents: set[str], known_operators: set[str]) -
     except UnicodeDecodeError:
         raise EvalFileError(f"{path}: the file is not UTF-8; save it as UTF-8") from None
     rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
-    if not rows or [c.strip() for c in rows[0]] != HEADER:
-        raise EvalFileError(f"{path}:1: the header must be 'text<TAB>intents<TAB>operator'")
+    header = [c.strip() for c in rows[0]] if rows else []
+    if header not in (HEADER, [*HEADER, CHANNEL_COLUMN]):
+        raise EvalFileError(
+            f"{path}:1: the header must be 'text<TAB>intents<TAB>operator', optionally '<TAB>channel'"
+        )
+    columns = len(header)
     cases = []
     for number, row in enumerate(rows[1:], start=2):
         if not row or not "".join(row).strip():
             continue
-        if len(row) not in (2, 3):
-            raise EvalFileError(f"{path}:{number}: expected 3 tab-separated columns, found {len(row)}")
+        if not 2 <= len(row) <= columns:
+            raise EvalFileError(
+                f"{path}:{number}: expected {columns} tab-separated columns, found {len(row)}"
+            )
         intents = frozenset(i.strip() for i in row[1].split("|") if i.strip())
         unknown = intents - known_intents
         if not intents or unknown:
             raise EvalFileError(f"{path}:{number}: unknown intent {', '.join(sorted(unknown)) or '(empty)'}")
-        operator = row[2].strip() if len(row) == 3 and row[2].strip() else None
+        operator = row[2].strip() if len(row) >= 3 and row[2].strip() else None
         if operator is not None and operator not in known_operators:
             raise EvalFileError(f"{path}:{number}: unknown operator '{operator}'")
-        cases.append(Case(number, row[0], intents, operator))
+        channel = row[3].strip() if len(row) == 4 and row[3].strip() else None
+        if channel is not None and channel not in known_channels:
+            raise EvalFileError(f"{path}:{number}: unknown channel '{channel}'")
+        cases.append(Case(number, row[0], intents, operator, channel, columns == 4))
     if not cases:
         raise EvalFileError(f"{path}: no questions below the header")
     return cases
@@ -122,8 +152,13 @@ def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
             report.confusions[(expected, result.intent)] += 1
         if result.operator == case.operator:
             report.operator_correct += 1
-        if result.intent not in case.intents or result.operator != case.operator:
-            report.misses.append((case, result.intent, result.operator))
+        channel_wrong = False
+        if case.channel_labelled and (case.channel is not None or result.channel is not None):
+            report.channel_total += 1
+            channel_wrong = result.channel != case.channel
+            report.channel_correct += not channel_wrong
+        if result.intent not in case.intents or result.operator != case.operator or channel_wrong:
+            report.misses.append((case, result.intent, result.operator, result.channel))
     return report
 
 

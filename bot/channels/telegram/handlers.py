@@ -137,7 +137,7 @@ def allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return False
     verdict = deps(context).limit.check(chat.id, time.monotonic())
     if verdict is Verdict.NOTIFY:
-        text = deps(context).conversation.answers.ui("rate_limited")
+        text = deps(context).conversation.say("rate_limited", load_state(context))
         context.application.create_task(send_reply(chat, Reply(text)), update=update)
     return verdict is Verdict.ANSWER
 
@@ -181,7 +181,7 @@ async def choose_operator(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forgets the chat's operator (/reset)."""
     if allowed(update, context):
-        await answer(update, context, lambda _state: deps(context).conversation.forget())
+        await answer(update, context, deps(context).conversation.forget)
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -216,8 +216,9 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if allowed(update, context):
         conversation = deps(context).conversation
-        menu = conversation.menu(load_state(context)).reply
-        await send_reply(message.chat, Reply(conversation.answers.ui("not_text"), menu.buttons))
+        state = load_state(context)
+        menu = conversation.menu(state).reply
+        await send_reply(message.chat, Reply(conversation.say("not_text", state), menu.buttons))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

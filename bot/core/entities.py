@@ -1,0 +1,59 @@
+"""Finds which entity (operator, channel) a question is about, from names and hints, not look-alikes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from bot.content.model import Entity
+from bot.core.normalize import latin_bounded
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(latin_bounded(w) for w in ordered)) if ordered else None
+
+
+class EntityFinder:
+    """One kind of entity, found by its names first and its hints second."""
+
+    def __init__(self, entities: Mapping[str, Entity], normalize: Callable[[str], str]) -> None:
+        self.ids = tuple(entities)
+        self._names = {normalize(n): e.id for e in entities.values() for n in e.names}
+        self._hints = {normalize(h): e.id for e in entities.values() for h in e.hints}
+        self._name_pattern = _alternation(self._names)
+        self._hint_pattern = _alternation(self._hints)
+        self._lookalikes = _alternation(normalize(w) for e in entities.values() for w in e.lookalikes)
+        self._outranked_by = {e.id: set(e.outranks) for e in entities.values()}
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every normalized name and hint (of operators: they tell which card, not what is asked)."""
+        return frozenset(self._names) | frozenset(self._hints)
+
+    # On a tie between two entities named equally often: None, or the one mentioned first.
+    tie_goes_to_first = False
+
+    def find(self, text: str) -> str | None:
+        """The entity named most often in the normalized text, else the one hinted at most often.
+
+        A tie gives None unless tie_goes_to_first: an ad for "移动联通电信" or a question comparing
+        two operators is about none of them in particular, and the chat must not silently
+        remember the first one.
+        """
+        if self._lookalikes is not None:
+            text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
+        passes = []
+        for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
+            if pattern is not None:
+                # Counter keeps first-seen order, so among equal counts the first mention comes first.
+                passes.append(Counter(owners[m.group(0)] for m in pattern.finditer(text)))
+        # An entity that outranks another beats it even when only hinted at (微信上的卡商).
+        beaten = set().union(*(self._outranked_by[e] for found in passes for e in found))
+        for found in passes:
+            counts = [(e, n) for e, n in found.most_common() if e not in beaten]
+            if counts:
+                tied = len(counts) > 1 and counts[0][1] == counts[1][1]
+                return counts[0][0] if not tied or self.tie_goes_to_first else None
+        return None
