@@ -97,6 +97,8 @@ def test_bench_prints_medians() -> None:
         "jieba's full dictionary",
         "updates answered per second",
         "handed out → its sendMessage",
+        "hostile 4,096-char messages",
+        "ratio: with a waiting chat / without",
     ):
         assert label in result.stdout
 

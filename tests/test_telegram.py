@@ -24,7 +24,11 @@ CHAT = 501
 
 @asynccontextmanager
 async def running(
-    conversation: Conversation, data_dir: Path, standin: StandIn | None = None, per_minute: int = 20
+    conversation: Conversation,
+    data_dir: Path,
+    standin: StandIn | None = None,
+    per_minute: int = 20,
+    telegram_limits: bool = True,
 ) -> AsyncIterator[tuple[Application, StandIn]]:
     """Starts the stand-in and the bot the way run_polling does, and stops both cleanly."""
     own = standin is None
@@ -32,7 +36,7 @@ async def running(
     settings = Settings(
         token=standin.token, base_url=standin.url, data_dir=data_dir, messages_per_minute=per_minute
     )
-    app = build_application(conversation, settings)
+    app = build_application(conversation, settings, telegram_limits)
     assert app.updater is not None and app.post_init is not None
     await app.initialize()
     await app.post_init(app)
@@ -454,6 +458,7 @@ def test_webhook_mode(tmp_path: Path) -> None:
     """With WEBHOOK_URL set, updates arrive by HTTP POST (with the secret header) instead of polling."""
     import hashlib
     import json
+    import urllib.error
     import urllib.request
 
     port = _free_port()
@@ -480,7 +485,13 @@ def test_webhook_mode(tmp_path: Path) -> None:
                     "X-Telegram-Bot-Api-Secret-Token": hook.params["secret_token"],
                 },
             )
-            await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+            # python-telegram-bot sets the webhook before its server listens: knock until it does.
+            for _ in range(100):
+                try:
+                    await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+                    break
+                except urllib.error.URLError:
+                    await asyncio.sleep(0.1)
             [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
             assert "八折代充" in reply.params["text"]
         finally:

@@ -12,7 +12,6 @@ import logging
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -23,11 +22,17 @@ from telegram.ext import (
 from bot.channels.rate_limit import PerChatLimit
 from bot.channels.telegram import handlers
 from bot.channels.telegram.persistence import ChatStatePersistence
+from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.core.conversation import Conversation
 from bot.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
+# Updates handled at once: enough to wait out slow sends, few enough that a burst does not start
+# hundreds of answers (and their "typing…" timers) at once; each takes about 1.5 ms of CPU. A chat
+# waiting out a 429 holds at most its per-minute limit of them (20; the rest are turned away at
+# once), so even two such chats leave the others room.
+CONCURRENT_UPDATES = 64
 # Edited messages are ignored, always: answering an edit would repeat an answer already given.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
@@ -96,15 +101,15 @@ def build_application(
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SettingsError(f"BOT_DATA_DIR {settings.data_dir} cannot be created: {exc.strerror}") from None
-    limiter = AIORateLimiter(max_retries=3) if telegram_limits else AIORateLimiter(0, 0, 0, 0, max_retries=3)
+    limiter = PerChatRateLimiter() if telegram_limits else PerChatRateLimiter(0, 0)
     builder = (
         Application.builder()
         .token(settings.token)
         .persistence(ChatStatePersistence.in_folder(settings.data_dir))
         .rate_limiter(limiter)
-        # Chats are answered concurrently (a slow network round trip for one does not hold up
-        # the others); handlers.Deps.lock keeps each chat's own turns in order.
-        .concurrent_updates(1)
+        # Chats are answered concurrently (a slow network round trip or a 429 for one does not
+        # hold up the others); handlers.Deps.lock keeps each chat's own turns in order.
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
     )
     if settings.base_url:
@@ -122,6 +127,8 @@ def build_application(
     application.add_handler(CommandHandler("reset", handlers.reset))
     # on a tapped inline button
     application.add_handler(CallbackQueryHandler(handlers.button))
+    # on a command the bot does not have (the ones above are matched first)
+    application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, handlers.unknown_command))
     # on text - the question
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, handlers.question))
     # on anything else a person can send

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import logging
 import time
 import weakref
@@ -16,9 +17,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
 
-from telegram import Chat, LinkPreviewOptions, Message, MessageEntity, Update
+from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.rate_limit import PerChatLimit, Verdict
@@ -28,7 +29,11 @@ from bot.core.conversation import ChatState, Conversation, Reply, Turn
 
 logger = logging.getLogger(__name__)
 
-SEND_ATTEMPTS = 4  # a send that meets a network error is tried again, waiting 0.5, 1, 2 s
+# A send that meets a network error or a server error (5xx) is tried again, each wait longer up
+# to the last of these, for as long as SEND_PATIENCE: the user still gets the answer once the Bot
+# API recovers. Meanwhile "typing…" shows, and the chat's later messages wait their turn.
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+SEND_PATIENCE = 120.0
 # "typing…" appears once an answer takes longer than this; most answers are sent well before,
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
@@ -71,17 +76,20 @@ async def save_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: Ch
 
 
 async def with_retries(send: Callable[[], Awaitable[Any]]) -> Any:
-    """Network errors towards the Bot API are retried; the bot never gives up on the chat silently."""
-    for attempt in range(SEND_ATTEMPTS):
+    """Network and server errors towards the Bot API are retried until SEND_PATIENCE runs out."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + SEND_PATIENCE
+    for attempt in itertools.count():
         try:
             return await send()
-        except RetryAfter:
-            raise  # the rate limiter waits and retries these itself
-        except (NetworkError, TimedOut) as exc:
-            if attempt == SEND_ATTEMPTS - 1:
+        except (RetryAfter, BadRequest):
+            raise  # the rate limiter waits and retries a 429 itself; a refused request stays refused
+        except NetworkError as exc:  # TimedOut and the 5xx answers are NetworkErrors too
+            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            if loop.time() + delay > give_up:
                 raise
-            logger.warning("sending failed (%s); trying again", type(exc).__name__)
-            await asyncio.sleep(0.5 * 2**attempt)
+            logger.warning("sending failed (%s); trying again in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
     return None
 
 
@@ -118,13 +126,23 @@ async def send_reply(chat: Chat, reply: Reply) -> None:
 
 
 async def answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, act: Callable[[ChatState], Turn]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    act: Callable[[ChatState], Turn],
+    first: Callable[[], Awaitable[Any]] | None = None,
 ) -> None:
-    """Runs one step of the conversation for this chat and sends the reply."""
+    """Runs one step of the conversation for this chat and sends the reply.
+
+    The chat's lock is taken before anything is awaited, so a chat's updates, handled
+    concurrently with every other chat's, take their turns in the order they came. `first`
+    (answering a tapped button's query) runs in that turn too.
+    """
     chat = update.effective_chat
     if chat is None:
         return
     async with deps(context).lock(chat.id), typing_while_slow(chat):
+        if first is not None:
+            await first()
         turn = act(load_state(context))
         await save_state(context, chat.id, turn.state)
         await send_reply(chat, turn.reply)
@@ -155,6 +173,23 @@ def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | No
         if value.lower() == mention:
             return (text[: entity.offset] + text[entity.offset + entity.length :]).strip()
     return None
+
+
+async def acknowledge(query: CallbackQuery) -> None:
+    """Stops a tapped button's spinner. Best effort: a query Telegram no longer takes (too old,
+    after a long wait) is no reason to leave the tap unanswered."""
+    try:
+        await with_retries(query.answer)
+    except TelegramError as exc:
+        logger.info("could not answer a button's query (%s)", type(exc).__name__)
+
+
+def command_for_this_bot(message: Message, bot_username: str) -> bool:
+    """In a group, /foo may be meant for another bot; only /foo@ThisBot is ours there."""
+    if message.chat.type == Chat.PRIVATE:
+        return True
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    return command.partition("@")[2].lower() == bot_username.lower()
 
 
 # ---- the handlers ------------------------------------------------------------------------------
@@ -202,11 +237,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # CallbackQueries need to be answered, even if no notification to the user is needed;
     # otherwise the button keeps spinning.
-    await with_retries(query.answer)
     if not allowed(update, context):
+        await acknowledge(query)
         return
     action = callback_data.decode(query.data) or "stale"
-    await answer(update, context, lambda state: deps(context).conversation.on_action(action, state))
+    act = functools.partial(deps(context).conversation.on_action, action)
+    await answer(update, context, act, first=functools.partial(acknowledge, query))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -216,8 +252,22 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if allowed(update, context):
         conversation = deps(context).conversation
-        menu = conversation.menu(load_state(context)).reply
-        await send_reply(message.chat, Reply(conversation.answers.ui("not_text"), menu.buttons))
+
+        def note(state: ChatState) -> Turn:
+            return Turn(
+                Reply(conversation.answers.ui("not_text"), conversation.menu(state).reply.buttons), state
+            )
+
+        await answer(update, context, note)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a command the bot does not have (/foo) with what it can do, as /help does."""
+    message = update.message
+    if message is None or not command_for_this_bot(message, context.bot.username):
+        return
+    if allowed(update, context):
+        await answer(update, context, deps(context).conversation.menu)
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
