@@ -15,6 +15,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, MessageEntity, Update
@@ -26,6 +27,7 @@ from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
 from bot.core.conversation import ChatState, Conversation, Reply, Turn
+from bot.store.records import Records
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +40,25 @@ SEND_PATIENCE = 120.0
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
 TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
+RETENTION_DAYS = 30  # what /privacy says when no records are kept at all (no store)
 
 
 class Deps:
     """What the handlers share; kept in application.bot_data under this class's name."""
 
-    def __init__(self, conversation: Conversation, limit: PerChatLimit) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        limit: PerChatLimit,
+        records: Records | None = None,
+        admins: frozenset[int] = frozenset(),
+        content_root: Path | None = None,
+    ) -> None:
         self.conversation = conversation
         self.limit = limit
+        self.records = records  # the operator's records (None: nothing is recorded)
+        self.admins = admins  # user ids allowed /stats and /reload
+        self.content_root = content_root  # where /reload reads the YAML again
         # Updates are handled concurrently, but one chat's turns run one at a time and in order.
         self.chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -145,6 +158,9 @@ async def answer(
             await first()
         turn = act(load_state(context))
         await save_state(context, chat.id, turn.state)
+        records = deps(context).records
+        if records is not None and turn.heard is not None:  # a typed question, for the operator
+            records.record("telegram", chat.id, turn)
         await send_reply(chat, turn.reply)
 
 
@@ -219,6 +235,29 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(update, context, lambda _state: deps(context).conversation.forget())
 
 
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what the bot keeps, masked how, and for how long (/privacy)."""
+    if allowed(update, context):
+        conversation, records = deps(context).conversation, deps(context).records
+        days = str(records.retention_days if records else RETENTION_DAYS)
+        await answer(update, context, lambda state: conversation.notice("privacy", state, days=days))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deletes every record of this chat and its saved state (/forget)."""
+    chat = update.effective_chat
+    if chat is None or not allowed(update, context):
+        return
+    shared = deps(context)
+    async with shared.lock(chat.id):
+        if shared.records is not None:
+            shared.records.forget(chat.id)
+        context.application.drop_chat_data(chat.id)
+        if context.application.persistence is not None:
+            await context.application.persistence.drop_chat_data(chat.id)
+        await send_reply(chat, shared.conversation.notice("forgotten", ChatState()).reply)
+
+
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answers a question typed as text."""
     message = update.message
@@ -251,14 +290,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or addressed_text(message, context.bot.username, context.bot.id) is None:
         return
     if allowed(update, context):
-        conversation = deps(context).conversation
-
-        def note(state: ChatState) -> Turn:
-            return Turn(
-                Reply(conversation.answers.ui("not_text"), conversation.menu(state).reply.buttons), state
-            )
-
-        await answer(update, context, note)
+        await answer(update, context, functools.partial(deps(context).conversation.notice, "not_text"))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
