@@ -207,8 +207,54 @@ def test_the_terminal_records_too(tmp_path: Path) -> None:
     examples = [group["example"] for group in json.loads(result.stdout)["unanswered"]]
     assert "今天天气怎么样" in examples and "我的号码[电话]" in examples
     assert b"13800138000" not in everything_kept(tmp_path)
+    forgot = run_cli("chat", stdin="/privacy\n/forget\n/quit\n", env=env)
+    assert "30 天后自动删除" in forgot.stdout and "已删除" in forgot.stdout
+    assert json.loads(run_cli("report", "--format", "json", env=env).stdout)["questions"] == 0
 
 
 def test_report_without_records(tmp_path: Path) -> None:
     result = run_cli("report", env={"BOT_DATA_DIR": str(tmp_path / "none")})
     assert result.returncode == 2 and "no records" in result.stderr
+
+
+def test_sighup_reloads_the_content(content_copy: Path, tmp_path: Path) -> None:
+    """The same reload as /reload, on SIGHUP: a broken edit is refused (and logged with its line),
+    a sound one is taken."""
+    import asyncio
+    import signal
+
+    from bot.devtools.telegram_standin import StandIn
+    from tests.test_telegram import _bot_process
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+
+    async def next_reload(stderr: asyncio.StreamReader) -> str:
+        while b"SIGHUP:" not in (line := await stderr.readline()):
+            assert line, "the bot stopped"
+        return line.decode()
+
+    async def scenario() -> None:
+        standin = await StandIn().start()
+        process = await _bot_process(standin, data_dir, BOT_CONTENT_DIR=str(content_copy))
+        assert process.stderr is not None
+        try:
+            await standin.wait_for(1, method="setMyCommands", timeout=30)
+            edit(content_copy, "intents/greeting.yaml", "  - 你好呀\n", "\t- 你好呀\n")
+            process.send_signal(signal.SIGHUP)
+            refused = await asyncio.wait_for(next_reload(process.stderr), 30)
+            assert "内容有错误，仍在使用之前的版本" in refused
+            where = (await process.stderr.readline()).decode()
+            assert where.startswith(f"{content_copy / 'intents' / 'greeting.yaml'}:")
+            edit(content_copy, "intents/greeting.yaml", "\t- 你好呀\n", "  - 你好呀\n  - 早上好呀朋友\n")
+            process.send_signal(signal.SIGHUP)
+            taken = await asyncio.wait_for(next_reload(process.stderr), 30)
+            assert "已重新载入：意图 14 → 14，例句 626 → 627" in taken
+            standin.push_text(CHAT, "代充靠谱吗")
+            await standin.wait_for(1, chat_id=CHAT, timeout=30)
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+            await standin.stop()
+
+    asyncio.run(scenario())
