@@ -12,7 +12,8 @@ from pathlib import Path
 from bot.content.errors import ContentError
 from bot.core.classifier import Classification, Classifier
 from bot.core.conversation import Conversation
-from bot.settings import SettingsError
+from bot.settings import Settings, SettingsError
+from bot.store.records import Records
 
 EXPLAINED_VOTES = 12  # per intent: the features that moved its score most, either way
 
@@ -34,9 +35,25 @@ def _read_stdin_leniently() -> None:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.terminal import chat
+    from bot.settings import load_settings
 
     _read_stdin_leniently()
-    return chat(_conversation(args))
+    conversation = _conversation(args)
+    return chat(conversation, records=_terminal_records(load_settings(), conversation))
+
+
+def _terminal_records(settings: Settings, conversation: Conversation) -> Records | None:
+    """The terminal's questions are recorded too, in the same store, when BOT_DATA_DIR can be made."""
+    from bot.store.database import Database
+    from bot.store.records import open_records
+
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    database = Database.in_folder(settings.data_dir)
+    normalize = conversation.classifier.normalize
+    return open_records(database, conversation.answers.texts, normalize, settings.retention_days)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -44,21 +61,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if settings.token:
+        from bot.build import content_root
         from bot.channels.telegram.app import run_telegram_or_explain
 
-        return run_telegram_or_explain(_conversation(args), settings)
+        return run_telegram_or_explain(_conversation(args), settings, content_root(args.content))
     print("TELEGRAM_BOT_TOKEN is not set: starting the chat in the terminal.", file=sys.stderr)
     return cmd_chat(args)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.build import content_root
     from bot.channels.telegram.app import run_telegram_or_explain
     from bot.settings import load_settings
 
     settings = load_settings()
     if not settings.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
-    return run_telegram_or_explain(_conversation(args), settings)
+    return run_telegram_or_explain(_conversation(args), settings, content_root(args.content))
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -200,6 +219,26 @@ def cmd_intents(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from bot.devtools.report import render
+    from bot.settings import load_settings
+    from bot.store.database import FILENAME, Database
+    from bot.store.report import build_report
+
+    settings = load_settings()
+    path = settings.data_dir / FILENAME
+    if not path.is_file():
+        raise SettingsError(f"no records at {path}; set BOT_DATA_DIR to the bot's data folder")
+    database = Database(path)
+    now = time.time()
+    since = time.strftime("%Y-%m-%d", time.gmtime(now - (args.days - 1) * 86400))
+    report = build_report(database, since, time.strftime("%Y-%m-%d", time.gmtime(now)))
+    sys.stdout.write(render(report, args.format))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.build import content_root
     from bot.devtools.benchmark import run_benchmarks
@@ -247,6 +286,10 @@ def parser() -> argparse.ArgumentParser:
     intents = commands.add_parser("intents", help="list the intents and their examples")
     intents.add_argument("--json", action="store_true")
     intents.set_defaults(func=cmd_intents)
+    report = commands.add_parser("report", help="the operator's records: unanswered questions, rates")
+    report.add_argument("--days", type=int, default=7, help="the last N days, today included")
+    report.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
+    report.set_defaults(func=cmd_report)
     bench = commands.add_parser("bench", help="speed and memory figures, as medians")
     bench.add_argument("--rounds", type=int, default=5)
     bench.add_argument("--batch", type=int, default=10_000, help="questions per round")

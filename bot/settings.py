@@ -24,6 +24,8 @@ class Settings:
     webhook_url: str | None = None
     port: int = 8443
     messages_per_minute: int = 20
+    retention_days: int = 30  # the operator's records are deleted after this many days
+    admin_ids: frozenset[int] = frozenset()  # Telegram user ids allowed /stats and /reload
 
 
 def bot_api_root(base_url: str) -> str | None:
@@ -55,6 +57,14 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
         raise SettingsError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
     if not rate_text.isdigit() or int(rate_text) < 1:
         raise SettingsError(f"BOT_MESSAGES_PER_MINUTE must be a positive number, not {rate_text!r}")
+    retention_text = os.environ.get("BOT_RETENTION_DAYS", "30").strip()
+    if not retention_text.isdigit() or int(retention_text) < 1:
+        raise SettingsError(f"BOT_RETENTION_DAYS must be a positive number of days, not {retention_text!r}")
+    admin_texts = [
+        a.strip() for a in os.environ.get("ADMIN_IDS", "").replace(";", ",").split(",") if a.strip()
+    ]
+    if not all(re.fullmatch(r"[0-9]{1,20}", a) for a in admin_texts):
+        raise SettingsError("ADMIN_IDS must be Telegram user ids (numbers) separated by commas")
     return Settings(
         token=token,
         base_url=base_url,
@@ -62,4 +72,6 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
         webhook_url=os.environ.get("WEBHOOK_URL", "").strip() or None,
         port=int(port_text),
         messages_per_minute=int(rate_text),
+        retention_days=int(retention_text),
+        admin_ids=frozenset(int(a) for a in admin_texts),
     )

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,8 @@ def run_cli(
     """`python -m bot ...` in a real process, as a user or CI would run it."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     full_env.pop("TELEGRAM_BOT_TOKEN", None)  # a developer's own token must never start a real bot here
+    # What the bot keeps goes to a folder of the test's, never the checkout's data/.
+    full_env["BOT_DATA_DIR"] = str(Path(tempfile.mkdtemp(prefix="bot-data-")))
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

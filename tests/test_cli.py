@@ -101,6 +101,8 @@ def test_bench_prints_medians() -> None:
         "jieba's full dictionary",
         "updates answered per second",
         "handed out → its sendMessage",
+        "hostile 4,096-char messages",
+        "ratio: with a waiting chat / without",
     ):
         assert label in result.stdout
 
@@ -144,4 +146,4 @@ def test_chat_answers_digits_int_refuses_and_huge_numbers() -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "9" * 50 not in result.stdout + result.stderr
     assert result.stdout.count("这个问题我回答不了") == 4
-    assert "八折代充" in result.stdout  # [3] is 防骗检查
+    assert "慢充" in result.stdout  # [3] is 防骗检查

@@ -24,15 +24,25 @@ CHAT = 501
 
 @asynccontextmanager
 async def running(
-    conversation: Conversation, data_dir: Path, standin: StandIn | None = None, per_minute: int = 20
+    conversation: Conversation,
+    data_dir: Path,
+    standin: StandIn | None = None,
+    per_minute: int = 20,
+    telegram_limits: bool = True,
+    admins: frozenset[int] = frozenset(),
+    content_root: Path | None = None,
 ) -> AsyncIterator[tuple[Application, StandIn]]:
     """Starts the stand-in and the bot the way run_polling does, and stops both cleanly."""
     own = standin is None
     standin = standin or await StandIn().start()
     settings = Settings(
-        token=standin.token, base_url=standin.url, data_dir=data_dir, messages_per_minute=per_minute
+        token=standin.token,
+        base_url=standin.url,
+        data_dir=data_dir,
+        messages_per_minute=per_minute,
+        admin_ids=admins,
     )
-    app = build_application(conversation, settings)
+    app = build_application(conversation, settings, telegram_limits, content_root)
     assert app.updater is not None and app.post_init is not None
     await app.initialize()
     await app.post_init(app)
@@ -63,7 +73,7 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
             commands = standin.sent("setMyCommands")[0].params["commands"]
             described = conversation.answers.commands  # from _ui.yaml
             assert {c["command"]: c["description"] for c in commands} == described
-            assert set(described) == {"start", "help", "menu", "operator", "reset"}
+            assert set(described) == {"start", "help", "menu", "operator", "reset", "privacy", "forget"}
             standin.push_text(CHAT, "/start")
             [reply] = await standin.wait_for(1, chat_id=CHAT)
             assert "充值指南" in reply.params["text"] and reply.params["parse_mode"] == "HTML"

@@ -6,8 +6,10 @@ import sys
 from typing import TextIO
 
 from bot.core.conversation import ChatState, Conversation, Reply, Turn
+from bot.store.records import Records
 
 QUIT = "/quit 退出"
+TERMINAL_CHAT = 0  # the terminal is one chat, as far as the records go
 
 
 def show(reply: Reply, out: TextIO) -> None:
@@ -17,7 +19,13 @@ def show(reply: Reply, out: TextIO) -> None:
     out.write("\n")
 
 
-def step(conversation: Conversation, line: str, state: ChatState, last: Reply | None) -> Turn | None:
+def step(
+    conversation: Conversation,
+    line: str,
+    state: ChatState,
+    last: Reply | None,
+    records: Records | None = None,
+) -> Turn | None:
     """One user line → a Turn; None means the user wants to leave."""
     text = line.strip()
     if text in ("/quit", "/exit", "/q"):
@@ -30,6 +38,12 @@ def step(conversation: Conversation, line: str, state: ChatState, last: Reply | 
         return conversation.ask_operator(state)
     if text == "/reset":
         return conversation.forget(state)
+    if text == "/privacy":
+        return conversation.notice("privacy", state, days=str(records.retention_days if records else 30))
+    if text == "/forget":
+        if records is not None:
+            records.forget(TERMINAL_CHAT)
+        return conversation.notice("forgotten", ChatState())
     number = button_number(text)
     if last is not None and number is not None and 1 <= number <= len(last.buttons):
         return conversation.on_action(last.buttons[number - 1].action, state)
@@ -45,13 +59,18 @@ def button_number(text: str) -> int | None:
     return int(text) if text.isdecimal() and len(text) <= 3 else None
 
 
-def chat(conversation: Conversation, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+def chat(
+    conversation: Conversation,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    records: Records | None = None,
+) -> int:
     interactive = stdin.isatty()
     state = ChatState()
     turn = conversation.welcome(state)
     show(turn.reply, out)
     commands = conversation.answers.commands
-    listed = [f"/{name} {commands[name]}" for name in ("menu", "operator", "reset")]
+    listed = [f"/{name} {commands[name]}" for name in ("menu", "operator", "reset", "privacy", "forget")]
     out.write("命令：" + "，".join([*listed, QUIT]) + "\n\n")
     last = turn.reply
     while True:
@@ -61,9 +80,11 @@ def chat(conversation: Conversation, stdin: TextIO = sys.stdin, out: TextIO = sy
         line = stdin.readline()
         if not line:
             break
-        taken = step(conversation, line.rstrip("\n"), state, last)
+        taken = step(conversation, line.rstrip("\n"), state, last, records)
         if taken is None:
             break
+        if records is not None and taken.heard is not None:
+            records.record("terminal", TERMINAL_CHAT, taken)
         state, last = taken.state, taken.reply
         show(taken.reply, out)
         out.flush()

@@ -33,7 +33,7 @@ Key = tuple[str, str | None, str | None]
 DEFAULT = "default"
 
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
-COMMANDS = ("start", "menu", "help", "operator", "reset")
+COMMANDS = ("start", "menu", "help", "operator", "reset", "privacy", "forget")
 # The texts of the conversation itself (_ui.yaml), each with sample values of the variables it
 # may use; the samples render every text once at load, so a wrong name fails then.
 UI_TEXTS: dict[str, dict[str, str]] = {
@@ -47,6 +47,8 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "empty": {},
     "rate_limited": {},
     "error": {},
+    "privacy": {"days": "30"},
+    "forgotten": {},
     **{f"command_{name}": {} for name in COMMANDS},
 }
 
@@ -381,6 +383,11 @@ class Answers:
     def commands(self) -> dict[str, str]:
         """Each command's one-line description."""
         return {name: self.ui(f"command_{name}") for name in COMMANDS}
+
+    @property
+    def texts(self) -> list[str]:
+        """Every rendered answer (for the numbers they print, which are nobody's secret)."""
+        return list(self._rendered.values())
 
     @property
     def menu(self) -> tuple[str, ...]:

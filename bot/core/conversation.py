@@ -58,6 +58,7 @@ class ChatState:
 class Turn:
     reply: Reply
     state: ChatState
+    heard: Classification | None = None  # how a typed question was read (for the operator's records)
 
 
 P = ParamSpec("P")
@@ -121,6 +122,9 @@ class Conversation:
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         result = self.classifier.classify(text)
+        return replace(self._decide(result, state), heard=result)
+
+    def _decide(self, result: Classification, state: ChatState) -> Turn:
         if result.operator:
             state = replace(state, operator=result.operator)
             if state.pending and self._not_a_new_question(result, state.pending):
@@ -164,6 +168,11 @@ class Conversation:
         """Forgets the operator and any pending question; the script stays, it is how the user writes."""
         kept = ChatState(script=state.script if state else None)
         return Turn(Reply(self.answers.ui("operator_forgotten"), self._menu_buttons()), kept)
+
+    @in_users_script
+    def notice(self, name: str, state: ChatState, **variables: str) -> Turn:
+        """One of the conversation's own texts (_ui.yaml), with the main menu under it."""
+        return Turn(Reply(self.answers.ui(name, **variables), self._menu_buttons()), state)
 
     @in_users_script
     def menu(self, state: ChatState) -> Turn:

@@ -52,6 +52,9 @@ def run_telegram_benchmark(conversation: Conversation, rounds: int, batch: int) 
     for label, key, unit, fmt in (
         ("updates answered per second", "updates_per_second", "updates/s", "{:,.0f}"),
         ("median update handed out → its sendMessage", "median_ms", "ms", "{:.1f}"),
+        ("20 chats at once: median reply", "others_median_ms", "ms", "{:.1f}"),
+        ("the same while a chat waits out a 429 (3 s)", "others_median_with_429_ms", "ms", "{:.1f}"),
+        ("ratio: with a waiting chat / without", "head_of_line_ratio", "×", "{:.2f}"),
     ):
         values = [r[key] for r in results]
         spread = f"  (min {fmt.format(min(values))}, max {fmt.format(max(values))}, n={len(values)})"

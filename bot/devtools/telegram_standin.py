@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import statistics
 import sys
 import time
 from collections import Counter
@@ -48,7 +49,7 @@ class StandIn:
     calls: list[Call] = field(default_factory=list)
     handed_out: dict[int, float] = field(default_factory=dict)  # update_id -> when getUpdates returned it
     _updates: list[dict[str, Any]] = field(default_factory=list)
-    _faults: dict[str, Fault] = field(default_factory=dict)
+    _faults: dict[tuple[str, int | None], Fault] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _counts: Counter[tuple[str, int | None]] = field(default_factory=Counter)
@@ -136,8 +137,16 @@ class StandIn:
         }
         return self.push({"callback_query": query})
 
-    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
-        self._faults[method] = Fault(status, times, retry_after)
+    def fail(
+        self,
+        method: str,
+        status: int,
+        times: int = 1,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+    ) -> None:
+        """The next `times` such calls (for this chat only, if given) fail with this status."""
+        self._faults[(method, chat_id)] = Fault(status, times, retry_after)
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
         return [
@@ -173,7 +182,10 @@ class StandIn:
     # ---- the Bot API side -------------------------------------------------------------------------
 
     async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        fault = self._faults.get(method)
+        chat_id = params.get("chat_id")
+        fault = self._faults.get((method, None if chat_id is None else int(chat_id)))
+        if not fault or fault.remaining <= 0:
+            fault = self._faults.get((method, None))
         if fault and fault.remaining > 0:
             fault.remaining -= 1
             self._record(f"failed:{method}", params)
@@ -298,7 +310,49 @@ async def _play(standin: StandIn, updates: int) -> dict[str, float]:
     await standin.wait_for(before + updates, timeout=300)
     rate = updates / (time.monotonic() - start)
     latencies.sort()
-    return {"updates_per_second": rate, "median_ms": latencies[len(latencies) // 2]}
+    calm, held = await _head_of_line(standin)
+    return {
+        "updates_per_second": rate,
+        "median_ms": latencies[len(latencies) // 2],
+        "others_median_ms": calm,
+        "others_median_with_429_ms": held,
+        "head_of_line_ratio": held / calm,
+    }
+
+
+HOL_WAVES = 5
+HOL_CHATS = 20  # other chats asking at once, in each wave
+RETRY_AFTER = 3  # seconds the slow chat is told to wait
+
+
+async def _wave(standin: StandIn, first_chat: int) -> list[float]:
+    """HOL_CHATS chats ask at once; each one's time from update handed out to its reply, in ms."""
+    asked = {
+        chat: standin.push_text(chat, BENCH_QUESTIONS[chat % len(BENCH_QUESTIONS)])
+        for chat in range(first_chat, first_chat + HOL_CHATS)
+    }
+    times = []
+    for chat, update_id in asked.items():
+        [reply] = await standin.wait_for(1, chat_id=chat, timeout=30)
+        times.append((reply.at - standin.handed_out[update_id]) * 1000)
+    return times
+
+
+async def _head_of_line(standin: StandIn) -> tuple[float, float]:
+    """Other chats' median reply time without, then with, a chat whose send got a 429 (retry_after 3 s)."""
+    calm, held, slow_chats = [], [], []
+    for wave in range(HOL_WAVES):
+        calm += await _wave(standin, 30_000 + wave * 100)
+    for wave in range(HOL_WAVES):
+        slow = 40_000 + wave
+        standin.fail("sendMessage", 429, retry_after=RETRY_AFTER, chat_id=slow)
+        standin.push_text(slow, BENCH_QUESTIONS[0])
+        await standin.wait_for(1, method="failed:sendMessage", chat_id=slow, timeout=30)
+        slow_chats.append(slow)
+        held += await _wave(standin, 50_000 + wave * 100)
+    for slow in slow_chats:  # the slow chats are answered too, once their wait is over
+        await standin.wait_for(1, chat_id=slow, timeout=30)
+    return statistics.median(calm), statistics.median(held)
 
 
 async def _bench(updates: int) -> None:

@@ -33,6 +33,24 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at INTEGER NOT NULL
     );
     """,
+    # 2: the operator's records (records.py): one row per typed question, the chat as a keyed hash
+    """
+    CREATE TABLE question (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        chat TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        intent TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        operator TEXT,
+        nearest TEXT,
+        text TEXT,
+        normalized TEXT
+    );
+    CREATE INDEX question_day ON question (day);
+    CREATE INDEX question_chat ON question (chat);
+    """,
 )
 # A writer waits this long for another process's transaction before giving up on one change.
 BUSY_TIMEOUT_MS = 2000

@@ -6,13 +6,16 @@ each chat's state is committed to BOT_DATA_DIR as it changes, so a kill loses no
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
+import signal
+from pathlib import Path
 
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -21,13 +24,21 @@ from telegram.ext import (
 )
 
 from bot.channels.rate_limit import PerChatLimit
-from bot.channels.telegram import handlers
+from bot.channels.telegram import admin, handlers
 from bot.channels.telegram.persistence import ChatStatePersistence
+from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.core.conversation import Conversation
 from bot.settings import Settings, SettingsError
+from bot.store.database import Database
+from bot.store.records import open_records
 
 logger = logging.getLogger(__name__)
 
+# Updates handled at once: enough to wait out slow sends, few enough that a burst does not start
+# hundreds of answers (and their "typing…" timers) at once; each takes about 1.5 ms of CPU. A chat
+# waiting out a 429 holds at most its per-minute limit of them (20; the rest are turned away at
+# once), so even two such chats leave the others room.
+CONCURRENT_UPDATES = 64
 # Edited messages are ignored, always: answering an edit would repeat an answer already given.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
@@ -79,7 +90,12 @@ def configure_logging(token: str) -> None:
 
 
 async def post_init(application: Application) -> None:
-    """Registers the commands, with their descriptions from _ui.yaml, in Telegram's command menu."""
+    """Registers the commands, with their descriptions from _ui.yaml, in Telegram's command menu,
+    and SIGHUP as /reload."""
+    loop = asyncio.get_running_loop()
+    # Not every loop can take signals (Windows; a loop outside the main thread, as in the tests).
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+        loop.add_signal_handler(signal.SIGHUP, lambda: application.create_task(reload_on_signal(application)))
     commands = application.bot_data[handlers.Deps.__name__].conversation.answers.commands
     try:
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in commands.items()])
@@ -87,24 +103,37 @@ async def post_init(application: Application) -> None:
         logger.warning("Telegram refused the command menu (%s); fix the command_ texts in _ui.yaml", exc)
 
 
+async def reload_on_signal(application: Application) -> None:  # type: ignore[type-arg]
+    logger.info("SIGHUP: %s", await admin.reload_content(application))
+
+
 def build_application(
-    conversation: Conversation, settings: Settings, telegram_limits: bool = True
+    conversation: Conversation,
+    settings: Settings,
+    telegram_limits: bool = True,
+    content_root: Path | None = None,
 ) -> Application:
-    """The Application with every handler; `telegram_limits=False` lifts Telegram's 30 msg/s (for bench)."""
+    """The Application with every handler; `telegram_limits=False` lifts Telegram's 30 msg/s (for bench).
+
+    `content_root` is where /reload and SIGHUP read the YAML again (None: no reload)."""
     assert settings.token, "a token is required"
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SettingsError(f"BOT_DATA_DIR {settings.data_dir} cannot be created: {exc.strerror}") from None
-    limiter = AIORateLimiter(max_retries=3) if telegram_limits else AIORateLimiter(0, 0, 0, 0, max_retries=3)
+    database = Database.in_folder(settings.data_dir)  # chat state and the operator's records
+    records = open_records(
+        database, conversation.answers.texts, conversation.classifier.normalize, settings.retention_days
+    )
+    limiter = PerChatRateLimiter() if telegram_limits else PerChatRateLimiter(0, 0)
     builder = (
         Application.builder()
         .token(settings.token)
-        .persistence(ChatStatePersistence.in_folder(settings.data_dir))
+        .persistence(ChatStatePersistence(database))
         .rate_limiter(limiter)
-        # Chats are answered concurrently (a slow network round trip for one does not hold up
-        # the others); handlers.Deps.lock keeps each chat's own turns in order.
-        .concurrent_updates(1)
+        # Chats are answered concurrently (a slow network round trip or a 429 for one does not
+        # hold up the others); handlers.Deps.lock keeps each chat's own turns in order.
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
     )
     if settings.base_url:
@@ -112,7 +141,7 @@ def build_application(
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     application = builder.build()
     application.bot_data[handlers.Deps.__name__] = handlers.Deps(
-        conversation, PerChatLimit(settings.messages_per_minute)
+        conversation, PerChatLimit(settings.messages_per_minute), records, settings.admin_ids, content_root
     )
 
     # on commands - answer in Telegram (works in groups too, as /start@BotName)
@@ -120,8 +149,15 @@ def build_application(
     application.add_handler(CommandHandler(["help", "menu"], handlers.menu))
     application.add_handler(CommandHandler("operator", handlers.choose_operator))
     application.add_handler(CommandHandler("reset", handlers.reset))
+    application.add_handler(CommandHandler("privacy", handlers.privacy))
+    application.add_handler(CommandHandler("forget", handlers.forget))
+    # the operator's, for ADMIN_IDS only (anyone else gets the unknown-command answer)
+    application.add_handler(CommandHandler("stats", admin.stats))
+    application.add_handler(CommandHandler("reload", admin.reload))
     # on a tapped inline button
     application.add_handler(CallbackQueryHandler(handlers.button))
+    # on a command the bot does not have (the ones above are matched first)
+    application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, handlers.unknown_command))
     # on text - the question
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, handlers.question))
     # on anything else a person can send
@@ -130,11 +166,11 @@ def build_application(
     return application
 
 
-def run_telegram(conversation: Conversation, settings: Settings) -> int:
+def run_telegram(conversation: Conversation, settings: Settings, content_root: Path | None = None) -> int:
     """Runs until SIGINT or SIGTERM; long polling, or a webhook when WEBHOOK_URL is set."""
     assert settings.token
     configure_logging(settings.token)
-    application = build_application(conversation, settings)
+    application = build_application(conversation, settings, content_root=content_root)
     if settings.webhook_url:
         # The path and the secret are derived from the token, so neither reveals it.
         digest = hashlib.sha256(settings.token.encode()).hexdigest()
@@ -152,11 +188,13 @@ def run_telegram(conversation: Conversation, settings: Settings) -> int:
     return 0
 
 
-def run_telegram_or_explain(conversation: Conversation, settings: Settings) -> int:
+def run_telegram_or_explain(
+    conversation: Conversation, settings: Settings, content_root: Path | None = None
+) -> int:
     """run_telegram, with a rejected token told in one line (python-telegram-bot's own message
     prints the token, and a traceback helps no one who only has to copy the token again)."""
     try:
-        return run_telegram(conversation, settings)
+        return run_telegram(conversation, settings, content_root)
     except InvalidToken:
         server = "the Bot API at TELEGRAM_BASE_URL" if settings.base_url else "Telegram"
         raise SettingsError(

@@ -9,38 +9,56 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import logging
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
-from telegram import Chat, LinkPreviewOptions, Message, MessageEntity, Update
+from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
 from bot.core.conversation import ChatState, Conversation, Reply, Turn
+from bot.store.records import Records
 
 logger = logging.getLogger(__name__)
 
-SEND_ATTEMPTS = 4  # a send that meets a network error is tried again, waiting 0.5, 1, 2 s
+# A send that meets a network error or a server error (5xx) is tried again, each wait longer up
+# to the last of these, for as long as SEND_PATIENCE: the user still gets the answer once the Bot
+# API recovers. Meanwhile "typing…" shows, and the chat's later messages wait their turn.
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+SEND_PATIENCE = 120.0
 # "typing…" appears once an answer takes longer than this; most answers are sent well before,
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
 TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
+RETENTION_DAYS = 30  # what /privacy says when no records are kept at all (no store)
 
 
 class Deps:
     """What the handlers share; kept in application.bot_data under this class's name."""
 
-    def __init__(self, conversation: Conversation, limit: PerChatLimit) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        limit: PerChatLimit,
+        records: Records | None = None,
+        admins: frozenset[int] = frozenset(),
+        content_root: Path | None = None,
+    ) -> None:
         self.conversation = conversation
         self.limit = limit
+        self.records = records  # the operator's records (None: nothing is recorded)
+        self.admins = admins  # user ids allowed /stats and /reload
+        self.content_root = content_root  # where /reload reads the YAML again
         # Updates are handled concurrently, but one chat's turns run one at a time and in order.
         self.chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -71,17 +89,20 @@ async def save_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: Ch
 
 
 async def with_retries(send: Callable[[], Awaitable[Any]]) -> Any:
-    """Network errors towards the Bot API are retried; the bot never gives up on the chat silently."""
-    for attempt in range(SEND_ATTEMPTS):
+    """Network and server errors towards the Bot API are retried until SEND_PATIENCE runs out."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + SEND_PATIENCE
+    for attempt in itertools.count():
         try:
             return await send()
-        except RetryAfter:
-            raise  # the rate limiter waits and retries these itself
-        except (NetworkError, TimedOut) as exc:
-            if attempt == SEND_ATTEMPTS - 1:
+        except (RetryAfter, BadRequest):
+            raise  # the rate limiter waits and retries a 429 itself; a refused request stays refused
+        except NetworkError as exc:  # TimedOut and the 5xx answers are NetworkErrors too
+            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            if loop.time() + delay > give_up:
                 raise
-            logger.warning("sending failed (%s); trying again", type(exc).__name__)
-            await asyncio.sleep(0.5 * 2**attempt)
+            logger.warning("sending failed (%s); trying again in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
     return None
 
 
@@ -118,15 +139,28 @@ async def send_reply(chat: Chat, reply: Reply) -> None:
 
 
 async def answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, act: Callable[[ChatState], Turn]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    act: Callable[[ChatState], Turn],
+    first: Callable[[], Awaitable[Any]] | None = None,
 ) -> None:
-    """Runs one step of the conversation for this chat and sends the reply."""
+    """Runs one step of the conversation for this chat and sends the reply.
+
+    The chat's lock is taken before anything is awaited, so a chat's updates, handled
+    concurrently with every other chat's, take their turns in the order they came. `first`
+    (answering a tapped button's query) runs in that turn too.
+    """
     chat = update.effective_chat
     if chat is None:
         return
     async with deps(context).lock(chat.id), typing_while_slow(chat):
+        if first is not None:
+            await first()
         turn = act(load_state(context))
         await save_state(context, chat.id, turn.state)
+        records = deps(context).records
+        if records is not None and turn.heard is not None:  # a typed question, for the operator
+            records.record("telegram", chat.id, turn)
         await send_reply(chat, turn.reply)
 
 
@@ -157,6 +191,23 @@ def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | No
     return None
 
 
+async def acknowledge(query: CallbackQuery) -> None:
+    """Stops a tapped button's spinner. Best effort: a query Telegram no longer takes (too old,
+    after a long wait) is no reason to leave the tap unanswered."""
+    try:
+        await with_retries(query.answer)
+    except TelegramError as exc:
+        logger.info("could not answer a button's query (%s)", type(exc).__name__)
+
+
+def command_for_this_bot(message: Message, bot_username: str) -> bool:
+    """In a group, /foo may be meant for another bot; only /foo@ThisBot is ours there."""
+    if message.chat.type == Chat.PRIVATE:
+        return True
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    return command.partition("@")[2].lower() == bot_username.lower()
+
+
 # ---- the handlers ------------------------------------------------------------------------------
 
 
@@ -184,6 +235,29 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(update, context, deps(context).conversation.forget)
 
 
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what the bot keeps, masked how, and for how long (/privacy)."""
+    if allowed(update, context):
+        conversation, records = deps(context).conversation, deps(context).records
+        days = str(records.retention_days if records else RETENTION_DAYS)
+        await answer(update, context, lambda state: conversation.notice("privacy", state, days=days))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deletes every record of this chat and its saved state (/forget)."""
+    chat = update.effective_chat
+    if chat is None or not allowed(update, context):
+        return
+    shared = deps(context)
+    async with shared.lock(chat.id):
+        if shared.records is not None:
+            shared.records.forget(chat.id)
+        context.application.drop_chat_data(chat.id)
+        if context.application.persistence is not None:
+            await context.application.persistence.drop_chat_data(chat.id)
+        await send_reply(chat, shared.conversation.notice("forgotten", ChatState()).reply)
+
+
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answers a question typed as text."""
     message = update.message
@@ -202,11 +276,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # CallbackQueries need to be answered, even if no notification to the user is needed;
     # otherwise the button keeps spinning.
-    await with_retries(query.answer)
     if not allowed(update, context):
+        await acknowledge(query)
         return
     action = callback_data.decode(query.data) or "stale"
-    await answer(update, context, lambda state: deps(context).conversation.on_action(action, state))
+    act = functools.partial(deps(context).conversation.on_action, action)
+    await answer(update, context, act, first=functools.partial(acknowledge, query))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,10 +290,16 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or addressed_text(message, context.bot.username, context.bot.id) is None:
         return
     if allowed(update, context):
-        conversation = deps(context).conversation
-        state = load_state(context)
-        menu = conversation.menu(state).reply
-        await send_reply(message.chat, Reply(conversation.say("not_text", state), menu.buttons))
+        await answer(update, context, functools.partial(deps(context).conversation.notice, "not_text"))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a command the bot does not have (/foo) with what it can do, as /help does."""
+    message = update.message
+    if message is None or not command_for_this_bot(message, context.bot.username):
+        return
+    if allowed(update, context):
+        await answer(update, context, deps(context).conversation.menu)
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,110 @@
+"""`report`: the operator's records as a table, CSV, JSON or one self-contained HTML page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import Any
+
+import jinja2
+
+from bot.store.report import Report
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+def as_json(report: Report) -> str:
+    data: dict[str, Any] = asdict(report)
+    data["questions"] = report.questions
+    data["fallback_rate"] = round(report.fallback_rate, 4)
+    for day, row in zip(data["days"], report.days, strict=True):
+        day["answered"] = row.answered
+        day["fallback_rate"] = round(row.fallback_rate, 4)
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def as_csv(report: Report) -> str:
+    """One table; the first column says which part of the report a row belongs to."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["part", "key", "count", "detail", "example", "closest_intent"])
+    for day in report.days:
+        detail = f"answered {day.answered}, fallback {day.fallbacks} ({day.fallback_rate:.1%})"
+        writer.writerow(["day", day.day, day.questions, detail, "", ""])
+    for intent, count in report.answers_per_intent.items():
+        writer.writerow(["intent", intent, count, "", "", ""])
+    for group in report.unanswered:
+        outcomes = ", ".join(f"{k} {v}" for k, v in sorted(group.outcomes.items()))
+        writer.writerow(
+            ["unanswered", group.normalized, group.count, outcomes, group.example, group.closest_intent]
+        )
+    return out.getvalue()
+
+
+def as_table(report: Report) -> str:
+    lines = [
+        f"{report.since} … {report.until}: {report.questions} questions, "
+        f"fallback rate {report.fallback_rate:.1%}",
+        "",
+        "day          questions  answered  fallback",
+    ]
+    lines += [f"{d.day}  {d.questions:>9}  {d.answered:>8}  {d.fallback_rate:>8.1%}" for d in report.days]
+    lines += ["", "answers per intent"]
+    lines += [f"  {count:>6}  {intent}" for intent, count in report.answers_per_intent.items()]
+    lines += ["", "questions not answered surely (count, text, the intent they came closest to)"]
+    for group in report.unanswered:
+        lines.append(f"  {group.count:>6}  {group.example}  → {group.closest_intent or '-'}")
+    return "\n".join(lines) + "\n"
+
+
+PAGE = jinja2.Environment(autoescape=True).from_string(
+    """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8">
+<title>充值指南 report {{ r.since }} … {{ r.until }}</title>
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+td, th { padding: .2em .8em; border-bottom: 1px solid #ddd; }
+td.n { text-align: right; } .ok { fill: #3a7; } .no { fill: #d54; } small { color: #666; }
+</style></head><body>
+<h1>充值指南: {{ r.since }} … {{ r.until }}</h1>
+<p><b>{{ r.questions }}</b> questions,
+fallback rate <b>{{ "%.1f"|format(r.fallback_rate * 100) }}%</b>.</p>
+<h2>Answered and unanswered per day</h2>
+{% set top = [r.days|map(attribute="questions")|max if r.days else 1, 1]|max %}
+<svg width="{{ 40 + 28 * r.days|length }}" height="180" role="img"
+ aria-label="answered and unanswered per day">
+{% for d in r.days %}{% set x = 30 + 28 * loop.index0 %}
+{% set h_ok = 140 * d.answered / top %}{% set h_no = 140 * d.unanswered / top %}
+<rect class="ok" x="{{ x }}" y="{{ 150 - h_ok }}" width="20" height="{{ h_ok }}">
+<title>{{ d.day }}: {{ d.answered }} answered</title></rect>
+<rect class="no" x="{{ x }}" y="{{ 150 - h_ok - h_no }}" width="20" height="{{ h_no }}">
+<title>{{ d.day }}: {{ d.unanswered }} unanswered</title></rect>
+<text x="{{ x + 10 }}" y="168" font-size="9" text-anchor="middle">{{ d.day[5:] }}</text>
+{% endfor %}</svg>
+<p><small><svg width="10" height="10"><rect class="ok" width="10" height="10"/></svg> answered
+<svg width="10" height="10"><rect class="no" width="10" height="10"/></svg>
+unanswered (fallback, “你想问的是…”)</small></p>
+<h2>Questions not answered surely</h2>
+<p><small>Add the example to the intent it came closest to (or to a new intent).</small></p>
+<table><tr><th>count</th><th>example (masked)</th><th>how it ended</th><th>closest intent</th></tr>
+{% for u in r.unanswered %}<tr><td class="n">{{ u.count }}</td><td>{{ u.example }}</td>
+<td>{% for k, v in u.outcomes|dictsort %}{{ k }} {{ v }} {% endfor %}</td>
+<td>{{ u.closest_intent or "-" }}</td></tr>
+{% endfor %}</table>
+<h2>Answers per intent</h2>
+<table>{% for intent, count in r.answers_per_intent.items() %}
+<tr><td class="n">{{ count }}</td><td>{{ intent }}</td></tr>{% endfor %}</table>
+</body></html>
+"""
+)
+
+
+def as_html(report: Report) -> str:
+    return PAGE.render(r=report)
+
+
+def render(report: Report, form: str) -> str:
+    return {"table": as_table, "csv": as_csv, "json": as_json, "html": as_html}[form](report)

@@ -1,0 +1,133 @@
+"""The operator's records: what was asked, how it ended, per day; masked, keyed, and kept for a while.
+
+Every typed question leaves one row: the day, the channel, the intent answered, the confidence,
+the operator, and how it ended (answered, fallback, clarify, low confidence). Only the questions
+that did not end in a sure answer keep their text, masked (masking.py) before it is written. The
+chat is stored as a keyed hash (HMAC-SHA256), never its id: /forget can find a chat's rows, a
+copy of the file cannot tell whose they are. Rows older than the retention go at start and
+each new day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.core.conversation import Turn
+from bot.core.matcher import FALLBACK
+from bot.store.database import Database
+from bot.store.masking import Masker, service_numbers
+
+logger = logging.getLogger(__name__)
+
+# Below this an answer counts as unsure: the operator sees the question with the unanswered ones.
+LOW_CONFIDENCE = 0.5
+KEY_FILE = "record.key"
+MAX_TEXT = 500  # characters of a question kept: enough to recognise it, not a pasted document
+
+ANSWERED, FALLBACK_OUTCOME, CLARIFY, LOW = "answered", "fallback", "clarify", "low_confidence"
+
+
+def outcome_of(turn: Turn) -> str | None:
+    """How a typed question ended; None for a turn that was not a typed question."""
+    if turn.heard is None:
+        return None
+    if turn.reply.intent == FALLBACK:
+        return FALLBACK_OUTCOME
+    if turn.reply.intent is None:  # "你想问的是…": two buttons, no answer yet
+        return CLARIFY
+    if turn.reply.intent == turn.heard.intent and turn.heard.confidence < LOW_CONFIDENCE:
+        return LOW
+    return ANSWERED
+
+
+def record_key(folder: Path) -> bytes:
+    """The HMAC key, made once per BOT_DATA_DIR (readable by its owner only)."""
+    path = folder / KEY_FILE
+    try:
+        if not path.exists():
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except OSError as exc:  # a read-only folder: nothing will be written anyway
+        logger.warning("cannot keep %s (%s); chat hashes will differ after a restart", path, exc.strerror)
+        return secrets.token_bytes(32)
+
+
+def open_records(
+    database: Database, answers: Iterable[str], normalize: Callable[[str], str], retention_days: int
+) -> Records:
+    """Records in this database, keyed by the folder's key, keeping the answers' own numbers."""
+    masker = Masker(service_numbers(answers))
+    return Records(database, masker, normalize, record_key(database.path.parent), retention_days)
+
+
+class Records:
+    def __init__(
+        self,
+        database: Database,
+        masker: Masker,
+        normalize: Callable[[str], str],
+        key: bytes,
+        retention_days: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.database = database
+        self._mask = masker
+        self.normalize = normalize  # the classifier's; replaced when the content is reloaded
+        self._key = key
+        self.retention_days = retention_days
+        self._clock = clock
+        self._purged_on = ""
+
+    def chat_key(self, chat_id: int) -> str:
+        return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def day(self, days_ago: int = 0) -> str:
+        return time.strftime("%Y-%m-%d", time.gmtime(self._clock() - days_ago * 86400))
+
+    def record(self, channel: str, chat_id: int, turn: Turn) -> None:
+        outcome = outcome_of(turn)
+        if outcome is None or turn.heard is None:
+            return
+        today = self.day()
+        if self._purged_on != today:
+            self.purge()
+        masked = normalized = None
+        if outcome != ANSWERED:
+            masked = self._mask(turn.heard.text)[:MAX_TEXT]
+            normalized = self.normalize(masked)
+        heard = turn.heard
+        nearest = next((intent for intent, _ in heard.candidates if intent != FALLBACK), None)
+        self.database.write(
+            "INSERT INTO question (day, channel, chat, outcome, intent, confidence, operator, nearest,"
+            " text, normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    today,
+                    channel,
+                    self.chat_key(chat_id),
+                    outcome,
+                    turn.reply.intent or heard.intent,
+                    round(heard.confidence, 3),
+                    turn.state.operator,
+                    nearest,
+                    masked,
+                    normalized,
+                )
+            ],
+        )
+
+    def forget(self, chat_id: int) -> None:
+        self.database.write("DELETE FROM question WHERE chat = ?", [(self.chat_key(chat_id),)])
+
+    def purge(self) -> None:
+        self._purged_on = self.day()
+        self.database.write("DELETE FROM question WHERE day < ?", [(self.day(self.retention_days),)])
