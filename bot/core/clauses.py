@@ -21,6 +21,16 @@ NEGATED_OPENING = re.compile(
 )
 
 
+def join(words: list[str]) -> str:
+    """The words as text again: Chinese without spaces, Latin words with one between them."""
+    out = ""
+    for word in words:
+        if out and out[-1].isascii() and out[-1].isalnum() and word[:1].isascii() and word[:1].isalnum():
+            out += " "
+        out += word
+    return out
+
+
 def split(words: list[str]) -> list[list[str]]:
     """The words of each clause, in order, without the punctuation between them."""
     clauses: list[list[str]] = [[]]
@@ -33,5 +43,11 @@ def split(words: list[str]) -> list[list[str]]:
     return [c for c in clauses if c]
 
 
+# The same in English, on the words joined by spaces (jieba cuts don't into don ' t).
+NEGATED_OPENING_LATIN = re.compile(
+    r"^(?:i ?' ?m |i am )?(?:not|never) (?:asking|about)\b|^i (?:don ' t|do not|dont) (?:want|need|mean)\b"
+)
+
+
 def negated(clause: list[str]) -> bool:
-    return bool(NEGATED_OPENING.match("".join(clause)))
+    return bool(NEGATED_OPENING.match(join(clause)) or NEGATED_OPENING_LATIN.match(" ".join(clause)))

@@ -213,10 +213,10 @@ class Matcher:
         if len(parts) > 1:
             negated = [p for p in parts if clauses.negated(p)]
             if negated and len(negated) < len(parts):
-                ignored += ["".join(p) for p in negated]
+                ignored += [clauses.join(p) for p in negated]
                 parts = [p for p in parts if not clauses.negated(p)]
                 words = [w for p in parts for w in (*p, "，")]
-                kept = "".join(words)
+                kept = clauses.join(words)
         ranking = self._rank(kept, words, explain)
         also = None
         if len(parts) > 1:
@@ -233,13 +233,13 @@ class Matcher:
         (Preferring the clause phrased as a question over the clauses around it was tried and
         lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
         """
-        rankings = [self._rank("".join(part), part, explain) for part in parts]
+        rankings = [self._rank(clauses.join(part), part, explain) for part in parts]
         main = whole
         if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
             rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]
             if rest and len(rest) < len(parts):
                 words = [w for p in rest for w in (*p, "，")]
-                text = "".join(words)
+                text = clauses.join(words)
                 ranking = self._rank(text, words, explain)
                 # Only a clause about phone cards outranks the politeness: "谢谢啊，很有用" is thanks.
                 on_topic = "x:offdomain" not in self.features(text, words)[0]
