@@ -57,6 +57,12 @@ def test_a_negation_alone_stays_a_question(conversation: Conversation) -> None:
     assert conversation.classifier.classify("这不是诈骗吗").intent == "scam_check"
 
 
+def test_the_second_question_waits_while_the_operator_is_asked(conversation: Conversation) -> None:
+    turn = conversation.on_text("怎么充值？还有怎么查余额？", ChatState())
+    assert turn.state.pending in ("topup_how", "balance_check")
+    assert all(b.action.startswith("operator:") for b in turn.reply.buttons)
+
+
 def test_two_questions_answer_one_and_offer_the_other(conversation: Conversation) -> None:
     turn = conversation.on_text("怎么充值？还有怎么查余额？", ChatState(operator="smart"))
     answered = turn.reply.intent
