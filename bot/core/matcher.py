@@ -34,7 +34,7 @@ FALLBACK = "fallback"
 FORMAT = "learned-2"  # bump when features or training change
 # How many logit points one unit of a YAML weight adds (keywords weigh about 0.3).
 RULE_PRIOR = 4.0
-# A clause must be at least this sure of a question before it outranks the whole message.
+# A clause must be at least this sure of its own question before it is offered as a second one.
 CLAUSE_CONFIDENCE = 0.4
 NGRAMS = (1, 2, 3)  # character n-grams: unseen words, typos and word order all leave a trace
 PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～·,.!?;:'\"()[]{}<>~`#$%^&*+=|\\/-_ ")
