@@ -404,6 +404,7 @@ def test_webhook_mode(tmp_path: Path) -> None:
     """With WEBHOOK_URL set, updates arrive by HTTP POST (with the secret header) instead of polling."""
     import hashlib
     import json
+    import urllib.error
     import urllib.request
 
     port = _free_port()
@@ -430,7 +431,16 @@ def test_webhook_mode(tmp_path: Path) -> None:
                     "X-Telegram-Bot-Api-Secret-Token": hook.params["secret_token"],
                 },
             )
-            await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+            # python-telegram-bot calls setWebhook just before its server listens: on a busy
+            # machine the first POST can come too early, so it is retried for a few seconds.
+            for _ in range(50):
+                try:
+                    await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+                    break
+                except urllib.error.URLError as exc:
+                    if not isinstance(exc.reason, ConnectionRefusedError):
+                        raise
+                    await asyncio.sleep(0.1)
             [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
             assert "八折代充" in reply.params["text"]
         finally:
