@@ -97,6 +97,8 @@ def test_regional_wording_english_and_emoji(conversation: Conversation, text: st
     [
         # Homophone typos, none of them listed in the lexicon: read by their sound.
         ("话废怎么查", "balance_check"),
+        ("冲值没到账", "topup_failed"),
+        ("充直怎么弄", "topup_how"),
         ("保耗要多少钱", "keep_number"),
         ("实明认证怎么弄", "real_name"),
         # Pinyin, joined or spaced.
@@ -123,6 +125,8 @@ def test_sound_alike_mends_lone_characters_only(tmp_path: Path) -> None:
     assert sound.repair(["我", "到", "长沙", "了"])[1] == []
     # Sounding alike is not enough: at least one character must be the same (化肥 is fertiliser).
     assert sound.repair(["化", "肥"])[1] == []
+    # A particle that differs is grammar, not a typo.
+    assert SoundAlike(["号码"], tmp_path).repair(["号", "吗"])[1] == []
     assert sound.latin("chong zhi hello huafei") == "充值 hello 话费"
 
 
