@@ -31,7 +31,7 @@ from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 FALLBACK = "fallback"
-FORMAT = "learned-2"  # bump when features or training change
+FORMAT = "learned-2"  # bump when features or training change (the code's own digest is in the key too)
 # How many logit points one unit of a YAML weight adds (keywords weigh about 0.3).
 RULE_PRIOR = 4.0
 # A clause must be at least this sure of its own question before it is offered as a second one.
@@ -42,6 +42,17 @@ PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～�
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def _code_digest() -> str:
+    """The source of every module that makes features or weights: a change to any of them trains
+    anew, so a forgotten FORMAT bump cannot leave stale weights in the cache."""
+    from bot.core import normalize, pinyin, segmenter
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
 
 
 class Vote(NamedTuple):
@@ -143,7 +154,7 @@ class Matcher:
             )
             for i in self.intents.values()
         ]
-        made_of = (FORMAT, linear.SETTINGS, sys.version_info[:2], key, rules, sorted(self._entities))
+        made_of = (FORMAT, _code_digest(), sys.version_info[:2], key, rules, sorted(self._entities))
         digest = hashlib.sha256(repr((*made_of, sorted(self._domain))).encode()).hexdigest()[:16]
 
         def build() -> bytes:
