@@ -20,6 +20,11 @@ NEGATED_OPENING = re.compile(
     r"^(?:我|其实|其实我|但我|我也)?(?:并)?(?:不是|不想|不用|不需要)(?:问|要|想|说|在问)?"
 )
 
+# The same in English, on the words joined by spaces (jieba cuts don't into don ' t).
+NEGATED_OPENING_LATIN = re.compile(
+    r"^(?:i ?' ?m |i am )?(?:not|never) (?:asking|about)\b|^i (?:don ' t|do not|dont) (?:want|need|mean)\b"
+)
+
 
 def join(words: list[str]) -> str:
     """The words as text again: Chinese without spaces, Latin words with one between them."""
@@ -41,12 +46,6 @@ def split(words: list[str]) -> list[list[str]]:
         else:
             clauses[-1].append(word)
     return [c for c in clauses if c]
-
-
-# The same in English, on the words joined by spaces (jieba cuts don't into don ' t).
-NEGATED_OPENING_LATIN = re.compile(
-    r"^(?:i ?' ?m |i am )?(?:not|never) (?:asking|about)\b|^i (?:don ' t|do not|dont) (?:want|need|mean)\b"
-)
 
 
 def negated(clause: list[str]) -> bool:
