@@ -2,7 +2,8 @@
 
 The scores come from a linear model learned from every YAML example each time the content loads
 (bot/core/linear.py; cached on disk by a digest of what it learned from). Its features:
-  - the words jieba finds (w:), operator names left out: they tell which operator, not what is asked;
+  - the words jieba finds (w:), operator names and hints apart (e:): they mostly tell which
+    operator, not what is asked;
   - the character 1-, 2- and 3-grams of the Chinese text (c:), which carry unseen words and typos;
   - the intents' YAML keywords (k:) and patterns (p:) that fire, learned like any other feature,
     and their YAML weight added on top, for what the examples cannot express;
@@ -170,7 +171,13 @@ class Matcher:
         entities = self._entities
         pieces = []
         for word in words:
-            if word in entities or all(ch in PUNCTUATION for ch in word):
+            if word in entities:
+                # Its own kind of feature, kept out of the words and n-grams: a name mostly says
+                # which operator, but some questions are about the name itself (smart是什么, 10086是真的吗).
+                feats["e:" + word] = 1.0
+                pieces.append(" ")
+                continue
+            if all(ch in PUNCTUATION for ch in word):
                 pieces.append(" ")
                 continue
             feats["w:" + word] = 1.0
