@@ -85,3 +85,22 @@ def test_eval_rejects_a_bad_file(tmp_path: Path) -> None:
 
     missing = run_cli("eval", str(tmp_path / "nope.tsv"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_eval_compares_with_the_baseline_in_one_run() -> None:
+    result = run_cli("eval", str(DATA / "holdout_setA.tsv"), "--baseline")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("baseline: linear SVM", 1)[1]
+    [overall] = [line.split() for line in table.splitlines() if line.startswith("accuracy")]
+    mine, theirs = float(overall[1]), float(overall[2])
+    assert 0 < theirs <= 1 and 0 < mine <= 1
+    assert "scam_check" in table and "asks 你想问的是…" in result.stdout
+
+
+def test_cross_validation_reports_both_models() -> None:
+    result = run_cli("eval", "--cross-validate", "3")
+    assert result.returncode == 0, result.stderr
+    assert "stratified 3-fold cross-validation" in result.stdout
+    [overall] = [line.split() for line in result.stdout.splitlines() if line.startswith("accuracy")]
+    assert all(0.5 < float(x) <= 1 for x in overall[1:])
+    assert run_cli("eval", "--cross-validate", "1").returncode == 2

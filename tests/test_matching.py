@@ -37,17 +37,30 @@ def test_a_greeting_alone_is_still_a_greeting(conversation: Conversation) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["不是问保号，我的号已经停了", "我不是要保号，号已经停了", "我不是想问保号的事，号码被停机了"],
+    [
+        "不是问保号，我的号已经停了",
+        "我不是要保号，号已经停了",
+        "我不是想问保号的事，号码被停机了",
+        "唔係問保號，我張卡停咗",  # Cantonese, traditional script
+        "not asking about keeping my number, it is already suspended",
+        "i don't want to keep the number, it was deactivated already",
+    ],
 )
 def test_a_negated_clause_is_left_out(conversation: Conversation, text: str) -> None:
     result = conversation.classifier.classify(text)
     assert result.intent == "number_suspended"
-    assert any("保号" in part for part in result.analysis.ignored)
+    assert any("保号" in part or "number" in part for part in result.analysis.ignored)
 
 
 def test_a_negation_alone_stays_a_question(conversation: Conversation) -> None:
     # One clause, nothing after it: "isn't this a scam?" is asked, not denied.
     assert conversation.classifier.classify("这不是诈骗吗").intent == "scam_check"
+
+
+def test_the_second_question_waits_while_the_operator_is_asked(conversation: Conversation) -> None:
+    turn = conversation.on_text("怎么充值？还有怎么查余额？", ChatState())
+    assert turn.state.pending in ("topup_how", "balance_check")
+    assert all(b.action.startswith("operator:") for b in turn.reply.buttons)
 
 
 def test_two_questions_answer_one_and_offer_the_other(conversation: Conversation) -> None:
@@ -84,6 +97,8 @@ def test_regional_wording_english_and_emoji(conversation: Conversation, text: st
     [
         # Homophone typos, none of them listed in the lexicon: read by their sound.
         ("话废怎么查", "balance_check"),
+        ("冲值没到账", "topup_failed"),
+        ("充直怎么弄", "topup_how"),
         ("保耗要多少钱", "keep_number"),
         ("实明认证怎么弄", "real_name"),
         # Pinyin, joined or spaced.
@@ -110,6 +125,8 @@ def test_sound_alike_mends_lone_characters_only(tmp_path: Path) -> None:
     assert sound.repair(["我", "到", "长沙", "了"])[1] == []
     # Sounding alike is not enough: at least one character must be the same (化肥 is fertiliser).
     assert sound.repair(["化", "肥"])[1] == []
+    # A particle that differs is grammar, not a typo.
+    assert SoundAlike(["号码"], tmp_path).repair(["号", "吗"])[1] == []
     assert sound.latin("chong zhi hello huafei") == "充值 hello 话费"
 
 

@@ -55,6 +55,26 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     return words
 
 
+def _sound_alike(
+    content: Content,
+    normalize: Normalizer,
+    segmenter: Segmenter,
+    names: frozenset[str],
+    domain: frozenset[str],
+    cache_dir: Path | None,
+) -> SoundAlike:
+    """Sound-alikes of the domain words are mended; operator names, the lexicon's own entries
+    (骗子 before it becomes 诈骗) and every word of the examples are also read in pinyin."""
+    examples = [e for intent in content.intents.values() for e in intent.examples]
+    typed = [normalize.script(w) for w in content.lexicon.replacements]
+
+    def spelled() -> list[str]:  # only when the pinyin table is (re)built
+        return [*names, *typed, *(w for e in examples for w in segmenter.cut(normalize(e)))]
+
+    key = repr((sorted(names), typed, examples, segmenter.dictionary.name))
+    return SoundAlike(domain, cache_dir, spelled, key)
+
+
 class Classifier:
     def __init__(self, content: Content, cache_dir: Path | None = None) -> None:
         self.normalize = Normalizer(content.lexicon)
@@ -63,26 +83,19 @@ class Classifier:
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         names = self.operators.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
-        examples = [e for intent in content.intents.values() for e in intent.examples]
-
-        typed = [self.normalize.script(w) for w in content.lexicon.replacements]  # 骗子 before → 诈骗
-
-        def spelled() -> list[str]:  # only when the pinyin table is (re)built
-            return [*names, *typed, *(w for e in examples for w in segmenter.cut(self.normalize(e)))]
-
-        key = repr((sorted(names), typed, examples, str(segmenter.dictionary.name)))
-        sound = SoundAlike(domain, cache_dir, spelled, key)
+        sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
         lexicon = content.lexicon
-        key = repr(
-            (
-                lexicon.replacements,
-                [n.text for n in lexicon.negations],
-                segmenter.dictionary.name,
-                sound.table,
-            )
-        )
+        # Everything outside the intents that shapes the features names the cached weights too.
+        shaped_by = (lexicon.replacements, [n.text for n in lexicon.negations], segmenter.dictionary.name)
         self.matcher = Matcher(
-            content.intents, self.normalize, segmenter, names, domain, cache_dir, sound, key
+            content.intents,
+            self.normalize,
+            segmenter,
+            names,
+            domain,
+            cache_dir,
+            sound,
+            repr((*shaped_by, sound.table)),
         )
 
     def classify(self, text: str, explain: bool = False) -> Classification:

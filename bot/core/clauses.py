@@ -20,6 +20,21 @@ NEGATED_OPENING = re.compile(
     r"^(?:我|其实|其实我|但我|我也)?(?:并)?(?:不是|不想|不用|不需要)(?:问|要|想|说|在问)?"
 )
 
+# The same in English, on the words joined by spaces (jieba cuts don't into don ' t).
+NEGATED_OPENING_LATIN = re.compile(
+    r"^(?:i ?' ?m |i am )?(?:not|never) (?:asking|about)\b|^i (?:don ' t|do not|dont) (?:want|need|mean)\b"
+)
+
+
+def join(words: list[str]) -> str:
+    """The words as text again: Chinese without spaces, Latin words with one between them."""
+    out = ""
+    for word in words:
+        if out and out[-1].isascii() and out[-1].isalnum() and word[:1].isascii() and word[:1].isalnum():
+            out += " "
+        out += word
+    return out
+
 
 def split(words: list[str]) -> list[list[str]]:
     """The words of each clause, in order, without the punctuation between them."""
@@ -34,4 +49,4 @@ def split(words: list[str]) -> list[list[str]]:
 
 
 def negated(clause: list[str]) -> bool:
-    return bool(NEGATED_OPENING.match("".join(clause)))
+    return bool(NEGATED_OPENING.match(join(clause)) or NEGATED_OPENING_LATIN.match(" ".join(clause)))

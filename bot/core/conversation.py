@@ -218,7 +218,8 @@ class Conversation:
 
     def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
         """Two questions in one message: the main one is answered, the other waits on a button."""
-        if not also or not self.answers.has(also) or also == turn.reply.intent:
+        # Not beside the operator choice: that question must be answered first.
+        if not also or not self.answers.has(also) or also == turn.reply.intent or turn.state.pending:
             return turn
         offered = self._intent_button(also)
         buttons = (offered, *(b for b in turn.reply.buttons if b != offered))

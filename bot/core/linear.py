@@ -23,7 +23,6 @@ L2 = 1e-4  # per step, on the weights an example touches (a cheap, lazy form of 
 SEED = 8
 # Weights smaller than this change no decision; dropping them keeps the cache and memory small.
 PRUNE = 1e-3
-SETTINGS = (EPOCHS, LEARNING_RATE, L2, SEED, PRUNE)  # part of the cache key
 
 
 def softmax(logits: Sequence[float]) -> list[float]:
@@ -77,7 +76,6 @@ def train(samples: Sequence[tuple[Features, str]], classes: Sequence[str]) -> Li
     bias = [0.0] * k
     order = list(range(len(samples)))
     shuffle = random.Random(SEED).shuffle
-    step = 0
     for epoch in range(EPOCHS):
         shuffle(order)
         rate = LEARNING_RATE / (1.0 + epoch * 0.5)
@@ -101,6 +99,5 @@ def train(samples: Sequence[tuple[Features, str]], classes: Sequence[str]) -> Li
                     row[c] = row[c] * decay - g * value
             for c, g in moved:
                 bias[c] -= g
-            step += 1
     kept = {f: tuple(round(w, 4) for w in row) for f, row in weights.items() if max(map(abs, row)) >= PRUNE}
     return LinearModel(classes, kept, [round(b, 4) for b in bias])

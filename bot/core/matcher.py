@@ -2,7 +2,8 @@
 
 The scores come from a linear model learned from every YAML example each time the content loads
 (bot/core/linear.py; cached on disk by a digest of what it learned from). Its features:
-  - the words jieba finds (w:), operator names left out: they tell which operator, not what is asked;
+  - the words jieba finds (w:), operator names and hints apart (e:): they mostly tell which
+    operator, not what is asked;
   - the character 1-, 2- and 3-grams of the Chinese text (c:), which carry unseen words and typos;
   - the intents' YAML keywords (k:) and patterns (p:) that fire, learned like any other feature,
     and their YAML weight added on top, for what the examples cannot express;
@@ -31,10 +32,10 @@ from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
 FALLBACK = "fallback"
-FORMAT = "learned-2"  # bump when features or training change
+FORMAT = "learned-2"  # bump when features or training change (the code's own digest is in the key too)
 # How many logit points one unit of a YAML weight adds (keywords weigh about 0.3).
 RULE_PRIOR = 4.0
-# A clause must be at least this sure of a question before it outranks the whole message.
+# A clause must be at least this sure of its own question before it is offered as a second one.
 CLAUSE_CONFIDENCE = 0.4
 NGRAMS = (1, 2, 3)  # character n-grams: unseen words, typos and word order all leave a trace
 PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～·,.!?;:'\"()[]{}<>~`#$%^&*+=|\\/-_ ")
@@ -42,6 +43,17 @@ PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～�
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def _code_digest() -> str:
+    """The source of every module that makes features or weights: a change to any of them trains
+    anew, so a forgotten FORMAT bump cannot leave stale weights in the cache."""
+    from bot.core import normalize, pinyin, segmenter
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
 
 
 class Vote(NamedTuple):
@@ -143,7 +155,7 @@ class Matcher:
             )
             for i in self.intents.values()
         ]
-        made_of = (FORMAT, linear.SETTINGS, sys.version_info[:2], key, rules, sorted(self._entities))
+        made_of = (FORMAT, _code_digest(), sys.version_info[:2], key, rules, sorted(self._entities))
         digest = hashlib.sha256(repr((*made_of, sorted(self._domain))).encode()).hexdigest()[:16]
 
         def build() -> bytes:
@@ -159,7 +171,13 @@ class Matcher:
         entities = self._entities
         pieces = []
         for word in words:
-            if word in entities or all(ch in PUNCTUATION for ch in word):
+            if word in entities:
+                # Its own kind of feature, kept out of the words and n-grams: a name mostly says
+                # which operator, but some questions are about the name itself (smart是什么, 10086是真的吗).
+                feats["e:" + word] = 1.0
+                pieces.append(" ")
+                continue
+            if all(ch in PUNCTUATION for ch in word):
                 pieces.append(" ")
                 continue
             feats["w:" + word] = 1.0
@@ -213,10 +231,10 @@ class Matcher:
         if len(parts) > 1:
             negated = [p for p in parts if clauses.negated(p)]
             if negated and len(negated) < len(parts):
-                ignored += ["".join(p) for p in negated]
+                ignored += [clauses.join(p) for p in negated]
                 parts = [p for p in parts if not clauses.negated(p)]
                 words = [w for p in parts for w in (*p, "，")]
-                kept = "".join(words)
+                kept = clauses.join(words)
         ranking = self._rank(kept, words, explain)
         also = None
         if len(parts) > 1:
@@ -233,13 +251,13 @@ class Matcher:
         (Preferring the clause phrased as a question over the clauses around it was tried and
         lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
         """
-        rankings = [self._rank("".join(part), part, explain) for part in parts]
+        rankings = [self._rank(clauses.join(part), part, explain) for part in parts]
         main = whole
         if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
             rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]
             if rest and len(rest) < len(parts):
                 words = [w for p in rest for w in (*p, "，")]
-                text = "".join(words)
+                text = clauses.join(words)
                 ranking = self._rank(text, words, explain)
                 # Only a clause about phone cards outranks the politeness: "谢谢啊，很有用" is thanks.
                 on_topic = "x:offdomain" not in self.features(text, words)[0]

@@ -25,6 +25,8 @@ from bot.core.disk_cache import cached_file
 FORMAT = "1"  # bump when the table's recipe changes
 LONGEST = 4  # characters; longer domain words are rare and typos in them rarer
 LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
+# A particle that differs is grammar, not a typo: 身份证号吗 asks a question, it is not 号码.
+PARTICLES = frozenset("吗呢吧啊呀哦嘛么的")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -104,6 +106,13 @@ class SoundAlike:
                 i += 1
         return " ".join(out)
 
+    @staticmethod
+    def _typo(typed: str, meant: str) -> bool:
+        """Sounding alike is not enough: one character must be right (化肥 is not 话费), and a
+        particle that differs is grammar, not a typo (身份证号吗 is not 号码)."""
+        pairs = list(zip(typed, meant, strict=True))
+        return any(a == b for a, b in pairs) and not any(a != b and a in PARTICLES for a, b in pairs)
+
     def repair(self, words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """Runs of lone characters that sound like a domain word become that word.
 
@@ -124,11 +133,7 @@ class SoundAlike:
                     continue
                 typed = "".join(window)
                 meant = self._by_sound.get(" ".join(chars[ch] for ch in typed))
-                if (
-                    meant is not None
-                    and meant != typed
-                    and any(a == b for a, b in zip(typed, meant, strict=True))
-                ):
+                if meant is not None and meant != typed and self._typo(typed, meant):
                     out.append(meant)
                     fixed.append((typed, meant))
                     i += length

@@ -137,19 +137,11 @@ def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
     report = Report()
     for case in cases:
         result = classifier.classify(case.text)
-        report.total += 1
+        _count(report, case, result.intent)
         offered = close_call(result)
         if offered:
             report.clarified += 1
             report.clarified_right += not case.intents.isdisjoint(offered)
-        report.predicted[result.intent] += 1
-        expected = result.intent if result.intent in case.intents else min(case.intents)
-        report.expected[expected] += 1
-        if result.intent in case.intents:
-            report.correct += 1
-            report.hits[result.intent] += 1
-        else:
-            report.confusions[(expected, result.intent)] += 1
         if result.operator == case.operator:
             report.operator_correct += 1
         channel_wrong = False
@@ -162,19 +154,24 @@ def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
     return report
 
 
+def _count(report: Report, case: Case, intent: str) -> None:
+    """One answer's share of the intent figures: total, predicted, expected, hits, confusions."""
+    report.total += 1
+    report.predicted[intent] += 1
+    expected = intent if intent in case.intents else min(case.intents)
+    report.expected[expected] += 1
+    if intent in case.intents:
+        report.correct += 1
+        report.hits[intent] += 1
+    else:
+        report.confusions[(expected, intent)] += 1
+
+
 def evaluate_predictions(cases: list[Case], predictions: list[str]) -> Report:
     """A report for answers given by something other than the classifier (the baseline)."""
     report = Report()
     for case, intent in zip(cases, predictions, strict=True):
-        report.total += 1
-        report.predicted[intent] += 1
-        expected = intent if intent in case.intents else min(case.intents)
-        report.expected[expected] += 1
-        if intent in case.intents:
-            report.correct += 1
-            report.hits[intent] += 1
-        else:
-            report.confusions[(expected, intent)] += 1
+        _count(report, case, intent)
     return report
 
 
