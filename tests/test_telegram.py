@@ -63,7 +63,7 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
             commands = standin.sent("setMyCommands")[0].params["commands"]
             described = conversation.answers.commands  # from _ui.yaml
             assert {c["command"]: c["description"] for c in commands} == described
-            assert set(described) == {"start", "help", "menu", "operator", "reset"}
+            assert set(described) == {"start", "help", "menu", "operator", "reset", "check"}
             standin.push_text(CHAT, "/start")
             [reply] = await standin.wait_for(1, chat_id=CHAT)
             assert "充值指南" in reply.params["text"] and reply.params["parse_mode"] == "HTML"
@@ -214,7 +214,7 @@ def test_groups_answer_only_when_addressed(conversation: Conversation, tmp_path:
                 }
             )
             [reply] = await standin.wait_for(1, chat_id=group)
-            assert "八折代充" in reply.params["text"]
+            assert "风险：中" in reply.params["text"] and "代充" in reply.params["text"]
             bot_message = {
                 **standin.message(group, "group", text="…"),
                 "from": {"id": 424242, "is_bot": True, "first_name": "bot"},
@@ -432,7 +432,7 @@ def test_webhook_mode(tmp_path: Path) -> None:
             )
             await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
             [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
-            assert "八折代充" in reply.params["text"]
+            assert reply.params["text"].startswith("风险：中") and "代充" in reply.params["text"]
         finally:
             process.terminate()
             await asyncio.wait_for(process.wait(), 30)

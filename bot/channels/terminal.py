@@ -30,6 +30,8 @@ def step(conversation: Conversation, line: str, state: ChatState, last: Reply | 
         return conversation.ask_operator(state)
     if text == "/reset":
         return conversation.forget()
+    if text.startswith("/check"):
+        return conversation.check(text.removeprefix("/check"), state)
     # Typing a button's number taps it.
     if last is not None and text.isdigit() and 1 <= int(text) <= len(last.buttons):
         return conversation.on_action(last.buttons[int(text) - 1].action, state)

@@ -136,6 +136,7 @@ class RiskRules:
     medium: float  # at or above this (and below high) is 中
     signals: tuple[RiskSignal, ...]
     official_sites: dict[str, str]  # allowlisted domain -> its owner (an operator id or a name)
+    site_words: dict[str, tuple[str, ...]]  # allowlisted domain -> other names a look-alike may use
     official_numbers: dict[str, str]  # a hotline such as 10086 -> its operator id
     known_handles: frozenset[str]  # Telegram handles without '@', lower case
     known_domains: frozenset[str]  # registrable domains, lower case
@@ -146,6 +147,7 @@ class RiskRules:
 class RiskTexts:
     levels: dict[str, Template]  # 'high', 'medium', 'low' -> the reply's first line
     flags: Template  # the line above the red flags
+    more: Template  # the line saying how many flags did not fit ({n})
     advice: dict[str, Template]  # an operator id or 'default' -> what to do instead
     report: Template  # where to report
     buttons: tuple[str, ...]

@@ -28,7 +28,7 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
 # a long message; the check runs on every message, so such patterns are refused.
 NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
-NO_LEVEL = RiskRules(0.0, 0.0, (), {}, {}, frozenset(), frozenset(), Where(Path(), 0))
+NO_LEVEL = RiskRules(0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), Where(Path(), 0))
 
 
 def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | None:
@@ -125,6 +125,36 @@ def _string_map(file: _File, node: Any, key: str, what: str) -> dict[str, str]:
     return out
 
 
+def _sites(
+    file: _File, node: Any, allowlist: tuple[str, ...]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    owners: dict[str, str] = {}
+    words: dict[str, tuple[str, ...]] = {}
+    if "official_sites" not in node:
+        return owners, words
+    table = file.mapping(node["official_sites"], node.line_of("official_sites"), "'official_sites'")
+    if table is None:
+        return owners, words
+    for domain, body in table.items():
+        line = table.line_of(domain)
+        what = f"official site '{domain}'"
+        entry = file.mapping(body, line, what)
+        if entry is None or not file.keys(entry, {"owner"}, {"words"}, what):
+            continue
+        if domain.lower() not in allowlist:
+            file.problem(
+                line,
+                f"'{domain}' is not on responses/_allowlist.yaml",
+                "list only allowlisted domains here (add it to the allowlist first if it is official)",
+            )
+            continue
+        owner = file.text(entry, "owner", what)
+        if owner is not None:
+            owners[domain.lower()] = owner
+            words[domain.lower()] = tuple(w.lower() for w, _ in file.texts(entry, "words", what))
+    return owners, words
+
+
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
     file, node = _load(path, problems)
     required = {"levels", "signals"}
@@ -144,14 +174,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
                 f"'medium' ({thresholds['medium']}) must be above 0 and below 'high' ({thresholds['high']})",
                 "use e.g. high: 1.0 and medium: 0.4",
             )
-    sites = _string_map(file, node, "official_sites", "owner")
-    for domain in sites:
-        if domain not in allowlist:
-            file.problem(
-                node["official_sites"].line_of(domain),
-                f"'{domain}' is not on responses/_allowlist.yaml",
-                "list only allowlisted domains here (add it to the allowlist first if it is official)",
-            )
+    sites, site_words = _sites(file, node, allowlist)
     numbers = _string_map(file, node, "official_numbers", "operator")
     handles: set[str] = set()
     domains: set[str] = set()
@@ -186,6 +209,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         thresholds["medium"],
         tuple(signals),
         sites,
+        site_words,
         numbers,
         frozenset(handles),
         frozenset(domains),
@@ -201,7 +225,7 @@ def _template(file: _File, node: Any, key: str) -> Template:
 
 def load_texts(path: Path, problems: list[Problem], operators: set[str]) -> RiskTexts | None:
     file, node = _load(path, problems)
-    required = {"levels", "flags", "advice", "report"}
+    required = {"levels", "flags", "more", "advice", "report"}
     if node is None or not file.keys(node, required, {"buttons"}, path.name):
         return None
     levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
@@ -225,6 +249,7 @@ def load_texts(path: Path, problems: list[Problem], operators: set[str]) -> Risk
     return RiskTexts(
         levels={name: _template(file, levels, name) for name in LEVELS},
         flags=_template(file, node, "flags"),
+        more=_template(file, node, "more"),
         advice={scope: _template(file, advice, scope) for scope in advice},
         report=_template(file, node, "report"),
         buttons=tuple(b for b, _ in buttons),

@@ -24,7 +24,7 @@ HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{3,}")
 BRACKET_SPACE = re.compile(r"(?<=[）」』”]) (?=[\u4e00-\u9fff])")
 
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
-COMMANDS = ("start", "menu", "help", "operator", "reset")
+COMMANDS = ("start", "menu", "help", "operator", "reset", "check")
 # The texts of the conversation itself (_ui.yaml), each with sample values of the variables it
 # may use; the samples render every text once at load, so a wrong name fails then.
 UI_TEXTS: dict[str, dict[str, str]] = {
@@ -38,6 +38,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "empty": {},
     "rate_limited": {},
     "error": {},
+    "check_how": {},
     **{f"command_{name}": {} for name in COMMANDS},
 }
 
@@ -85,6 +86,7 @@ class Answers:
         shared = {name: fact for name, fact in content.facts.get("shared", {}).items()}
         views = {op_id: self._operator_view(op_id) for op_id in content.operators}
         base = {"shared": shared, "operators": views}
+        self._base, self._views = base, views
         self._rendered: dict[tuple[str, str | None], str] = {}
         for response in content.responses.values():
             if not response.needs_operator and response.text is not None:
@@ -238,6 +240,16 @@ class Answers:
         compiled = self._compile(problems, template)
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
             self._rendered[key] = BRACKET_SPACE.sub("", text)
+
+    def render(self, template: Template, operator: str | None) -> str:
+        """Another module's template (the scam-risk texts) with the facts, checked like an answer."""
+        problems: list[Problem] = []
+        context = {**self._base, "op": self._views[operator]} if operator else self._base
+        compiled = self._compile(problems, template)
+        text = self._check(problems, template, compiled, context) if compiled is not None else None
+        if problems or text is None:
+            raise ContentError(problems)
+        return BRACKET_SPACE.sub("", text)
 
     # ---- what the conversation asks for -------------------------------------------------------
 

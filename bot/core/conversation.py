@@ -8,10 +8,15 @@ it anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
 from bot.core.matcher import FALLBACK
+
+if TYPE_CHECKING:
+    from bot.core.risk import RiskReport
+    from bot.core.risk_reply import RiskCheck
 
 # A runner-up with at least this share of the winner's score is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.9
@@ -47,9 +52,10 @@ class Turn:
 
 
 class Conversation:
-    def __init__(self, classifier: Classifier, answers: Answers) -> None:
+    def __init__(self, classifier: Classifier, answers: Answers, risk: RiskCheck | None = None) -> None:
         self.classifier = classifier
         self.answers = answers
+        self.risk = risk
         self._operator_ids = {choice.id for choice in answers.operators}
         self._change_operator = answers.ui("change_operator")
 
@@ -73,6 +79,10 @@ class Conversation:
     def on_text(self, text: str, state: ChatState) -> Turn:
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
+        # A pasted advert or "客服" message is rated before it is read as a question, whatever
+        # the chat was waiting for: its top-up words must not earn it a top-up answer.
+        if self.risk is not None and (report := self.risk.scan(text)).risky:
+            return self._verdict(report, text, state)
         result = self.classifier.classify(text)
         if result.operator:
             state = replace(state, operator=result.operator)
@@ -98,6 +108,12 @@ class Conversation:
         if kind == "menu" and not value:
             return self._answer(MENU_INTENT, state)
         return Turn(Reply(self.answers.ui("stale_button"), self._menu_buttons()), state)
+
+    def check(self, text: str, state: ChatState) -> Turn:
+        """The verdict on a message, whatever its level (/check, a forwarded message)."""
+        if self.risk is None or not text.strip():
+            return Turn(Reply(self.answers.ui("check_how")), state)
+        return self._verdict(self.risk.scan(text), text, state)
 
     def choose_operator(self, operator: str, state: ChatState) -> Turn:
         state = replace(state, operator=operator)
@@ -139,6 +155,14 @@ class Conversation:
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
         return Turn(Reply(self.answers.text(intent, state.operator), tuple(buttons), intent), state)
+
+    def _verdict(self, report: RiskReport, text: str, state: ChatState) -> Turn:
+        assert self.risk is not None
+        # The official way for the operator the message imitates or names, else the chat's own.
+        operators = self.classifier.operators
+        named = operators.find(self.classifier.normalize.script(text))
+        reply = self.risk.reply(report, report.operator or named or state.operator)
+        return Turn(reply, replace(state, pending=None))
 
     def _ask_operator_for(self, intent: str, state: ChatState) -> Turn:
         reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)

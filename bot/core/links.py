@@ -22,9 +22,9 @@ RUN = re.compile(
 HANDLE = re.compile(r"(?<![0-9a-z_.@/])@([a-z0-9_]{4,32})(?![0-9a-z_])")
 # A name written after the app it belongs to, with no @: "TG: esim1088", "飞机号 esim1088", "加V abc_123".
 TELEGRAM_WORDS = "tg|telegram|纸飞机|飞机号|飞机|电报"
-CHAT_WORDS = "微信号|微信|vx|wx|v信|薇信|威信|加v|whatsapp|viber"
+CHAT_WORDS = "微信号|微信|加微|vx|wx|v信|薇信|威信|加v|whatsapp|viber"
 NAMED_ID = re.compile(
-    rf"(?<![0-9a-z])(?P<app>{TELEGRAM_WORDS}|{CHAT_WORDS})(?P<sep> {{0,2}}[:=]? {{0,2}}@?)"
+    rf"(?<![0-9a-z])(?P<app>{TELEGRAM_WORDS}|{CHAT_WORDS})(?P<sep> {{0,2}}(?:同号|号|id)?[:=]? {{0,2}}@?)"
     r"(?P<id>[a-z][a-z0-9_-]{4,31})(?![0-9a-z_-])"
 )
 TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
@@ -32,7 +32,8 @@ TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 # t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.
 TELEGRAM_PREFIXES = frozenset({"s", "joinchat", "addstickers", "share"})
 LABEL = re.compile(r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff-]{1,63}")
-TLD = re.compile(r"[a-z]{2,24}|xn--[a-z0-9-]{1,59}")
+# Letters from other alphabets too: "10086.сn" ends in a Cyrillic с.
+TLD = re.compile(r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]{2,24}|xn--[a-z0-9-]{1,59}")
 MAX_SHOWN = 40
 
 

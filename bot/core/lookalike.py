@@ -62,17 +62,25 @@ class _Brand:
 
 
 class OfficialSites:
-    def __init__(self, allowlist: tuple[str, ...], sites: dict[str, str], numbers: dict[str, str]) -> None:
+    def __init__(
+        self,
+        allowlist: tuple[str, ...],
+        sites: dict[str, str],
+        numbers: dict[str, str],
+        words: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self._allowlist = allowlist
         self._sites = sites
+        self._words = words or {}
         self._numbers = {skeleton(n): (n, owner) for n, owner in numbers.items()}
 
     @functools.cached_property
     def _brands(self) -> tuple[_Brand, ...]:
         brands = []
         for domain, owner in self._sites.items():
-            name = split_host(domain)[1]
-            brands.append(_Brand(name, skeleton(name), skeleton(domain.replace(".", "")), domain, owner))
+            joined = skeleton(domain.replace(".", ""))
+            for name in (split_host(domain)[1], *self._words.get(domain, ())):
+                brands.append(_Brand(name, skeleton(name), joined, domain, owner))
         return tuple(brands)
 
     def allowed(self, host: str) -> str | None:

@@ -34,7 +34,7 @@ NUMBER_TOKEN = re.compile(r"(?<![0-9a-z])(?=[0-9]{0,4}[a-z])[0-9a-z|!]{5}(?![0-9
 # "100只要70", "充100到账100只要85", "₱100 load for ₱80": a price under the face value.
 PRICE = re.compile(
     r"(?<![0-9.])(?P<face>[1-9][0-9]{1,4})(?:\.[0-9]{1,2})?[^0-9\n]{0,8}?"
-    r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付| for | lang |=|→|->)[^0-9\n]{0,3}?"
+    r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
 # What each judgement of a link is called in intents/_risk.yaml.
@@ -95,7 +95,7 @@ class Scanner:
     def __init__(self, rules: RiskRules, allowlist: tuple[str, ...], owner_labels: dict[str, str]) -> None:
         self.rules = rules
         self._t2s = opencc.OpenCC("t2s")
-        self._sites = OfficialSites(allowlist, rules.official_sites, rules.official_numbers)
+        self._sites = OfficialSites(allowlist, rules.official_sites, rules.official_numbers, rules.site_words)
         self._labels = owner_labels  # operator id -> how a reason names it
         self._by_detector: dict[str, list[RiskSignal]] = {}
         for signal in rules.signals:

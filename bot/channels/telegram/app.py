@@ -111,6 +111,7 @@ def build_application(
     application.add_handler(CommandHandler(["help", "menu"], handlers.menu))
     application.add_handler(CommandHandler("operator", handlers.choose_operator))
     application.add_handler(CommandHandler("reset", handlers.reset))
+    application.add_handler(CommandHandler("check", handlers.check))
     # on a tapped inline button
     application.add_handler(CallbackQueryHandler(handlers.button))
     # on text - the question
