@@ -118,12 +118,13 @@ class Scanner:
 
     def scan(self, text: str) -> RiskReport:
         prepared = self.prepare(text)
-        found: dict[str, _Found] = {}
+        # One flag per signal, and per owner for links: "10086.cn" and "10010.com" are two owners.
+        found: dict[tuple[str, str], _Found] = {}
         signals: dict[str, RiskSignal] = {}
 
         def hit(signal: RiskSignal, evidence: str, **values: str) -> None:
             signals[signal.id] = signal
-            found.setdefault(signal.id, _Found()).add(evidence, **values)
+            found.setdefault((signal.id, values.get("owner", "")), _Found()).add(evidence, **values)
 
         for detector, evidence, values in self._detect(prepared):
             for signal in self._by_detector.get(detector, ()):
@@ -141,16 +142,18 @@ class Scanner:
                         break
         return self._report(signals, found)
 
-    def _report(self, signals: dict[str, RiskSignal], found: dict[str, _Found]) -> RiskReport:
+    def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
         operator = None
-        for signal_id, what in found.items():
+        for (signal_id, _), what in found.items():
             signal = signals[signal_id]
             evidence = "、".join(what.evidence)
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
             if owner in self._labels:
-                operator = operator or owner
+                # The operator a look-alike imitates; an official link only shows where to go.
+                if signal.weight > 0:
+                    operator = operator or owner
                 values["owner"] = self._labels[owner]
             reason = signal.reason.format_map(values)
             flags.append(Flag(signal_id, reason, evidence, signal.weight))
