@@ -184,7 +184,7 @@ def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
     text = text.replace(
         "reason: 网址 {evidence} 不是运营商官方网站", "reason: 网址 {link} 不是运营商官方网站"
     )
-    text = text.replace("      - '(?<![0-9.])[1-9][0-9]折'", "      - '([0-9]+)+折'\n      - '(unclosed'")
+    text = text.replace("      - '[1-9](?<![0-9.].)[0-9]折'", "      - '([0-9]+)+折'\n      - '(unclosed'")
     text = text.replace("  maya.ph: {owner: Maya", "  maya.com: {owner: Maya")
     rules.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:

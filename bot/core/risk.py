@@ -2,7 +2,8 @@
 
 Pure and channel-agnostic, like the matcher: the rules, weights and reasons come from
 intents/_risk.yaml; adapters only render the report. Cheap enough to run on every message:
-one normalization, one pattern for all the phrases, and the link checks only when there is a link.
+one normalization, the phrases and patterns in few passes (bot/core/phrases.py), and the link
+checks (bot/core/links.py, bot/core/lookalike.py) only when there is a link.
 """
 
 from __future__ import annotations
@@ -17,23 +18,21 @@ import opencc
 
 from bot.content.model import Content, RiskRules, RiskSignal
 from bot.core.links import find_handles, find_links, show_handle, show_host, telegram_name
-from bot.core.lookalike import OfficialSites
-from bot.core.normalize import CONTROLS, latin_bounded
+from bot.core.lookalike import OfficialSites, skeleton
+from bot.core.normalize import CONTROLS
+from bot.core.phrases import PhraseFinder
 
 Level = Literal["high", "medium", "low"]
+Trie = dict[str, "Trie"]
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
 EVIDENCE_PER_FLAG = 2
 # Spaces inside Chinese words are a way round filters ("代 充", "慢\u200b充").
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
-# How far before a phrase a "不要"/"请勿" still cancels it.
-NOT_AFTER_WINDOW = 6
-# A hotline look-alike is a five-character token with a letter in it (l0086, 1oo86).
-NUMBER_TOKEN = re.compile(r"(?<![0-9a-z])(?=[0-9]{0,4}[a-z])[0-9a-z|!]{5}(?![0-9a-z])")
 # "100只要70", "充100到账100只要85", "₱100 load for ₱80": a price under the face value.
 PRICE = re.compile(
-    r"(?<![0-9.])(?P<face>[1-9][0-9]{1,4})(?:\.[0-9]{1,2})?[^0-9\n]{0,8}?"
+    r"(?P<face>[1-9](?<![0-9.].)[0-9]{1,4})(?:\.[0-9]{1,2})?[^0-9\n]{0,8}?"
     r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
@@ -77,6 +76,9 @@ class RiskReport:
         }
 
 
+NOTHING = RiskReport("low", 0.0, ())
+
+
 @dataclass
 class _Found:
     """What one scan found for one signal: its evidence (shown) and the values for its reason."""
@@ -101,20 +103,17 @@ class Scanner:
         for signal in rules.signals:
             for detector in signal.detectors:
                 self._by_detector.setdefault(detector, []).append(signal)
-        self._by_phrase: dict[str, list[RiskSignal]] = {}
-        for signal in rules.signals:
-            for phrase in signal.phrases:
-                self._by_phrase.setdefault(self.prepare(phrase), []).append(signal)
-        # All phrases in one pattern, longest first so "话费慢充" wins over "慢充".
-        alternatives = "|".join(latin_bounded(p) for p in sorted(self._by_phrase, key=len, reverse=True))
-        self._phrases = re.compile(alternatives) if alternatives else None
-        self._patterned = [s for s in rules.signals if s.patterns]
+        self._phrases = PhraseFinder(rules.signals, self.prepare)
+        self._number_token = _number_token(rules.official_numbers)
 
     def prepare(self, text: str) -> str:
         """Controls out, NFKC (full width → half width), lower case, 繁→简, no spaces inside Chinese."""
         text = CONTROLS.sub(" ", text[:MAX_CHARS])
         text = unicodedata.normalize("NFKC", text)[:MAX_CHARS].lower()
-        return CJK_GAP.sub("", self._t2s.convert(text))
+        if text.isascii():
+            return text
+        text = self._t2s.convert(text)
+        return CJK_GAP.sub("", text) if " " in text else text
 
     def scan(self, text: str) -> RiskReport:
         prepared = self.prepare(text)
@@ -129,18 +128,9 @@ class Scanner:
         for detector, evidence, values in self._detect(prepared):
             for signal in self._by_detector.get(detector, ()):
                 hit(signal, evidence, **values)
-        if self._phrases is not None:
-            for match in self._phrases.finditer(prepared):
-                for signal in self._by_phrase[match.group(0)]:
-                    if not _cancelled(prepared, match.start(), signal):
-                        hit(signal, match.group(0))
-        for signal in self._patterned:
-            for pattern in signal.patterns:
-                for match in pattern.finditer(prepared):
-                    if not _cancelled(prepared, match.start(), signal):
-                        hit(signal, match.group(0).strip())
-                        break
-        return self._report(signals, found)
+        for signal, evidence in self._phrases.find(prepared):
+            hit(signal, evidence)
+        return self._report(signals, found) if found else NOTHING
 
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
@@ -190,8 +180,10 @@ class Scanner:
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
             yield ("telegram_handle" if handle.app == "telegram" else "chat_id"), shown, {}
-        if known.official_numbers:
-            for match in NUMBER_TOKEN.finditer(text):
+        if self._number_token is not None:
+            for match in self._number_token.finditer(text):
+                if match.group(0).isdigit():
+                    continue  # the number itself, or another one: nothing passes for anything
                 number = self._sites.lookalike_number(match.group(0))
                 if number is not None:
                     yield "lookalike_number", match.group(0), {"official": number[0], "owner": number[1]}
@@ -201,12 +193,19 @@ class Scanner:
                 yield "price_cut", f"{face}只要{paid}", {}
 
 
-def _cancelled(text: str, start: int, signal: RiskSignal) -> bool:
-    """ "请勿泄露验证码" warns, it does not ask: a cancelling word just before the match."""
-    if not signal.not_after:
-        return False
-    before = text[max(0, start - NOT_AFTER_WINDOW) : start]
-    return any(word in before for word in signal.not_after)
+def _number_token(numbers: dict[str, str]) -> re.Pattern[str] | None:
+    """Whole tokens that may pass for a hotline (l0086, 1oo86 for 10086): its length, its first character.
+
+    Starting with a character class (not a look-around) lets re skip quickly to where a candidate
+    can begin; whether it has a letter in it is checked on the few candidates.
+    """
+    if not numbers:
+        return None
+    firsts = {skeleton(number[0]) for number in numbers}
+    starts = "".join(re.escape(c) for c in "0123456789abcdefghijklmnopqrstuvwxyz|!$" if skeleton(c) in firsts)
+    shortest = min(len(n) for n in numbers) - 1
+    longest = max(len(n) for n in numbers) - 1
+    return re.compile(rf"[{starts}](?<![0-9a-z].)[0-9a-z|!$]{{{shortest},{longest}}}(?![0-9a-z|!$])")
 
 
 def build_scanner(content: Content) -> Scanner:
