@@ -136,6 +136,14 @@ def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: st
     assert report.level == "high" and flags <= ids(report), report
 
 
+def test_short_links_and_phone_contacts_are_flagged_shortened(scanner: Scanner) -> None:
+    report = scanner.scan("看看这个 bit.ly/abc123")
+    assert {"hidden_link", "unofficial_link"} <= ids(report) and report.level == "medium"
+    report = scanner.scan("WhatsApp +63 917 123 4567 代充")
+    assert report.level == "high" and "private_account" in ids(report)
+    assert "917 123" not in json.dumps(report.as_json(""), ensure_ascii=False)
+
+
 def test_a_question_about_an_offer_with_one_weak_signal_is_medium(scanner: Scanner) -> None:
     assert scanner.scan("代充靠谱吗").level == "medium"
     assert scanner.scan("电报上有个人说能帮忙充Smart，靠谱吗").level == "medium"

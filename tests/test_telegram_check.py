@@ -87,7 +87,16 @@ def test_a_forwarded_message_in_private_is_checked(conversation: Conversation, t
             origin = {"type": "hidden_user", "date": int(time.time()), "sender_user_name": "someone"}
             standin.push_text(CHAT, "Smart load 8折，秒到，TG @cheap_load_ph", forward_origin=origin)
             standin.push_text(CHAT, "请登录 10086.cn 查询", forward_origin=origin)
-            replies = await standin.wait_for(2, chat_id=CHAT)
+            photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 9, "height": 9}]
+            standin.push(
+                {
+                    "message": standin.message(
+                        CHAT, caption="Smart保号卡 代充 8折 TG @esim1088", photo=photo, forward_origin=origin
+                    )
+                }
+            )
+            replies = await standin.wait_for(3, chat_id=CHAT)
+            assert replies[2].params["text"].startswith("风险：高") and "@es…88" in replies[2].params["text"]
             assert replies[0].params["text"].startswith("风险：高") and "@ch…ph" in replies[0].params["text"]
             assert "cheap_load_ph" not in replies[0].params["text"]
             assert (

@@ -140,6 +140,7 @@ class RiskRules:
     official_numbers: dict[str, str]  # a hotline such as 10086 -> its operator id
     known_handles: frozenset[str]  # Telegram handles without '@', lower case
     known_domains: frozenset[str]  # registrable domains, lower case
+    shorteners: frozenset[str]  # link shorteners' domains (bit.ly): where the link goes is hidden
     where: Where
 
 

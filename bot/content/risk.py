@@ -23,12 +23,13 @@ DETECTORS: dict[str, frozenset[str]] = {
     "unofficial_link": frozenset({"evidence"}),
     "official_link": frozenset({"evidence", "owner"}),
     "price_cut": frozenset({"evidence"}),
+    "short_link": frozenset({"evidence"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
 # a long message; the check runs on every message, so such patterns are refused.
 NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
-NO_LEVEL = RiskRules(0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), Where(Path(), 0))
+NO_LEVEL = RiskRules(0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), frozenset(), Where(Path(), 0))
 
 
 def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | None:
@@ -158,7 +159,7 @@ def _sites(
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
     file, node = _load(path, problems)
     required = {"levels", "signals"}
-    optional = {"official_sites", "official_numbers", "known_scam"}
+    optional = {"official_sites", "official_numbers", "known_scam", "link_shorteners"}
     if node is None or not file.keys(node, required, optional, path.name):
         return NO_LEVEL
     thresholds: dict[str, float] = {}
@@ -196,6 +197,12 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
                 file.problem(line, f"'{domain}' is on the allowlist", "remove it from one of the two lists")
             else:
                 domains.add(domain.lower())
+    shorteners = set()
+    for domain, line in file.texts(node, "link_shorteners", path.name):
+        if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain.lower()):
+            shorteners.add(domain.lower())
+        else:
+            file.problem(line, f"'{domain}' is not a bare domain", "write it like bit.ly")
     seen: dict[str, int] = {}
     signals = []
     for item, line in file.items(node, "signals", path.name, "'- id: ...'"):
@@ -213,6 +220,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         numbers,
         frozenset(handles),
         frozenset(domains),
+        frozenset(shorteners),
         file.where(node.line),
     )
 

@@ -27,7 +27,7 @@ CHAT_WORDS = "微信号|微信|加微|vx|wx|v信|薇信|威信|加v|whatsapp|vib
 # before a Latin name is checked on the match.
 NAMED_ID = re.compile(
     rf"(?P<app>{TELEGRAM_WORDS}|{CHAT_WORDS})(?P<sep> {{0,2}}(?:同号|号|id)?[:=]? {{0,2}}@?)"
-    r"(?P<id>[a-z][a-z0-9_-]{4,31})(?![0-9a-z_-])"
+    r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9 -]{6,16}[0-9])(?![0-9a-z_-])"
 )
 TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
@@ -47,8 +47,12 @@ class Link:
 
 @dataclass(frozen=True)
 class Handle:
-    name: str  # without '@', lower case
+    name: str  # without '@', lower case; digits only for a phone number
     app: str  # 'telegram' or 'chat' (WeChat, WhatsApp, ...)
+    phone: bool = False
+
+    def shown(self) -> str:
+        return show_phone(self.name) if self.phone else show_handle(self.name)
 
 
 def _host_and_path(run: str) -> tuple[str, str] | None:
@@ -113,7 +117,10 @@ def find_handles(text: str) -> list[Handle]:
         if not (match.group("sep").strip() or any(c.isdigit() or c == "_" for c in name)):
             continue
         app = "telegram" if match.group("app") in TELEGRAM_APPS else "chat"
-        found.setdefault(name, Handle(name, app))
+        phone = not name[0].isalpha()
+        if phone:
+            name = "".join(c for c in name if c.isdigit())
+        found.setdefault(name, Handle(name, app, phone))
     return list(found.values())
 
 
@@ -123,6 +130,11 @@ def show_handle(name: str) -> str:
     if len(name) <= 4:
         return "@" + name[:1] + "…"
     return "@" + name[:2] + "…" + name[-2:]
+
+
+def show_phone(digits: str) -> str:
+    """+63…67 style: the country or network part and the last two digits only."""
+    return digits[:3] + "…" + digits[-2:]
 
 
 def show_host(host: str) -> str:

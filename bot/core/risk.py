@@ -169,14 +169,17 @@ class Scanner:
                 yield "telegram_handle", shown, {}
                 continue
             shown = show_host(link.host)
-            if self._sites.registrable(link.host) in known.known_domains:
+            registered = self._sites.registrable(link.host)
+            if registered in known.known_domains:
                 yield "known_contact", shown, {}
                 continue
+            if registered in known.shorteners:
+                yield "short_link", shown, {}
             verdict = self._sites.judge(link.host)
             values = {"official": verdict.official or "", "owner": verdict.owner or ""}
             yield VERDICT_DETECTORS[verdict.kind], shown, values
         for handle in find_handles(text):
-            shown = show_handle(handle.name)
+            shown = handle.shown()
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
             yield ("telegram_handle" if handle.app == "telegram" else "chat_id"), shown, {}

@@ -116,6 +116,9 @@ def build_application(
     application.add_handler(CallbackQueryHandler(handlers.button))
     # on text - the question
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, handlers.question))
+    # on a forwarded picture or file with a caption, in private: the scam-risk verdict on it
+    forwarded = NEW_MESSAGES & filters.FORWARDED & filters.CAPTION & filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(forwarded & NON_TEXT, handlers.forwarded_caption))
     # on anything else a person can send
     application.add_handler(MessageHandler(NEW_MESSAGES & NON_TEXT, handlers.not_text))
     application.add_error_handler(handlers.error_handler)

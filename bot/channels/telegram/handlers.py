@@ -236,6 +236,15 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer(update, context, lambda state: deps(context).conversation.on_action(action, state))
 
 
+async def forwarded_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Rates the caption of a picture or file forwarded in private (adverts often come as images)."""
+    message = update.message
+    if message is None or not allowed(update, context):
+        return
+    caption = message.caption or ""
+    await answer(update, context, lambda state: deps(context).conversation.check(caption, state))
+
+
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tells the user the bot reads text only (stickers, photos, voice, files, locations...)."""
     message = update.message
