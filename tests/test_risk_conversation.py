@@ -100,3 +100,19 @@ def test_every_verdict_fits_in_600_characters_and_echoes_nothing_to_tap(conversa
             assert turn.reply.text[:4] in ("风险：高", "风险：中", "风险：低")
             assert_nothing_of_theirs_to_tap(text, turn.reply.text)
     assert "项未列出" in conversation.check(many, ChatState()).reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "代充" * 50_000,
+        "\x00\x1b[31m@esim1088\u202e\u200b\x7f https://t.me/s/esim1088" * 200,
+        "😀💰🎉" * 2_000,
+        "http:// https://. ..com a..b.com xn--zz.com 10086-cz。com @ t.me/",
+        "ｌ０086．ｃｎ " * 500,
+    ],
+)
+def test_hostile_input_gets_a_verdict_or_an_answer(conversation: Conversation, text: str) -> None:
+    for turn in (conversation.on_text(text, ChatState()), conversation.check(text, ChatState())):
+        assert turn.reply.text and len(turn.reply.text) <= 600
+        assert_nothing_of_theirs_to_tap(text, turn.reply.text)
