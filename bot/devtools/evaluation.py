@@ -68,20 +68,23 @@ class Report:
         return out
 
 
-def read_cases(path: Path, known_intents: set[str], known_operators: set[str]) -> list[Case]:
+def tsv_rows(path: Path, header: list[str], error: type[Exception]) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of a labelled TSV with their line numbers, below the header it must have."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise EvalFileError(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise error(f"{path}: cannot read the file ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise EvalFileError(f"{path}: the file is not UTF-8; save it as UTF-8") from None
+        raise error(f"{path}: the file is not UTF-8; save it as UTF-8") from None
     rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
-    if not rows or [c.strip() for c in rows[0]] != HEADER:
-        raise EvalFileError(f"{path}:1: the header must be 'text<TAB>intents<TAB>operator'")
+    if not rows or [c.strip() for c in rows[0]] != header:
+        raise error(f"{path}:1: the header must be '{'<TAB>'.join(header)}'")
+    return [(n, row) for n, row in enumerate(rows[1:], start=2) if row and "".join(row).strip()]
+
+
+def read_cases(path: Path, known_intents: set[str], known_operators: set[str]) -> list[Case]:
     cases = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not row or not "".join(row).strip():
-            continue
+    for number, row in tsv_rows(path, HEADER, EvalFileError):
         if len(row) not in (2, 3):
             raise EvalFileError(f"{path}:{number}: expected 3 tab-separated columns, found {len(row)}")
         intents = frozenset(i.strip() for i in row[1].split("|") if i.strip())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.risk import RiskReport, Scanner
+from bot.devtools.evaluation import tsv_rows
 
 HEADER = ["text", "levels"]
 LEVELS = ("high", "medium", "low")
@@ -76,19 +76,8 @@ class ScanReport:
 
 
 def read_cases(path: Path) -> list[Case]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScanFileError(f"{path}: cannot read the file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ScanFileError(f"{path}: the file is not UTF-8; save it as UTF-8") from None
-    rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
-    if not rows or [c.strip() for c in rows[0]] != HEADER:
-        raise ScanFileError(f"{path}:1: the header must be 'text<TAB>levels'")
     cases = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not row or not "".join(row).strip():
-            continue
+    for number, row in tsv_rows(path, HEADER, ScanFileError):
         if len(row) != 2:
             raise ScanFileError(f"{path}:{number}: expected 2 tab-separated columns, found {len(row)}")
         levels = frozenset(level.strip() for level in row[1].split("|") if level.strip())
