@@ -66,6 +66,11 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "Smart卡怎么用GCash充值",
         "号码被冻结了怎么办",
         "充值卡的密码在哪里",
+        "实名登记要提供身份证吗",
+        "充值需要提供服务密码吗",
+        "营业厅办卡要提供护照吗？",
+        "运营商把eSIM二维码发给我了，怎么激活",
+        "Do I need to give my PIN to reload?",
     ],
 )
 def test_ordinary_questions_are_not_rated_high(scanner: Scanner, text: str) -> None:
@@ -144,9 +149,17 @@ def test_short_links_and_phone_contacts_are_flagged_shortened(scanner: Scanner) 
     assert "917 123" not in json.dumps(report.as_json(""), ensure_ascii=False)
 
 
-def test_a_question_about_an_offer_with_one_weak_signal_is_medium(scanner: Scanner) -> None:
-    assert scanner.scan("代充靠谱吗").level == "medium"
+def test_a_question_about_a_thing_is_not_an_offer_of_it(scanner: Scanner) -> None:
+    # A general question gets the general checklist; one that reports an offer gets its analysis.
+    assert scanner.scan("代充靠谱吗").level == "low"
+    assert scanner.scan("慢充是什么意思").level == "medium"
     assert scanner.scan("电报上有个人说能帮忙充Smart，靠谱吗").level == "medium"
+    assert scanner.scan("有人卖慢充话费，靠谱吗").level == "high"
+
+
+def test_a_question_reporting_an_ask_is_high(scanner: Scanner) -> None:
+    for text in ("有人要我提供验证码是真的吗", "someone asked me to send my OTP, is it legit?"):
+        assert scanner.scan(text).level == "high", text
 
 
 def test_a_warning_is_not_an_ask(scanner: Scanner) -> None:

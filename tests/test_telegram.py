@@ -214,7 +214,7 @@ def test_groups_answer_only_when_addressed(conversation: Conversation, tmp_path:
                 }
             )
             [reply] = await standin.wait_for(1, chat_id=group)
-            assert "风险：中" in reply.params["text"] and "代充" in reply.params["text"]
+            assert "八折代充" in reply.params["text"]
             bot_message = {
                 **standin.message(group, "group", text="…"),
                 "from": {"id": 424242, "is_bot": True, "first_name": "bot"},
@@ -430,9 +430,18 @@ def test_webhook_mode(tmp_path: Path) -> None:
                     "X-Telegram-Bot-Api-Secret-Token": hook.params["secret_token"],
                 },
             )
-            await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+            # python-telegram-bot sets the webhook just before its server listens: on a busy
+            # machine the first POST can come too early, so it is tried again for a while.
+            for attempt in range(50):
+                try:
+                    await asyncio.get_running_loop().run_in_executor(None, urllib.request.urlopen, request)
+                    break
+                except urllib.error.URLError:
+                    if attempt == 49:
+                        raise
+                    await asyncio.sleep(0.2)
             [reply] = await standin.wait_for(1, chat_id=CHAT, timeout=30)
-            assert reply.params["text"].startswith("风险：中") and "代充" in reply.params["text"]
+            assert "八折代充" in reply.params["text"]
         finally:
             process.terminate()
             await asyncio.wait_for(process.wait(), 30)

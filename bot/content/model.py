@@ -127,6 +127,9 @@ class RiskSignal:
     phrases: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     not_after: tuple[str, ...]  # a match right after one of these ("不要", "请勿") does not count
+    # The share of the weight a phrase or pattern counts for in a question that reports nobody's
+    # offer ("慢充是什么意思"); None: the rules' own share.
+    question_share: float | None
     where: Where
 
 
@@ -141,6 +144,8 @@ class RiskRules:
     known_handles: frozenset[str]  # Telegram handles without '@', lower case
     known_domains: frozenset[str]  # registrable domains, lower case
     shorteners: frozenset[str]  # link shorteners' domains (bit.ly): where the link goes is hidden
+    question_share: float  # see RiskSignal.question_share
+    reporters: tuple[str, ...]  # words that report someone's offer or ask ("有人", "对方说")
     where: Where
 
 

@@ -29,7 +29,17 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
 # a long message; the check runs on every message, so such patterns are refused.
 NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
-NO_LEVEL = RiskRules(0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), frozenset(), Where(Path(), 0))
+NO_LEVEL = RiskRules(
+    0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), frozenset(), 1.0, (), Where(Path(), 0)
+)
+
+
+def _share(file: _File, value: Any, line: int, what: str) -> float | None:
+    number = file.number(value, line, what)
+    if number is not None and not 0 <= number <= 1:
+        file.problem(line, f"{what} is {number}, outside 0..1", "write a share such as 0.5 (0: not at all)")
+        return None
+    return number
 
 
 def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | None:
@@ -51,7 +61,7 @@ def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | N
 def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSignal | None:
     what = "a signal"
     entry = file.mapping(item, line, what)
-    optional = {"detectors", "phrases", "patterns", "not_after"}
+    optional = {"detectors", "phrases", "patterns", "not_after", "in_questions"}
     if entry is None or not file.keys(entry, {"id", "weight", "reason"}, optional, what):
         return None
     signal_id = file.text(entry, "id", what)
@@ -96,6 +106,9 @@ def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSign
         )
     reason = _reason(file, entry, detectors, entry.line_of("reason"))
     not_after = tuple(w.lower() for w, _ in file.texts(entry, "not_after", what))
+    share = None
+    if "in_questions" in entry:
+        share = _share(file, entry["in_questions"], entry.line_of("in_questions"), "in_questions")
     if weight is None or reason is None:
         return None
     return RiskSignal(
@@ -106,6 +119,7 @@ def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSign
         tuple(phrases),
         tuple(patterns),
         not_after,
+        share,
         file.where(entry.line),
     )
 
@@ -156,10 +170,23 @@ def _sites(
     return owners, words
 
 
+def _questions(file: _File, node: Any) -> tuple[float, tuple[str, ...]]:
+    """The share a phrase counts for in a question, and the words that report an offer."""
+    questions = node.get("questions")
+    if questions is None:
+        return 1.0, ()  # without a 'questions' section a question counts in full
+    table = file.mapping(questions, node.line_of("questions"), "'questions'")
+    if table is None or not file.keys(table, {"share", "reporters"}, set(), "'questions'"):
+        return 1.0, ()
+    share = _share(file, table["share"], table.line_of("share"), "'share'")
+    reporters = tuple(w.lower() for w, _ in file.texts(table, "reporters", "'questions'"))
+    return (1.0 if share is None else share), reporters
+
+
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
     file, node = _load(path, problems)
     required = {"levels", "signals"}
-    optional = {"official_sites", "official_numbers", "known_scam", "link_shorteners"}
+    optional = {"official_sites", "official_numbers", "known_scam", "link_shorteners", "questions"}
     if node is None or not file.keys(node, required, optional, path.name):
         return NO_LEVEL
     thresholds: dict[str, float] = {}
@@ -203,6 +230,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
             shorteners.add(domain.lower())
         else:
             file.problem(line, f"'{domain}' is not a bare domain", "write it like bit.ly")
+    question_share, reporters = _questions(file, node)
     seen: dict[str, int] = {}
     signals = []
     for item, line in file.items(node, "signals", path.name, "'- id: ...'"):
@@ -221,6 +249,8 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         frozenset(handles),
         frozenset(domains),
         frozenset(shorteners),
+        question_share,
+        reporters,
         file.where(node.line),
     )
 

@@ -22,6 +22,12 @@ Trie = dict[str, "Trie"]
 LEADING_WORDS = re.compile(r"\((?:\?:)?(?P<words>[^()\[\]{}\\|?*+.^$]+(?:\|[^()\[\]{}\\|?*+.^$]+)*)\)")
 # How far before a phrase a "不要"/"请勿" still cancels it.
 NOT_AFTER_WINDOW = 6
+# Where a clause ends, and what makes it a question.
+CLAUSE_ENDS = "，,。.！!？?；;\n"
+QUESTION = re.compile(
+    r"吗|么|嘛|呢|是否|是不是|有没有|会不会|要不要|需不需要|用不用|能不能|可不可以|如何|怎样|哪里|哪儿|多少|[?？]"
+    r"|\b(how|what|where|why|can i|do i|is it|should i)\b"
+)
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -60,6 +66,13 @@ def cancelled(text: str, start: int, signal: RiskSignal) -> bool:
     return any(word in before for word in signal.not_after)
 
 
+def in_question(text: str, start: int, end: int) -> bool:
+    """Whether the clause around text[start:end] asks something ("慢充是什么意思", "USDT能充话费吗")."""
+    opening = max(text.rfind(mark, 0, start) for mark in CLAUSE_ENDS) + 1
+    closing = min((i for i in (text.find(mark, end) for mark in CLAUSE_ENDS) if i >= 0), default=len(text))
+    return QUESTION.search(text, opening, closing + 1) is not None
+
+
 def _has_top_level_bar(source: str) -> bool:
     """Whether "x|y" alternates at the top: then "(a|b)x|y" cannot become "a(x|y)"."""
     depth, escaped, in_class = 0, False, False
@@ -82,8 +95,16 @@ def _has_top_level_bar(source: str) -> bool:
 
 
 class PhraseFinder:
-    def __init__(self, signals: Iterable[RiskSignal], prepare: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        signals: Iterable[RiskSignal],
+        prepare: Callable[[str], str],
+        question_share: float = 1.0,
+        reporters: tuple[str, ...] = (),
+    ) -> None:
         signals = list(signals)
+        self._question_share = question_share
+        self._reporters = reporters
         self._by_phrase: dict[str, list[RiskSignal]] = {}
         for signal in signals:
             for phrase in signal.phrases:
@@ -119,21 +140,26 @@ class PhraseFinder:
             branches.append((f"w{number}", branch))
         return branches
 
-    def find(self, text: str) -> Iterator[tuple[RiskSignal, str]]:
-        """Each (signal, evidence) found, phrases first; a cancelled match does not count."""
+    def find(self, text: str) -> Iterator[tuple[RiskSignal, str, float]]:
+        """Each (signal, evidence, share of its weight) found; a cancelled match does not count."""
+        matches: list[tuple[RiskSignal, re.Match[str]]] = []
         if self._phrases is not None:
             for match in self._phrases.finditer(text):
                 if _whole_word(text, match.start(), match.end()):
-                    for signal in self._by_phrase[match.group(0)]:
-                        if not cancelled(text, match.start(), signal):
-                            yield signal, match.group(0)
+                    matches += [(signal, match) for signal in self._by_phrase[match.group(0)]]
         if self._led is not None:
-            for match in self._led.finditer(text):
-                signal = self._by_group[str(match.lastgroup)]
-                if not cancelled(text, match.start(), signal):
-                    yield signal, match.group(0).strip()
+            matches += [(self._by_group[str(m.lastgroup)], m) for m in self._led.finditer(text)]
         for pattern, signal in self._apart:
-            for match in pattern.finditer(text):
-                if not cancelled(text, match.start(), signal):
-                    yield signal, match.group(0).strip()
-                    break
+            matches += [(signal, m) for m in pattern.finditer(text)]
+        for signal, match in matches:
+            if not cancelled(text, match.start(), signal):
+                yield signal, match.group(0).strip(), self._share(text, match, signal)
+
+    def _share(self, text: str, match: re.Match[str], signal: RiskSignal) -> float:
+        """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one
+        ("有人卖8折代充，靠谱吗"): then the phrase counts only for a share of its weight."""
+        share = self._question_share if signal.question_share is None else signal.question_share
+        if share == 1.0 or not in_question(text, match.start(), match.end()):
+            return 1.0
+        before = text[: match.start()]
+        return 1.0 if any(word in before for word in self._reporters) else share

@@ -85,6 +85,7 @@ class _Found:
 
     evidence: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
+    share: float = 0.0  # of the signal's weight: less when only asked about (bot/core/phrases.py)
 
     def add(self, evidence: str, **values: str) -> None:
         if evidence not in self.evidence and len(self.evidence) < EVIDENCE_PER_FLAG:
@@ -103,7 +104,7 @@ class Scanner:
         for signal in rules.signals:
             for detector in signal.detectors:
                 self._by_detector.setdefault(detector, []).append(signal)
-        self._phrases = PhraseFinder(rules.signals, self.prepare)
+        self._phrases = PhraseFinder(rules.signals, self.prepare, rules.question_share, rules.reporters)
         self._number_token = _number_token(rules.official_numbers)
 
     def prepare(self, text: str) -> str:
@@ -121,15 +122,17 @@ class Scanner:
         found: dict[tuple[str, str], _Found] = {}
         signals: dict[str, RiskSignal] = {}
 
-        def hit(signal: RiskSignal, evidence: str, **values: str) -> None:
+        def hit(signal: RiskSignal, evidence: str, share: float, **values: str) -> None:
             signals[signal.id] = signal
-            found.setdefault((signal.id, values.get("owner", "")), _Found()).add(evidence, **values)
+            what = found.setdefault((signal.id, values.get("owner", "")), _Found())
+            what.add(evidence, **values)
+            what.share = max(what.share, share)
 
         for detector, evidence, values in self._detect(prepared):
             for signal in self._by_detector.get(detector, ()):
-                hit(signal, evidence, **values)
-        for signal, evidence in self._phrases.find(prepared):
-            hit(signal, evidence)
+                hit(signal, evidence, 1.0, **values)
+        for signal, evidence, share in self._phrases.find(prepared):
+            hit(signal, evidence, share)
         return self._report(signals, found) if found else NOTHING
 
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
@@ -146,7 +149,7 @@ class Scanner:
                     operator = operator or owner
                 values["owner"] = self._labels[owner]
             reason = signal.reason.format_map(values)
-            flags.append(Flag(signal_id, reason, evidence, signal.weight))
+            flags.append(Flag(signal_id, reason, evidence, signal.weight * what.share))
         flags.sort(key=lambda f: -f.weight)
         score = float(sum(f.weight for f in flags))
         level: Level = "low"
