@@ -71,9 +71,11 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "营业厅办卡要提供护照吗？",
         "运营商把eSIM二维码发给我了，怎么激活",
         "Do I need to give my PIN to reload?",
+        "【中国联通】您的验证码为482913，5分钟内有效，请勿泄露。",
+        "DITO: Your OTP is 123456. Do not share this code with anyone.",
     ],
 )
-def test_ordinary_questions_are_not_rated_high(scanner: Scanner, text: str) -> None:
+def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
     assert scanner.scan(text).level != "high"
 
 

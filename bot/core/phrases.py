@@ -20,8 +20,8 @@ from bot.content.model import RiskSignal
 Trie = dict[str, "Trie"]
 # A pattern that begins with a group of plain words: "(发|告诉|提供)rest" or "(?:a|b)rest".
 LEADING_WORDS = re.compile(r"\((?:\?:)?(?P<words>[^()\[\]{}\\|?*+.^$]+(?:\|[^()\[\]{}\\|?*+.^$]+)*)\)")
-# How far before a phrase a "不要"/"请勿" still cancels it.
-NOT_AFTER_WINDOW = 6
+# How far before a phrase a "不要"/"请勿"/"do not" still cancels it (within its clause).
+NOT_AFTER_WINDOW = 10
 # Where a clause ends, and what makes it a question.
 CLAUSE_ENDS = "，,。.！!？?；;\n"
 QUESTION = re.compile(
@@ -63,7 +63,8 @@ def cancelled(text: str, start: int, signal: RiskSignal) -> bool:
     if not signal.not_after:
         return False
     before = text[max(0, start - NOT_AFTER_WINDOW) : start]
-    return any(word in before for word in signal.not_after)
+    opening = max(before.rfind(mark) for mark in CLAUSE_ENDS) + 1
+    return any(word in before[opening:] for word in signal.not_after)
 
 
 def in_question(text: str, start: int, end: int) -> bool:
