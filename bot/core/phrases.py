@@ -13,7 +13,7 @@ Only optional groups and the YAML's own bounded repeats: linear in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from bot.content.model import RiskSignal
 
@@ -141,20 +141,29 @@ class PhraseFinder:
             branches.append((f"w{number}", branch))
         return branches
 
-    def find(self, text: str) -> Iterator[tuple[RiskSignal, str, float]]:
-        """Each (signal, evidence, share of its weight) found; a cancelled match does not count."""
+    def find(self, text: str) -> list[tuple[RiskSignal, str, float]]:
+        """Each (signal, evidence, share of its weight) found; a cancelled match does not count.
+
+        Plain loops and a list: this runs on every message, and most find nothing.
+        """
         matches: list[tuple[RiskSignal, re.Match[str]]] = []
         if self._phrases is not None:
             for match in self._phrases.finditer(text):
                 if _whole_word(text, match.start(), match.end()):
-                    matches += [(signal, match) for signal in self._by_phrase[match.group(0)]]
+                    for signal in self._by_phrase[match.group(0)]:
+                        matches.append((signal, match))
         if self._led is not None:
-            matches += [(self._by_group[str(m.lastgroup)], m) for m in self._led.finditer(text)]
+            for match in self._led.finditer(text):
+                matches.append((self._by_group[str(match.lastgroup)], match))
         for pattern, signal in self._apart:
-            matches += [(signal, m) for m in pattern.finditer(text)]
-        for signal, match in matches:
-            if not cancelled(text, match.start(), signal):
-                yield signal, match.group(0).strip(), self._share(text, match, signal)
+            if pattern.search(text) is not None:
+                for match in pattern.finditer(text):
+                    matches.append((signal, match))
+        return [
+            (signal, match.group(0).strip(), self._share(text, match, signal))
+            for signal, match in matches
+            if not cancelled(text, match.start(), signal)
+        ]
 
     def _share(self, text: str, match: re.Match[str], signal: RiskSignal) -> float:
         """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one

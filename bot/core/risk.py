@@ -118,22 +118,23 @@ class Scanner:
 
     def scan(self, text: str) -> RiskReport:
         prepared = self.prepare(text)
+        hits = [
+            (signal, evidence, 1.0, values)
+            for detector, evidence, values in self._detect(prepared)
+            for signal in self._by_detector.get(detector, ())
+        ]
+        hits += [(signal, evidence, share, {}) for signal, evidence, share in self._phrases.find(prepared)]
+        if not hits:
+            return NOTHING  # most messages
         # One flag per signal, and per owner for links: "10086.cn" and "10010.com" are two owners.
         found: dict[tuple[str, str], _Found] = {}
         signals: dict[str, RiskSignal] = {}
-
-        def hit(signal: RiskSignal, evidence: str, share: float, **values: str) -> None:
+        for signal, evidence, share, values in hits:
             signals[signal.id] = signal
             what = found.setdefault((signal.id, values.get("owner", "")), _Found())
             what.add(evidence, **values)
             what.share = max(what.share, share)
-
-        for detector, evidence, values in self._detect(prepared):
-            for signal in self._by_detector.get(detector, ()):
-                hit(signal, evidence, 1.0, **values)
-        for signal, evidence, share in self._phrases.find(prepared):
-            hit(signal, evidence, share)
-        return self._report(signals, found) if found else NOTHING
+        return self._report(signals, found)
 
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
