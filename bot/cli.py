@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.content.errors import ContentError
 from bot.core.classifier import Classification, Classifier
 from bot.core.conversation import Conversation
+from bot.core.risk import Scanner
 from bot.settings import Settings, SettingsError
 from bot.store.records import Records
 
@@ -181,6 +182,49 @@ def _cross_validate(classifier: Classifier, k: int) -> int:
     return 0
 
 
+def _scanner(args: argparse.Namespace) -> Scanner:
+    from bot.build import content_root
+    from bot.content.loader import load_content
+    from bot.core.risk import build_scanner
+
+    # The scanner needs the content only, not the matcher: it starts in a fraction of the time.
+    return build_scanner(load_content(content_root(args.content)))
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    scanner = _scanner(args)
+    _read_stdin_leniently()
+    out = sys.stdout
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        out.write(json.dumps(scanner.scan(text).as_json(text), ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def cmd_eval_scan(args: argparse.Namespace) -> int:
+    from bot.devtools.scan_evaluation import ScanFileError, evaluate_scan, read_cases
+
+    scanner = _scanner(args)
+    try:
+        cases = read_cases(Path(args.file))
+    except ScanFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate_scan(scanner, cases)
+    print("\n".join(report.lines(show_misses=not args.no_misses)))
+    failed = []
+    if report.recall < args.min_recall:
+        failed.append(f"recall of high {report.recall:.3f} is below --min-recall {args.min_recall}")
+    if args.max_false_high is not None and report.false_high > args.max_false_high:
+        failed.append(
+            f"{report.false_high} low messages rated high, above --max-false-high {args.max_false_high}"
+        )
+    for message in failed:
+        print(f"FAIL: {message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.build import content_root
     from bot.devtools.checks import check
@@ -282,6 +326,15 @@ def parser() -> argparse.ArgumentParser:
         help="stratified K-fold over the YAML examples, both models",
     )
     evaluate.set_defaults(func=cmd_eval)
+    commands.add_parser(
+        "scan", help="scam-risk check: one message per line on stdin → one JSON object per line"
+    ).set_defaults(func=cmd_scan)
+    eval_scan = commands.add_parser("eval-scan", help="scam-risk check on a labelled TSV (text, levels)")
+    eval_scan.add_argument("file")
+    eval_scan.add_argument("--min-recall", type=float, default=0.0, help="lowest recall of high that passes")
+    eval_scan.add_argument("--max-false-high", type=int, default=None, help="most low messages rated high")
+    eval_scan.add_argument("--no-misses", action="store_true", help="do not list the misses")
+    eval_scan.set_defaults(func=cmd_eval_scan)
     commands.add_parser("check", help="validate intents/ and responses/").set_defaults(func=cmd_check)
     intents = commands.add_parser("intents", help="list the intents and their examples")
     intents.add_argument("--json", action="store_true")

@@ -99,6 +99,8 @@ def test_bench_prints_medians() -> None:
         "cold start",
         "peak memory",
         "jieba's full dictionary",
+        "scan alone",
+        "classify with scan ÷ classify alone",
         "updates answered per second",
         "handed out → its sendMessage",
         "hostile 4,096-char messages",

@@ -66,7 +66,9 @@ def assert_safe(reply: Reply, conversation: Conversation) -> None:
 
 @settings(
     max_examples=150,
-    deadline=timedelta(milliseconds=500),
+    # Up to five lines each; the first to need them loads a script converter or the link parser
+    # (tens of ms each, more on a loaded machine). A hang or a quadratic blow-up takes far longer.
+    deadline=timedelta(seconds=2),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(lines=st.lists(MESSAGES, min_size=1, max_size=5))

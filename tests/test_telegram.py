@@ -73,7 +73,16 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
             commands = standin.sent("setMyCommands")[0].params["commands"]
             described = conversation.answers.commands  # from _ui.yaml
             assert {c["command"]: c["description"] for c in commands} == described
-            assert set(described) == {"start", "help", "menu", "operator", "reset", "privacy", "forget"}
+            assert set(described) == {
+                "start",
+                "help",
+                "menu",
+                "operator",
+                "reset",
+                "check",
+                "privacy",
+                "forget",
+            }
             standin.push_text(CHAT, "/start")
             [reply] = await standin.wait_for(1, chat_id=CHAT)
             assert "充值指南" in reply.params["text"] and reply.params["parse_mode"] == "HTML"

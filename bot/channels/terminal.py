@@ -44,6 +44,8 @@ def step(
         if records is not None:
             records.forget(TERMINAL_CHAT)
         return conversation.notice("forgotten", ChatState())
+    if text.startswith("/check"):
+        return conversation.check(text.removeprefix("/check"), state)
     number = button_number(text)
     if last is not None and number is not None and 1 <= number <= len(last.buttons):
         return conversation.on_action(last.buttons[number - 1].action, state)

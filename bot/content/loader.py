@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from pathlib import Path
@@ -503,6 +504,17 @@ def load_content(root: Path) -> Content:
         ui=_ui(shared["ui"], problems) if present["ui"] else Ui((), (), {}, Where(root, 0)),
         root=root,
     )
+    # The scam-risk check: its rules sit beside the intents, its texts beside the answers.
+    from bot.content.risk import load_risk  # imported here: bot.content.risk builds on this module
+
+    risk = load_risk(
+        intents_dir / "_risk.yaml",
+        responses_dir / "_risk.yaml",
+        problems,
+        content.allowlist,
+        set(content.operators),
+    )
+    content = dataclasses.replace(content, risk=risk)
     if problems:
         raise ContentError(problems)
     return content

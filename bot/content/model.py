@@ -133,3 +133,61 @@ class Content:
     allowlist: tuple[str, ...]
     ui: Ui
     root: Path
+    risk: Risk | None = None  # None only for content built by hand in a test
+
+
+# ---- the scam-risk check: intents/_risk.yaml (signals) and responses/_risk.yaml (texts) ----------
+
+
+@dataclass(frozen=True)
+class RiskSignal:
+    """One red flag: what finds it (built-in detectors, phrases, regexes), its weight and its reason.
+
+    The reason is a sentence with {evidence} (and, for look-alikes, {official} and {owner}).
+    """
+
+    id: str
+    weight: float
+    reason: str
+    detectors: tuple[str, ...]
+    phrases: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    not_after: tuple[str, ...]  # a match right after one of these ("不要", "请勿") does not count
+    # The share of the weight a phrase or pattern counts for in a question that reports nobody's
+    # offer ("慢充是什么意思"); None: the rules' own share.
+    question_share: float | None
+    where: Where
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    high: float  # a score at or above this is 高
+    medium: float  # at or above this (and below high) is 中
+    signals: tuple[RiskSignal, ...]
+    official_sites: dict[str, str]  # allowlisted domain -> its owner (an operator id or a name)
+    site_words: dict[str, tuple[str, ...]]  # allowlisted domain -> other names a look-alike may use
+    official_numbers: dict[str, str]  # a hotline such as 10086 -> its operator id
+    known_handles: frozenset[str]  # Telegram handles without '@', lower case
+    known_domains: frozenset[str]  # registrable domains, lower case
+    shorteners: frozenset[str]  # link shorteners' domains (bit.ly): where the link goes is hidden
+    question_share: float  # see RiskSignal.question_share
+    reporters: tuple[str, ...]  # words that report someone's offer or ask ("有人", "对方说")
+    where: Where
+
+
+@dataclass(frozen=True)
+class RiskTexts:
+    levels: dict[str, Template]  # 'high', 'medium', 'low' -> the reply's first line
+    flags: Template  # the line above the red flags
+    more: Template  # the line saying how many flags did not fit ({n})
+    advice: dict[str, Template]  # an operator id or 'default' -> what to do instead
+    report: Template  # where to report
+    buttons: tuple[str, ...]
+    button_where: tuple[Where, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Risk:
+    rules: RiskRules
+    texts: RiskTexts

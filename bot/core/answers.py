@@ -33,7 +33,7 @@ Key = tuple[str, str | None, str | None]
 DEFAULT = "default"
 
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
-COMMANDS = ("start", "menu", "help", "operator", "reset", "privacy", "forget")
+COMMANDS = ("start", "menu", "help", "operator", "reset", "check", "privacy", "forget")
 # The texts of the conversation itself (_ui.yaml), each with sample values of the variables it
 # may use; the samples render every text once at load, so a wrong name fails then.
 UI_TEXTS: dict[str, dict[str, str]] = {
@@ -49,6 +49,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "error": {},
     "privacy": {"days": "30"},
     "forgotten": {},
+    "check_how": {},
     **{f"command_{name}": {} for name in COMMANDS},
 }
 
@@ -100,6 +101,7 @@ class Answers:
         self._rendered: dict[Key, str] = {}
         self._templates: dict[Key, Template] = {}
         self._more: dict[str, str] = {}
+        self._base, self._views = base, views
         for response in content.responses.values():
             if not response.needs_operator and response.text is not None:
                 self._render_into(problems, (response.intent, None, None), response.text, base)
@@ -324,6 +326,16 @@ class Answers:
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
             self._rendered[key] = BRACKET_SPACE.sub("", text)
             self._templates[key] = template
+
+    def render(self, template: Template, operator: str | None) -> str:
+        """Another module's template (the scam-risk texts) with the facts, checked like an answer."""
+        problems: list[Problem] = []
+        context = {**self._base, "op": self._views[operator]} if operator else self._base
+        compiled = self._compile(problems, template)
+        text = self._check(problems, template, compiled, context) if compiled is not None else None
+        if problems or text is None:
+            raise ContentError(problems)
+        return BRACKET_SPACE.sub("", text)
 
     # ---- what the conversation asks for -------------------------------------------------------
 

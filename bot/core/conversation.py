@@ -10,18 +10,23 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 
+if TYPE_CHECKING:
+    from bot.core.risk import RiskReport
+    from bot.core.risk_reply import RiskCheck
+
 # A runner-up with at least this share of the winner's probability is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.6
 # After "which operator?", a message that names one is a new question only when it is clearly one.
 NEW_QUESTION_CONFIDENCE = 0.5
 MENU_INTENT = "help"
+SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
 WELCOME_INTENT = "greeting"
 
 
@@ -83,9 +88,10 @@ def in_users_script(
 
 
 class Conversation:
-    def __init__(self, classifier: Classifier, answers: Answers) -> None:
+    def __init__(self, classifier: Classifier, answers: Answers, risk: RiskCheck | None = None) -> None:
         self.classifier = classifier
         self.answers = answers
+        self.risk = risk
         self._operator_ids = {choice.id for choice in answers.operators}
         self._change_operator = answers.ui("change_operator")
         self._scripts = ScriptDetector()
@@ -121,6 +127,10 @@ class Conversation:
             state = replace(state, script=script)
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
+        # A pasted advert or "客服" message is rated before it is read as a question, whatever
+        # the chat was waiting for: its top-up words must not earn it a top-up answer.
+        if self.risk is not None and (report := self.risk.scan(text)).risky:
+            return self._verdict(report, text, state)
         result = self.classifier.classify(text)
         return replace(self._decide(result, state), heard=result)
 
@@ -152,6 +162,13 @@ class Conversation:
         if kind == "menu" and not value:
             return self._answer(MENU_INTENT, state)
         return Turn(Reply(self.answers.ui("stale_button"), self._menu_buttons()), state)
+
+    @in_users_script
+    def check(self, text: str, state: ChatState) -> Turn:
+        """The verdict on a message, whatever its level (/check, a forwarded message)."""
+        if self.risk is None or not text.strip():
+            return Turn(Reply(self.answers.ui("check_how")), state)
+        return self._verdict(self.risk.scan(text), text, state)
 
     @in_users_script
     def choose_operator(self, operator: str, state: ChatState) -> Turn:
@@ -232,6 +249,18 @@ class Conversation:
         """
         owner = self.answers.channel_owner(first, channel)
         return owner is not None and owner == self.answers.channel_owner(second, channel)
+
+    def _verdict(self, report: RiskReport, text: str, state: ChatState) -> Turn:
+        assert self.risk is not None
+        # The official way for the operator the message imitates or names, else the chat's own.
+        scripted = self.classifier.normalize.script(text)
+        operator = report.operator or self.classifier.operators.find(scripted) or state.operator
+        # A question about a channel's offer (淘宝上八折充话费靠谱吗) that is not plainly a scam
+        # gets what is known of that channel in place of the general way.
+        channel = self.classifier.channels.find(scripted) if report.level != "high" else None
+        owner = self.answers.channel_owner(SCAM_INTENT, channel)
+        instead = self.answers.text(owner, operator, channel) if owner else None
+        return Turn(self.risk.reply(report, operator, instead), replace(state, pending=None))
 
     def _ask_operator_for(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
         reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)

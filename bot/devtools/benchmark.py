@@ -12,8 +12,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.conversation import Conversation
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.tsv"
+ADVERTS = QUESTIONS.parent / "ads"
+SAME_LOAD = 250  # questions per turn when two ways of answering are timed against each other
 FALLBACK_QUESTIONS = ["smart卡怎么充值", "代充靠谱吗", "充值没到账", "怎么保号", "今天天气怎么样"]
 # Messages built to be slow: NFKC growth (㏘ is "p.m."), long dotted runs, a 4,096-character paste.
 HOSTILE = ["㏘" * 4096, "a." * 2048, "1." * 2048 + "com", "a.-" * 1365, "x-" * 2048 + ".com", "充值" * 2048]
@@ -93,6 +99,47 @@ def _median(label: str, values: list[float], unit: str, fmt: str = "{:.1f}") -> 
     print(f"{label:<44}{fmt.format(statistics.median(values)):>10} {unit}{spread}")
 
 
+def _seconds(act: Callable[[str], object], texts: list[str]) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        act(text)
+    return time.perf_counter() - start
+
+
+def _scan_figures(conversation: Conversation, questions: list[str], rounds: int) -> None:
+    """The scam-risk check runs on every message: alone, and with classify as the conversation runs them.
+
+    Classify alone and classify with scan alternate every SAME_LOAD questions, so the ratio
+    compares runs that met the same machine load (other work on a shared machine comes in bursts).
+    """
+    if conversation.risk is None:
+        return
+    classify, scan = conversation.classifier.classify, conversation.risk.scan
+    adverts = [p.read_text(encoding="utf-8") for p in sorted(ADVERTS.glob("*.txt"))] or ["TG @esim1088"]
+    for text in questions[:200] + adverts:  # warm up, and import what the first link needs
+        scan(text)
+
+    def both(text: str) -> None:
+        scan(text)
+        classify(text)
+
+    scan_rates, both_rates, ratios, advert_ms = [], [], [], []
+    chunks = [questions[i : i + SAME_LOAD] for i in range(0, len(questions), SAME_LOAD)]
+    for _ in range(rounds):
+        alone = together = 0.0
+        for chunk in chunks:
+            alone += _seconds(classify, chunk)
+            together += _seconds(both, chunk)
+        ratios.append(together / alone)
+        both_rates.append(len(questions) / together)
+        scan_rates.append(len(questions) / _seconds(scan, questions))
+        advert_ms.append(_seconds(scan, adverts * 20) / (len(adverts) * 20) * 1000)
+    _median("scan alone (messages/s)", scan_rates, "msg/s", "{:,.0f}")
+    _median("scan of a whole sample advert (~3,000 chars)", advert_ms, "ms", "{:.3f}")
+    _median("classify with scan (questions/s)", both_rates, "q/s", "{:,.0f}")
+    _median("classify with scan ÷ classify alone (time)", ratios, "×", "{:.3f}")
+
+
 def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: bool = True) -> int:
     from bot.build import build
 
@@ -131,6 +178,8 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
             seconds.append(time.perf_counter() - began)
         slowest.append(max(seconds) * 1000)
     _median(f"slowest of {len(HOSTILE)} hostile 4,096-char messages", slowest, "ms")
+
+    _scan_figures(conversation, questions, rounds)
 
     colds, peaks, stream, floors, ratios = [], [], [], [], []
     lines = "\n".join(questions) + "\n"

@@ -93,30 +93,36 @@ class Report:
         return out
 
 
-def read_cases(
-    path: Path, known_intents: set[str], known_operators: set[str], known_channels: Set[str] = frozenset()
-) -> list[Case]:
+def tsv_rows(
+    path: Path, header: list[str], error: type[Exception], optional: str | None = None
+) -> tuple[int, list[tuple[int, list[str]]]]:
+    """The header's width and the non-empty rows of a labelled TSV with their line numbers.
+
+    The header must be `header`, or `header` and the `optional` last column.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise EvalFileError(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise error(f"{path}: cannot read the file ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise EvalFileError(f"{path}: the file is not UTF-8; save it as UTF-8") from None
+        raise error(f"{path}: the file is not UTF-8; save it as UTF-8") from None
     rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
-    header = [c.strip() for c in rows[0]] if rows else []
-    if header not in (HEADER, [*HEADER, CHANNEL_COLUMN]):
-        raise EvalFileError(
-            f"{path}:1: the header must be 'text<TAB>intents<TAB>operator', optionally '<TAB>channel'"
-        )
-    columns = len(header)
+    found = [c.strip() for c in rows[0]] if rows else []
+    if found != header and (optional is None or found != [*header, optional]):
+        also = f", optionally '<TAB>{optional}'" if optional else ""
+        raise error(f"{path}:1: the header must be '{'<TAB>'.join(header)}'{also}")
+    return len(found), [(n, row) for n, row in enumerate(rows[1:], start=2) if row and "".join(row).strip()]
+
+
+def read_cases(
+    path: Path, known_intents: set[str], known_operators: set[str], known_channels: Set[str] = frozenset()
+) -> list[Case]:
+    columns, rows = tsv_rows(path, HEADER, EvalFileError, optional=CHANNEL_COLUMN)
     cases = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not row or not "".join(row).strip():
-            continue
+    for number, row in rows:
         if not 2 <= len(row) <= columns:
-            raise EvalFileError(
-                f"{path}:{number}: expected {columns} tab-separated columns, found {len(row)}"
-            )
+            found = len(row)
+            raise EvalFileError(f"{path}:{number}: expected {columns} tab-separated columns, found {found}")
         intents = frozenset(i.strip() for i in row[1].split("|") if i.strip())
         unknown = intents - known_intents
         if not intents or unknown:

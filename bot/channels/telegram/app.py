@@ -149,6 +149,7 @@ def build_application(
     application.add_handler(CommandHandler(["help", "menu"], handlers.menu))
     application.add_handler(CommandHandler("operator", handlers.choose_operator))
     application.add_handler(CommandHandler("reset", handlers.reset))
+    application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("privacy", handlers.privacy))
     application.add_handler(CommandHandler("forget", handlers.forget))
     # the operator's, for ADMIN_IDS only (anyone else gets the unknown-command answer)
@@ -160,6 +161,9 @@ def build_application(
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, handlers.unknown_command))
     # on text - the question
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, handlers.question))
+    # on a forwarded picture or file with a caption, in private: the scam-risk verdict on it
+    forwarded = NEW_MESSAGES & filters.FORWARDED & filters.CAPTION & filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(forwarded & NON_TEXT, handlers.forwarded_caption))
     # on anything else a person can send
     application.add_handler(MessageHandler(NEW_MESSAGES & NON_TEXT, handlers.not_text))
     application.add_error_handler(handlers.error_handler)

@@ -208,6 +208,19 @@ def command_for_this_bot(message: Message, bot_username: str) -> bool:
     return command.partition("@")[2].lower() == bot_username.lower()
 
 
+def checked_reply(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """In a group, a reply that mentions the bot asks for a verdict on the message it replies to."""
+    replied = message.reply_to_message
+    if message.chat.type == Chat.PRIVATE or replied is None:
+        return None
+    if replied.from_user is not None and replied.from_user.id == bot_id:
+        return None  # a reply to the bot is a conversation with it
+    mention = f"@{bot_username}".lower()
+    if any(v.lower() == mention for v in message.parse_entities([MessageEntity.MENTION]).values()):
+        return replied.text or replied.caption or ""
+    return None
+
+
 # ---- the handlers ------------------------------------------------------------------------------
 
 
@@ -258,10 +271,28 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_reply(chat, shared.conversation.notice("forgotten", ChatState()).reply)
 
 
+async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Rates the message this one replies to (/check as a reply), or the text after /check."""
+    message = update.message
+    if message is None or not allowed(update, context):
+        return
+    replied = message.reply_to_message
+    text = (replied.text or replied.caption or "") if replied else " ".join(context.args or [])
+    await answer(update, context, lambda state: deps(context).conversation.check(text, state))
+
+
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers a question typed as text."""
+    """Answers a question typed as text; rates a forwarded message, or one a group reply points at."""
     message = update.message
     if message is None:
+        return
+    conversation = deps(context).conversation
+    target = checked_reply(message, context.bot.username, context.bot.id)
+    if target is None and message.chat.type == Chat.PRIVATE and message.forward_origin is not None:
+        target = message.text or ""
+    if target is not None:
+        if allowed(update, context):
+            await answer(update, context, lambda state: conversation.check(target, state))
         return
     text = addressed_text(message, context.bot.username, context.bot.id)
     if text is None or not allowed(update, context):
@@ -282,6 +313,15 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = callback_data.decode(query.data) or "stale"
     act = functools.partial(deps(context).conversation.on_action, action)
     await answer(update, context, act, first=functools.partial(acknowledge, query))
+
+
+async def forwarded_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Rates the caption of a picture or file forwarded in private (adverts often come as images)."""
+    message = update.message
+    if message is None or not allowed(update, context):
+        return
+    caption = message.caption or ""
+    await answer(update, context, lambda state: deps(context).conversation.check(caption, state))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

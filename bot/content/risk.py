@@ -1,0 +1,322 @@
+"""Loads the scam-risk rules (intents/_risk.yaml) and texts (responses/_risk.yaml), with file, line, fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from bot.content.errors import Problem
+from bot.content.loader import _File, _load
+from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
+
+SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+LEVELS = ("high", "medium", "low")
+# The built-in detectors (bot/core/risk.py) and the placeholders each can fill in a reason.
+DETECTORS: dict[str, frozenset[str]] = {
+    "known_contact": frozenset({"evidence"}),
+    "telegram_handle": frozenset({"evidence"}),
+    "chat_id": frozenset({"evidence"}),
+    "lookalike_domain": frozenset({"evidence", "official", "owner"}),
+    "homoglyph_domain": frozenset({"evidence", "official", "owner"}),
+    "lookalike_number": frozenset({"evidence", "official", "owner"}),
+    "unofficial_link": frozenset({"evidence"}),
+    "official_link": frozenset({"evidence", "owner"}),
+    "price_cut": frozenset({"evidence"}),
+    "short_link": frozenset({"evidence"}),
+}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
+# a long message; the check runs on every message, so such patterns are refused.
+NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
+NO_LEVEL = RiskRules(
+    0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), frozenset(), 1.0, (), Where(Path(), 0)
+)
+
+
+def _share(file: _File, value: Any, line: int, what: str) -> float | None:
+    number = file.number(value, line, what)
+    if number is not None and not 0 <= number <= 1:
+        file.problem(line, f"{what} is {number}, outside 0..1", "write a share such as 0.5 (0: not at all)")
+        return None
+    return number
+
+
+def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | None:
+    reason = file.text(entry, "reason", "a signal")
+    if reason is None:
+        return None
+    allowed = frozenset({"evidence"}).union(*(DETECTORS.get(d, frozenset()) for d in detectors))
+    for name in PLACEHOLDER.findall(reason):
+        if name not in allowed:
+            file.problem(
+                line,
+                f"the reason uses {{{name}}}, which this signal cannot fill",
+                f"use only {', '.join('{' + a + '}' for a in sorted(allowed))}",
+            )
+            return None
+    return reason
+
+
+def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSignal | None:
+    what = "a signal"
+    entry = file.mapping(item, line, what)
+    optional = {"detectors", "phrases", "patterns", "not_after", "in_questions"}
+    if entry is None or not file.keys(entry, {"id", "weight", "reason"}, optional, what):
+        return None
+    signal_id = file.text(entry, "id", what)
+    if signal_id is None:
+        return None
+    if not SIGNAL_ID.match(signal_id):
+        file.problem(
+            entry.line_of("id"), f"signal id '{signal_id}' is not lower_snake_case", "use a-z, 0-9, _"
+        )
+    if signal_id in seen:
+        file.problem(
+            entry.line_of("id"),
+            f"signal '{signal_id}' is defined twice",
+            f"merge it with line {seen[signal_id]}",
+        )
+    seen[signal_id] = entry.line_of("id")
+    weight = file.number(entry["weight"], entry.line_of("weight"), f"the weight of '{signal_id}'")
+    detectors = [d for d, _ in file.texts(entry, "detectors", what)]
+    for detector in detectors:
+        if detector not in DETECTORS:
+            file.problem(
+                entry.line_of("detectors"),
+                f"unknown detector '{detector}'",
+                f"use one of: {', '.join(DETECTORS)}",
+            )
+    phrases = [p.lower() for p, _ in file.texts(entry, "phrases", what)]
+    patterns = []
+    for source, pattern_line in file.texts(entry, "patterns", what):
+        if NESTED_REPEAT.search(source):
+            file.problem(
+                pattern_line,
+                f"the pattern {source!r} repeats a group that itself repeats",
+                "write it without a repeat inside a repeated group, e.g. (ab)+ rather than (a+b)+",
+            )
+            continue
+        compiled = file.regex(source, pattern_line)
+        if compiled is not None:
+            patterns.append(compiled)
+    if not (detectors or phrases or patterns):
+        file.problem(
+            entry.line, f"signal '{signal_id}' finds nothing", "give it detectors, phrases or patterns"
+        )
+    reason = _reason(file, entry, detectors, entry.line_of("reason"))
+    not_after = tuple(w.lower() for w, _ in file.texts(entry, "not_after", what))
+    share = None
+    if "in_questions" in entry:
+        share = _share(file, entry["in_questions"], entry.line_of("in_questions"), "in_questions")
+    if weight is None or reason is None:
+        return None
+    return RiskSignal(
+        signal_id,
+        weight,
+        reason,
+        tuple(detectors),
+        tuple(phrases),
+        tuple(patterns),
+        not_after,
+        share,
+        file.where(entry.line),
+    )
+
+
+def _string_map(file: _File, node: Any, key: str, what: str) -> dict[str, str]:
+    value = node.get(key)
+    if value is None:
+        return {}
+    table = file.mapping(value, node.line_of(key), f"'{key}'")
+    if table is None:
+        return {}
+    out = {}
+    for name, owner in table.items():
+        if isinstance(owner, str) and owner.strip():
+            out[name.lower()] = owner.strip()
+        else:
+            file.problem(table.line_of(name), f"'{name}' has no {what}", f"write the {what} after the colon")
+    return out
+
+
+def _sites(
+    file: _File, node: Any, allowlist: tuple[str, ...]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    owners: dict[str, str] = {}
+    words: dict[str, tuple[str, ...]] = {}
+    if "official_sites" not in node:
+        return owners, words
+    table = file.mapping(node["official_sites"], node.line_of("official_sites"), "'official_sites'")
+    if table is None:
+        return owners, words
+    for domain, body in table.items():
+        line = table.line_of(domain)
+        what = f"official site '{domain}'"
+        entry = file.mapping(body, line, what)
+        if entry is None or not file.keys(entry, {"owner"}, {"words"}, what):
+            continue
+        if domain.lower() not in allowlist:
+            file.problem(
+                line,
+                f"'{domain}' is not on responses/_allowlist.yaml",
+                "list only allowlisted domains here (add it to the allowlist first if it is official)",
+            )
+            continue
+        owner = file.text(entry, "owner", what)
+        if owner is not None:
+            owners[domain.lower()] = owner
+            words[domain.lower()] = tuple(w.lower() for w, _ in file.texts(entry, "words", what))
+    return owners, words
+
+
+def _questions(file: _File, node: Any) -> tuple[float, tuple[str, ...]]:
+    """The share a phrase counts for in a question, and the words that report an offer."""
+    questions = node.get("questions")
+    if questions is None:
+        return 1.0, ()  # without a 'questions' section a question counts in full
+    table = file.mapping(questions, node.line_of("questions"), "'questions'")
+    if table is None or not file.keys(table, {"share", "reporters"}, set(), "'questions'"):
+        return 1.0, ()
+    share = _share(file, table["share"], table.line_of("share"), "'share'")
+    reporters = tuple(w.lower() for w, _ in file.texts(table, "reporters", "'questions'"))
+    return (1.0 if share is None else share), reporters
+
+
+def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
+    file, node = _load(path, problems)
+    required = {"levels", "signals"}
+    optional = {"official_sites", "official_numbers", "known_scam", "link_shorteners", "questions"}
+    if node is None or not file.keys(node, required, optional, path.name):
+        return NO_LEVEL
+    thresholds: dict[str, float] = {}
+    levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
+    if levels is not None and file.keys(levels, {"high", "medium"}, set(), "'levels'"):
+        for name in ("high", "medium"):
+            number = file.number(levels[name], levels.line_of(name), f"the '{name}' threshold")
+            if number is not None:
+                thresholds[name] = number
+        if len(thresholds) == 2 and not 0 < thresholds["medium"] < thresholds["high"]:
+            file.problem(
+                levels.line_of("medium"),
+                f"'medium' ({thresholds['medium']}) must be above 0 and below 'high' ({thresholds['high']})",
+                "use e.g. high: 1.0 and medium: 0.4",
+            )
+    sites, site_words = _sites(file, node, allowlist)
+    numbers = _string_map(file, node, "official_numbers", "operator")
+    handles: set[str] = set()
+    domains: set[str] = set()
+    if "known_scam" in node and (
+        known := file.mapping(node["known_scam"], node.line_of("known_scam"), "'known_scam'")
+    ):
+        file.keys(known, set(), {"handles", "domains"}, "'known_scam'")
+        for handle, line in file.texts(known, "handles", "'known_scam'"):
+            if re.fullmatch(r"@?[A-Za-z0-9_]{3,32}", handle):
+                handles.add(handle.lstrip("@").lower())
+            else:
+                file.problem(
+                    line, f"'{handle}' is not a Telegram handle", "write it like esim1088 (no t.me/)"
+                )
+        for domain, line in file.texts(known, "domains", "'known_scam'"):
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain.lower()):
+                file.problem(line, f"'{domain}' is not a bare domain", "write it like smart-com-ph.info")
+            elif domain.lower() in allowlist:
+                file.problem(line, f"'{domain}' is on the allowlist", "remove it from one of the two lists")
+            else:
+                domains.add(domain.lower())
+    shorteners = set()
+    for domain, line in file.texts(node, "link_shorteners", path.name):
+        if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain.lower()):
+            shorteners.add(domain.lower())
+        else:
+            file.problem(line, f"'{domain}' is not a bare domain", "write it like bit.ly")
+    question_share, reporters = _questions(file, node)
+    seen: dict[str, int] = {}
+    signals = []
+    for item, line in file.items(node, "signals", path.name, "'- id: ...'"):
+        signal = _signal(file, item, line, seen)
+        if signal is not None:
+            signals.append(signal)
+    if len(thresholds) < 2:
+        return NO_LEVEL
+    return RiskRules(
+        thresholds["high"],
+        thresholds["medium"],
+        tuple(signals),
+        sites,
+        site_words,
+        numbers,
+        frozenset(handles),
+        frozenset(domains),
+        frozenset(shorteners),
+        question_share,
+        reporters,
+        file.where(node.line),
+    )
+
+
+def _template(file: _File, node: Any, key: str) -> Template:
+    # Block scalars ('report: |') start on the line after the key; plain ones on the key's line.
+    value = str(node[key])
+    return Template(value, file.where(node.line_of(key) + ("\n" in value)))
+
+
+def load_texts(path: Path, problems: list[Problem], operators: set[str]) -> RiskTexts | None:
+    file, node = _load(path, problems)
+    required = {"levels", "flags", "more", "advice", "report"}
+    if node is None or not file.keys(node, required, {"buttons"}, path.name):
+        return None
+    levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
+    advice = file.mapping(node["advice"], node.line_of("advice"), "'advice'")
+    if levels is None or advice is None:
+        return None
+    if not file.keys(levels, set(LEVELS), set(), "'levels'"):
+        return None
+    for scope in advice:
+        if scope != "default" and scope not in operators:
+            file.problem(
+                advice.line_of(scope),
+                f"advice for unknown operator '{scope}'",
+                f"use 'default' or one of: {', '.join(sorted(operators))}",
+            )
+    if "default" not in advice:
+        file.problem(
+            advice.line, "'advice' has no 'default'", "add 'default:' for messages naming no operator"
+        )
+    buttons = file.texts(node, "buttons", path.name)
+    return RiskTexts(
+        levels={name: _template(file, levels, name) for name in LEVELS},
+        flags=_template(file, node, "flags"),
+        more=_template(file, node, "more"),
+        advice={scope: _template(file, advice, scope) for scope in advice},
+        report=_template(file, node, "report"),
+        buttons=tuple(b for b, _ in buttons),
+        button_where=tuple(file.where(line) for _, line in buttons),
+        where=file.where(node.line),
+    )
+
+
+def load_risk(
+    rules_path: Path,
+    texts_path: Path,
+    problems: list[Problem],
+    allowlist: tuple[str, ...],
+    operators: set[str],
+) -> Risk | None:
+    for path in (rules_path, texts_path):
+        if not path.is_file():
+            problems.append(Problem(path, 0, "this file is missing", f"restore {path.name} from git"))
+            return None
+    rules = load_rules(rules_path, problems, allowlist)
+    texts = load_texts(texts_path, problems, operators)
+    for number, owner in rules.official_numbers.items():
+        if owner not in operators:
+            problems.append(
+                Problem(
+                    rules_path,
+                    rules.where.line,
+                    f"'{number}' belongs to unknown operator '{owner}'",
+                    "fix the id",
+                )
+            )
+    return Risk(rules, texts) if texts is not None else None

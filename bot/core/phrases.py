@@ -1,0 +1,175 @@
+"""The phrase and pattern signals of the scam-risk check, found in as few passes over the text as possible.
+
+Every message is scanned, so the cost per message matters more than the cost of building:
+- all phrases form one regex shaped as a trie ("代(?:充|缴)"), where a position that starts
+  no phrase costs one look-up;
+- patterns that begin with literal words ("(发|告诉|提供)…验证码") are joined into one more
+  regex of the same kind, each word leading its pattern's rest; re finds where such a regex can
+  begin at C speed, where an alternation of whole patterns would be tried branch by branch;
+- the few patterns that begin otherwise ("[1-9]…折") run on their own.
+Only optional groups and the YAML's own bounded repeats: linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from bot.content.model import RiskSignal
+
+Trie = dict[str, "Trie"]
+# A pattern that begins with a group of plain words: "(发|告诉|提供)rest" or "(?:a|b)rest".
+LEADING_WORDS = re.compile(r"\((?:\?:)?(?P<words>[^()\[\]{}\\|?*+.^$]+(?:\|[^()\[\]{}\\|?*+.^$]+)*)\)")
+# How far before a phrase a "不要"/"请勿"/"do not" still cancels it (within its clause).
+NOT_AFTER_WINDOW = 10
+# Where a clause ends, and what makes it a question.
+CLAUSE_ENDS = "，,。.！!？?；;\n"
+QUESTION = re.compile(
+    r"吗|么|嘛|呢|是否|是不是|有没有|会不会|要不要|需不需要|用不用|能不能|可不可以|如何|怎样|哪里|哪儿|多少|[?？]"
+    r"|\b(how|what|where|why|can i|do i|is it|should i)\b"
+)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regex for many phrases, shaped as a trie, longest first at each position."""
+    root: Trie = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: Trie) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = "(?:" + "|".join(alternatives) + ")"
+        return body + "?" if "" in node else body
+
+    return branch(root)
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """A phrase with a Latin edge matches whole words only: "tg", not the tg in "settings"."""
+    before = text[start - 1 : start] if start else ""
+    after = text[end : end + 1]
+    if before.isascii() and before.isalnum() and text[start].isascii() and text[start].isalnum():
+        return False
+    return not (after.isascii() and after.isalnum() and text[end - 1].isascii() and text[end - 1].isalnum())
+
+
+def cancelled(text: str, start: int, signal: RiskSignal) -> bool:
+    """ "请勿泄露验证码" warns, it does not ask: a cancelling word just before the match."""
+    if not signal.not_after:
+        return False
+    before = text[max(0, start - NOT_AFTER_WINDOW) : start]
+    opening = max(before.rfind(mark) for mark in CLAUSE_ENDS) + 1
+    return any(word in before[opening:] for word in signal.not_after)
+
+
+def in_question(text: str, start: int, end: int) -> bool:
+    """Whether the clause around text[start:end] asks something ("慢充是什么意思", "USDT能充话费吗")."""
+    opening = max(text.rfind(mark, 0, start) for mark in CLAUSE_ENDS) + 1
+    closing = min((i for i in (text.find(mark, end) for mark in CLAUSE_ENDS) if i >= 0), default=len(text))
+    return QUESTION.search(text, opening, closing + 1) is not None
+
+
+def _has_top_level_bar(source: str) -> bool:
+    """Whether "x|y" alternates at the top: then "(a|b)x|y" cannot become "a(x|y)"."""
+    depth, escaped, in_class = 0, False, False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+class PhraseFinder:
+    def __init__(
+        self,
+        signals: Iterable[RiskSignal],
+        prepare: Callable[[str], str],
+        question_share: float = 1.0,
+        reporters: tuple[str, ...] = (),
+    ) -> None:
+        signals = list(signals)
+        self._question_share = question_share
+        self._reporters = reporters
+        self._by_phrase: dict[str, list[RiskSignal]] = {}
+        for signal in signals:
+            for phrase in signal.phrases:
+                self._by_phrase.setdefault(prepare(phrase), []).append(signal)
+        self._phrases = re.compile(trie_pattern(self._by_phrase)) if self._by_phrase else None
+        self._by_group: dict[str, RiskSignal] = {}
+        led, self._apart = [], []
+        for signal in signals:
+            for pattern in signal.patterns:
+                branches = self._led_by_words(pattern.pattern, len(self._by_group))
+                if branches is None:
+                    self._apart.append((pattern, signal))
+                    continue
+                for group, branch in branches:
+                    self._by_group[group] = signal
+                    led.append(branch)
+        self._led = re.compile("|".join(led)) if led else None
+
+    @staticmethod
+    def _led_by_words(source: str, first: int) -> list[tuple[str, str]] | None:
+        """(group name, "word(?P<group>rest)") per leading word; None if the pattern leads otherwise."""
+        match = LEADING_WORDS.match(source)
+        if match is None or _has_top_level_bar(source[match.end() :]):
+            return None
+        rest = source[match.end() :]
+        branches = []
+        for number, word in enumerate(match.group("words").split("|"), start=first):
+            branch = f"{re.escape(word)}(?P<w{number}>{rest})"
+            try:
+                re.compile(branch)
+            except re.error:
+                return None  # the rest refers to the group that was taken apart
+            branches.append((f"w{number}", branch))
+        return branches
+
+    def find(self, text: str) -> list[tuple[RiskSignal, str, float]]:
+        """Each (signal, evidence, share of its weight) found; a cancelled match does not count.
+
+        Plain loops and a list: this runs on every message, and most find nothing.
+        """
+        matches: list[tuple[RiskSignal, re.Match[str]]] = []
+        if self._phrases is not None:
+            for match in self._phrases.finditer(text):
+                if _whole_word(text, match.start(), match.end()):
+                    for signal in self._by_phrase[match.group(0)]:
+                        matches.append((signal, match))
+        if self._led is not None:
+            for match in self._led.finditer(text):
+                matches.append((self._by_group[str(match.lastgroup)], match))
+        for pattern, signal in self._apart:
+            if pattern.search(text) is not None:
+                for match in pattern.finditer(text):
+                    matches.append((signal, match))
+        return [
+            (signal, match.group(0).strip(), self._share(text, match, signal))
+            for signal, match in matches
+            if not cancelled(text, match.start(), signal)
+        ]
+
+    def _share(self, text: str, match: re.Match[str], signal: RiskSignal) -> float:
+        """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one
+        ("有人卖8折代充，靠谱吗"): then the phrase counts only for a share of its weight."""
+        share = self._question_share if signal.question_share is None else signal.question_share
+        if share == 1.0 or not in_question(text, match.start(), match.end()):
+            return 1.0
+        before = text[: match.start()]
+        return 1.0 if any(word in before for word in self._reporters) else share

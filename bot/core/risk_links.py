@@ -1,0 +1,165 @@
+"""Links and handles in a user's message, found in linear time, and shown only defanged.
+
+Every pattern here is one character class repeated once, or a bounded repeat, so the time is
+linear in the message whatever it holds (no repeat of a group that itself repeats: a long run
+of dots or letters cannot make the engine backtrack). Works on text already normalized
+(NFKC, lower case), so full-width letters and dots are plain ASCII by now.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# A maximal run of characters that can belong to a link: no space, no CJK, no brackets or quotes
+# (so "官网10086-cz.com" and "[@x](https://t.me/x)" split where a reader would split them).
+RUN = re.compile(
+    r"[^\s()\[\]{}<>\"'`|，。！？、；：…「」『』【】《》“”‘’\u2e80-\u9fff\u3000-\u303f\uac00-\ud7af\uf900-\ufaff]+"
+)
+# A Telegram username: @ not preceded by a letter, digit or dot (that would be an e-mail address).
+HANDLE = re.compile(r"(?<![0-9a-z_.@/])@([a-z0-9_]{4,32})(?![0-9a-z_])")
+# A name written after the app it belongs to, with no @: "TG: esim1088", "飞机号 esim1088", "加V abc_123".
+TELEGRAM_WORDS = "tg|telegram|纸飞机|飞机号|飞机|电报"
+CHAT_WORDS = "微信号|微信|加微|vx|wx|v信|薇信|威信|加v|whatsapp|viber"
+# No look-behind in front (re then finds where an app's name begins much faster): the edge
+# before a Latin name is checked on the match.
+NAMED_ID = re.compile(
+    rf"(?P<app>{TELEGRAM_WORDS}|{CHAT_WORDS})(?P<sep> {{0,2}}(?:同号|号|id)?[:=]? {{0,2}}@?)"
+    r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9 -]{6,16}[0-9])(?![0-9a-z_-])"
+)
+TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
+TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
+# t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.
+TELEGRAM_PREFIXES = frozenset({"s", "joinchat", "addstickers", "share"})
+LABEL = re.compile(r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff-]{1,63}")
+# Letters from other alphabets too: "10086.сn" ends in a Cyrillic с.
+TLD = re.compile(r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]{2,24}|xn--[a-z0-9-]{1,59}")
+MAX_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class Link:
+    host: str  # lower case, no scheme, port or path
+    path: str
+
+
+@dataclass(frozen=True)
+class Handle:
+    name: str  # without '@', lower case; digits only for a phone number
+    app: str  # 'telegram' or 'chat' (WeChat, WhatsApp, ...)
+    phone: bool = False
+
+    def shown(self) -> str:
+        return show_phone(self.name) if self.phone else show_handle(self.name)
+
+
+def _host_and_path(run: str) -> tuple[str, str] | None:
+    """The host and path of a run that is a link ("https://a.b/c", "a.b", "www.a.b/c"), else None."""
+    scheme = run.find("://")
+    if scheme >= 0:
+        run = run[scheme + 3 :]
+    elif "@" in run.split("/", 1)[0]:
+        return None  # an e-mail address, not a link
+    run = run.lstrip(".-_~:=+*#,!?;")
+    end = len(run)
+    for stop in "/?#\\":
+        found = run.find(stop)
+        if 0 <= found < end:
+            end = found
+    host, path = run[:end], run[end:]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".-_~,!?;")
+    labels = host.split(".")
+    if len(labels) < 2 or not TLD.fullmatch(labels[-1]):
+        return None
+    if not all(LABEL.fullmatch(label) for label in labels):
+        return None
+    return host, path
+
+
+def find_links(text: str) -> list[Link]:
+    if "." not in text:  # most messages: no need to walk them
+        return []
+    links = []
+    for match in RUN.finditer(text):
+        run = match.group(0)
+        if "." not in run:
+            continue
+        parts = _host_and_path(run)
+        if parts is not None:
+            links.append(Link(*parts))
+    return links
+
+
+def telegram_name(link: Link) -> str | None:
+    """The channel or user a t.me link points to, if it is one."""
+    if link.host.removeprefix("www.") not in TELEGRAM_HOSTS:
+        return None
+    segments = [s for s in link.path.split("/") if s]
+    if segments and segments[0] in TELEGRAM_PREFIXES:
+        segments = segments[1:]
+    if not segments:
+        return None
+    name = segments[0].split("?", 1)[0]
+    return name.lower() if re.fullmatch(r"\+?[a-z0-9_]{3,64}", name, re.I) else None
+
+
+def find_handles(text: str) -> list[Handle]:
+    found: dict[str, Handle] = {}
+    for match in HANDLE.finditer(text) if "@" in text else ():
+        found.setdefault(match.group(1), Handle(match.group(1), "telegram"))
+    for match in NAMED_ID.finditer(text):
+        if match.start() and text[match.start() - 1].isascii() and text[match.start() - 1].isalnum():
+            continue  # "tg" inside a word
+        name = match.group("id")
+        # "telegram group" names no one: an id has a digit or _ in it, or follows a ':' or '@'.
+        if not (match.group("sep").strip() or any(c.isdigit() or c == "_" for c in name)):
+            continue
+        app = "telegram" if match.group("app") in TELEGRAM_APPS else "chat"
+        phone = not name[0].isalpha()
+        if phone:
+            name = "".join(c for c in name if c.isdigit())
+        found.setdefault(name, Handle(name, app, phone))
+    return list(found.values())
+
+
+def show_handle(name: str) -> str:
+    """@es…88: enough to recognise, not enough to tap or copy."""
+    name = name.lstrip("@+")
+    if len(name) <= 4:
+        return "@" + name[:1] + "…"
+    return "@" + name[:2] + "…" + name[-2:]
+
+
+def show_phone(digits: str) -> str:
+    """+63…67 style: the country or network part and the last two digits only."""
+    return digits[:3] + "…" + digits[-2:]
+
+
+def show_host(host: str) -> str:
+    """10086-cz[.]com: readable, never a link (no scheme, no path, the dots bracketed)."""
+    if len(host) > MAX_SHOWN:
+        host = "…" + host[-MAX_SHOWN:].split(".", 1)[-1]
+    return host.replace(".", "[.]")
+
+
+@functools.cache
+def _extractor() -> Any:
+    # Imported on the first link only: tldextract brings in requests (about 0.1 s). Offline by
+    # construction: no suffix list URL (its bundled snapshot is used) and no cache folder to write.
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+def split_host(host: str) -> tuple[str, str, str]:
+    """(subdomain, name, public suffix): 'a.b.smart.com.ph' → ('a.b', 'smart', 'com.ph')."""
+    parts = _extractor()(host)
+    return parts.subdomain, parts.domain, parts.suffix
+
+
+def registrable(host: str) -> str:
+    """The domain someone registered: 'help.smart.com.ph' → 'smart.com.ph'."""
+    _, name, suffix = split_host(host)
+    return f"{name}.{suffix}" if name and suffix else host

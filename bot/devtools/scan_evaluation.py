@@ -1,0 +1,117 @@
+"""`eval-scan`: how well the scam-risk check rates a labelled TSV (text, levels)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.risk import RiskReport, Scanner
+from bot.devtools.evaluation import tsv_rows
+
+HEADER = ["text", "levels"]
+LEVELS = ("high", "medium", "low")
+
+
+class ScanFileError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Case:
+    line: int
+    text: str  # with real line breaks (the file writes them as \n)
+    levels: frozenset[str]
+
+
+@dataclass
+class ScanReport:
+    total: int = 0
+    correct: int = 0
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, got)
+    misses: list[tuple[Case, RiskReport]] = field(default_factory=list)
+    # For the bars: messages that should be high, how many were; messages rated high that are low.
+    high_expected: int = 0
+    high_found: int = 0
+    high_rated: int = 0
+    high_right: int = 0
+    false_high: int = 0  # labelled only low, rated high
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.high_found / self.high_expected if self.high_expected else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.high_right / self.high_rated if self.high_rated else 1.0
+
+    def lines(self, show_misses: bool = True) -> list[str]:
+        out = [
+            f"messages: {self.total}",
+            f"accuracy: {self.accuracy:.3f} ({self.correct}/{self.total})",
+            f"high: precision {self.precision:.3f} ({self.high_right}/{self.high_rated}), "
+            f"recall {self.recall:.3f} ({self.high_found}/{self.high_expected})",
+            f"low rated high: {self.false_high}",
+            "",
+            "expected ↓ / got →" + "".join(f"{level:>8}" for level in LEVELS),
+        ]
+        for expected in LEVELS:
+            counts = "".join(f"{self.confusion[(expected, got)]:>8}" for got in LEVELS)
+            out.append(f"{expected:<18}{counts}")
+        if show_misses and self.misses:
+            out += ["", "misses:"]
+            for case, report in self.misses:
+                flags = ", ".join(f.id for f in report.flags) or "no flags"
+                text = case.text.replace("\n", "\\n")
+                text = text if len(text) <= 100 else text[:97] + "…"
+                out.append(
+                    f"  line {case.line}: expected {'|'.join(sorted(case.levels))} got {report.level} "
+                    f"({report.score:.2f}: {flags}): {text}"
+                )
+        return out
+
+
+def read_cases(path: Path) -> list[Case]:
+    cases = []
+    for number, row in tsv_rows(path, HEADER, ScanFileError)[1]:
+        if len(row) != 2:
+            raise ScanFileError(f"{path}:{number}: expected 2 tab-separated columns, found {len(row)}")
+        levels = frozenset(level.strip() for level in row[1].split("|") if level.strip())
+        unknown = levels - set(LEVELS)
+        if not levels or unknown:
+            named = ", ".join(sorted(unknown)) or "(empty)"
+            raise ScanFileError(f"{path}:{number}: unknown level {named}; use high, medium, low")
+        cases.append(Case(number, row[0].replace("\\n", "\n"), levels))
+    if not cases:
+        raise ScanFileError(f"{path}: no messages below the header")
+    return cases
+
+
+def evaluate_scan(scanner: Scanner, cases: list[Case]) -> ScanReport:
+    report = ScanReport()
+    for case in cases:
+        result = scanner.scan(case.text)
+        report.total += 1
+        expected = result.level if result.level in case.levels else _strictest(case.levels)
+        report.confusion[(expected, result.level)] += 1
+        if result.level in case.levels:
+            report.correct += 1
+        else:
+            report.misses.append((case, result))
+        # Recall counts the messages that must be high; "medium|high" may be either.
+        if case.levels == {"high"}:
+            report.high_expected += 1
+            report.high_found += result.level == "high"
+        if result.level == "high":
+            report.high_rated += 1
+            report.high_right += "high" in case.levels
+            report.false_high += case.levels == {"low"}
+    return report
+
+
+def _strictest(levels: frozenset[str]) -> str:
+    return next(level for level in LEVELS if level in levels)

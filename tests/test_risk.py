@@ -1,0 +1,262 @@
+"""The scam-risk check: the core scanner, its YAML, and the `scan` and `eval-scan` commands."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.content.errors import ContentError
+from bot.content.loader import load_content
+from bot.core.conversation import Conversation
+from bot.core.risk import RiskReport, Scanner
+from bot.core.risk_links import find_handles, find_links, show_handle, show_host
+from tests.conftest import DATA, run_cli
+
+ADS = sorted((DATA / "ads").glob("*.txt"))
+SAMPLE_HANDLE = "esim1088"
+
+
+@pytest.fixture(scope="module")
+def scanner(conversation: Conversation) -> Scanner:
+    assert conversation.risk is not None
+    return conversation.risk.scanner
+
+
+def ids(report: RiskReport) -> set[str]:
+    return {flag.id for flag in report.flags}
+
+
+def sample_lines() -> list[str]:
+    """Every line of the two real adverts that carries their handle or a link."""
+    lines = []
+    for path in ADS:
+        lines += [line for line in path.read_text(encoding="utf-8").splitlines() if "esim1088" in line]
+    return lines
+
+
+def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: Scanner) -> None:
+    assert len(ADS) == 2 and len(sample_lines()) == 4
+    for text in [p.read_text(encoding="utf-8") for p in ADS] + sample_lines():
+        report = scanner.scan(text)
+        assert report.level == "high", text[:60]
+        assert {"known_scam", "telegram_account"} <= ids(report)
+        evidence = " ".join(flag.evidence + flag.reason for flag in report.flags)
+        assert SAMPLE_HANDLE not in evidence and "t.me" not in evidence and "http" not in evidence
+        assert "@es…88" in evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "怎么充值",
+        "在哪充值",
+        "10086是官方的吗",
+        "smart.com.ph 是官网吗",
+        "验证码收不到怎么办",
+        "【中国移动】您的验证码是 123456，请勿泄露给他人。",
+        "我朋友用telegram聊天",
+        "便利店充话费要手续费吗",
+        "不是找代充，我要官方的",
+        "请问这里是充值客服吗",
+        "营业厅卖卡需要实名吗",
+        "我充了100为什么只到账50",
+        "Smart卡怎么用GCash充值",
+        "号码被冻结了怎么办",
+        "充值卡的密码在哪里",
+        "实名登记要提供身份证吗",
+        "充值需要提供服务密码吗",
+        "营业厅办卡要提供护照吗？",
+        "运营商把eSIM二维码发给我了，怎么激活",
+        "Do I need to give my PIN to reload?",
+        "【中国联通】您的验证码为482913，5分钟内有效，请勿泄露。",
+        "DITO: Your OTP is 123456. Do not share this code with anyone.",
+    ],
+)
+def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level != "high"
+
+
+def test_no_ordinary_question_in_the_labelled_sets_is_rated_high(scanner: Scanner) -> None:
+    for name in ("questions.tsv", "holdout.tsv"):
+        with (DATA / name).open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if "scam_check" not in row["intents"]:
+                    assert scanner.scan(row["text"]).level != "high", row["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("网址 10086-cz.com 积分兑换", "lookalike_domain"),
+        ("登录 l0086.cn 领话费", "lookalike_domain"),
+        ("请到 10086-cn.com 处理", "lookalike_domain"),
+        ("smart.com.ph.login-verify.top/reload", "lookalike_domain"),
+        ("smarl.com.ph promo", "lookalike_domain"),
+        ("chinamobi1e.com 话费", "lookalike_domain"),
+        ("unicom-jc.cc 申诉", "lookalike_domain"),
+        ("ѕmart.com.ph promo", "homoglyph_domain"),  # a Cyrillic ѕ
+        ("xn--mart-f9d.com.ph promo", "homoglyph_domain"),  # the same in punycode
+        ("请访问 10086.сn/jf 兑换", "homoglyph_domain"),  # a Cyrillic с in the ending
+        ("点 ｓｍａｒｔ-ｌｏａｄ．ｘｙｚ 充值", "lookalike_domain"),  # full width
+        ("smart-com-ph.info 领积分", "known_scam"),
+        ("收到 l0086 发来的短信", "lookalike_number"),
+    ],
+)
+def test_lookalikes_of_official_domains_and_numbers_are_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [("10086.cn", "中国移动"), ("https://help.smart.com.ph/article", "Smart"), ("www.189.cn", "中国电信")],
+)
+def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, owner: str) -> None:
+    report = scanner.scan(f"这个网址 {text} 是真的吗")
+    assert report.level == "low"
+    [flag] = report.flags
+    assert flag.id == "official_link" and "官方网站" in flag.reason and owner in flag.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("电报上有人卖8折代充，靠谱吗", {"below_face_value", "unofficial_topup"}),
+        ("话费100只要70，秒到", {"below_face_value"}),
+        ("九五折充值，量大从优", {"below_face_value", "unofficial_topup"}),
+        ("慢充话费，三天到账", {"slow_topup"}),
+        ("付款请用 USDT（TRC20）", {"crypto_payment"}),
+        ("对方让我把验证码发给他", {"asks_for_secret"}),
+        ("請提供身分證號碼和驗證碼以便退款", {"asks_for_secret"}),
+        ("Kindly send the 6-digit OTP we sent you", {"asks_for_secret"}),
+        ("出售已实名电话卡，加V：abc_123", {"registered_sim_sale", "private_account"}),
+        ("您的号码将在2小时内停机，请点击 cmcc-pay.top 处理", {"threat", "lookalike_domain"}),
+        ("我是10086客服，您的积分可以兑换现金，请提供服务密码", {"impersonation", "asks_for_secret"}),
+        ("联系 TG @cheap_load_ph 代充 9折", {"telegram_account", "below_face_value"}),
+    ],
+)
+def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: str, flags: set[str]) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flags <= ids(report), report
+
+
+def test_short_links_and_phone_contacts_are_flagged_shortened(scanner: Scanner) -> None:
+    report = scanner.scan("看看这个 bit.ly/abc123")
+    assert {"hidden_link", "unofficial_link"} <= ids(report) and report.level == "medium"
+    report = scanner.scan("WhatsApp +63 917 123 4567 代充")
+    assert report.level == "high" and "private_account" in ids(report)
+    assert "917 123" not in json.dumps(report.as_json(""), ensure_ascii=False)
+
+
+def test_a_question_about_a_thing_is_not_an_offer_of_it(scanner: Scanner) -> None:
+    # A general question gets the general checklist; one that reports an offer gets its analysis.
+    assert scanner.scan("代充靠谱吗").level == "low"
+    assert scanner.scan("慢充是什么意思").level == "medium"
+    assert scanner.scan("电报上有个人说能帮忙充Smart，靠谱吗").level == "medium"
+    assert scanner.scan("有人卖慢充话费，靠谱吗").level == "high"
+
+
+def test_a_question_reporting_an_ask_is_high(scanner: Scanner) -> None:
+    for text in ("有人要我提供验证码是真的吗", "someone asked me to send my OTP, is it legit?"):
+        assert scanner.scan(text).level == "high", text
+
+
+def test_a_warning_is_not_an_ask(scanner: Scanner) -> None:
+    assert "asks_for_secret" not in ids(scanner.scan("千万不要把验证码告诉任何人"))
+    assert "asks_for_secret" not in ids(scanner.scan("Never share your OTP with anyone"))
+
+
+def test_links_and_handles_are_shown_defanged_and_shortened() -> None:
+    assert show_host("10086-cz.com") == "10086-cz[.]com"
+    assert show_handle("esim1088") == "@es…88" and show_handle("abc") == "@a…"
+    assert len(show_host("a" * 60 + ".evil.top")) < 60
+    text = "邮件 kontratextscam@ntc.gov.ph，官网10086-cz.com，TG：@esim1088，[x](https://t.me/s/esim1088)"
+    assert [link.host for link in find_links(text)] == ["10086-cz.com", "t.me"]
+    assert [handle.name for handle in find_handles(text)] == ["esim1088"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "充" * 100_000,
+        "a." * 50_000,
+        "㏘" * 4_000,
+        "@" * 100_000,
+        "https://" * 10_000,
+        "\x00\x1b[31m\u202e\u200b\ud800\x7f" * 1_000,
+        "😀🎉💰" * 1_000,
+        "http:// https://. ..com a..b.com http://[::1 xn-- xn--zz.com https://xn--.com @ t.me/ t.me/s/",
+        "-" * 5_000 + ".com",
+        "1" * 5_000 + "只要" + "9" * 5_000,
+    ],
+)
+def test_hostile_input_never_raises(scanner: Scanner, text: str) -> None:
+    report = scanner.scan(text)
+    assert report.level in ("high", "medium", "low")
+    json.dumps(report.as_json(text))
+
+
+def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
+    rules = content_copy / "intents" / "_risk.yaml"
+    text = rules.read_text(encoding="utf-8")
+    text = text.replace("detectors: [price_cut]", "detectors: [price_cutt]")
+    text = text.replace("weight: 0.45\n", "weight: lots\n")
+    text = text.replace(
+        "reason: 网址 {evidence} 不是运营商官方网站", "reason: 网址 {link} 不是运营商官方网站"
+    )
+    text = text.replace("      - '[1-9](?<![0-9.].)[0-9]折'", "      - '([0-9]+)+折'\n      - '(unclosed'")
+    text = text.replace("  maya.ph: {owner: Maya", "  maya.com: {owner: Maya")
+    rules.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    lines = text.splitlines()
+    assert all(problem.fix and problem.line > 0 for problem in caught.value.problems)
+    found = {p.line: p.message for p in caught.value.problems if p.path == rules}
+    expect = {
+        "unknown detector 'price_cutt'": "price_cutt",
+        "must be a number, not 'lots'": "lots",
+        "{link}": "{link}",
+        "repeats a group that itself repeats": "([0-9]+)+",
+        "is invalid": "(unclosed",
+        "'maya.com' is not on responses/_allowlist.yaml": "maya.com",
+    }
+    for message, marker in expect.items():
+        line = next(n for n, m in found.items() if message in m)
+        assert marker in lines[line - 1], (message, lines[line - 1])
+    result = run_cli("--content", str(content_copy), "check")
+    assert result.returncode == 1 and f"{rules}:" in result.stderr and "fix:" in result.stderr
+
+
+def test_scan_streams_one_json_line_per_message() -> None:
+    lines = ["怎么充值", sample_lines()[0], "网址 10086-cz.com"]
+    result = run_cli("scan", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["level"] for r in records] == ["low", "high", "high"]
+    assert [r["text"] for r in records] == lines
+    assert set(records[1]) == {"text", "level", "score", "flags"}
+    assert all(set(f) == {"id", "reason", "evidence"} for r in records for f in r["flags"])
+    assert SAMPLE_HANDLE not in json.dumps([r["flags"] for r in records])
+
+
+def test_eval_scan_meets_the_bars_on_the_dev_set() -> None:
+    result = run_cli("eval-scan", str(DATA / "scam_dev.tsv"), "--min-recall", "1.0", "--max-false-high", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "recall 1.000" in result.stdout and "low rated high: 0" in result.stdout
+    assert "expected ↓ / got →" in result.stdout
+
+
+def test_eval_scan_fails_below_the_bars(tmp_path: Path) -> None:
+    path = tmp_path / "set.tsv"
+    path.write_text("text\tlevels\n怎么充值\thigh\n网址 10086-cz.com\\n快点\tlow\n", encoding="utf-8")
+    result = run_cli("eval-scan", str(path), "--min-recall", "1.0", "--max-false-high", "0")
+    assert result.returncode == 1
+    assert "recall of high 0.000" in result.stderr and "1 low messages rated high" in result.stderr
+    assert "line 2: expected high got low" in result.stdout
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("text\tlevels\n怎么充值\tsevere\n", encoding="utf-8")
+    result = run_cli("eval-scan", str(bad))
+    assert result.returncode == 2 and f"{bad}:2: unknown level severe" in result.stderr

@@ -1,0 +1,118 @@
+"""The scam-risk verdict in the conversation, told as stories: paste, read the reply."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from bot.core.answers import off_allowlist
+from bot.core.conversation import ChatState, Conversation
+from bot.core.risk_links import find_handles, find_links
+from tests.conftest import DATA
+from tests.test_risk import ADS, sample_lines
+
+# The official domains a verdict names (the advice, "not the official site 10086.cn").
+ALLOWLIST = ("smart.com.ph", "gcash.com", "10086.cn", "10010.com", "189.cn", "chinamobile.com", "maya.ph")
+
+
+def dev_set() -> list[str]:
+    with (DATA / "scam_dev.tsv").open(encoding="utf-8") as handle:
+        return [row["text"].replace("\\n", "\n") for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def assert_nothing_of_theirs_to_tap(text: str, reply: str) -> None:
+    """No link or handle from the user's text, in full or clickable, in the reply."""
+    assert off_allowlist(reply, ALLOWLIST) == []
+    for handle in find_handles(text.lower()):
+        assert "@" + handle.name not in reply.lower()
+    for link in find_links(text.lower()):
+        assert link.host not in reply.lower() or link.host.endswith(ALLOWLIST)
+    assert "http" not in reply and "t.me" not in reply
+
+
+@pytest.mark.parametrize("path", ADS, ids=lambda p: p.name)
+def test_a_pasted_advert_right_after_which_operator_gets_the_verdict(
+    conversation: Conversation, path: Path
+) -> None:
+    turn = conversation.on_text("怎么查余额", ChatState())
+    assert "哪家运营商" in turn.reply.text and turn.state.pending == "balance_check"
+    advert = path.read_text(encoding="utf-8")
+    turn = conversation.on_text(advert, turn.state)
+    assert turn.reply.text.startswith("风险：高")
+    assert "@es…88" in turn.reply.text and "Telegram" in turn.reply.text
+    assert "你想问的是" not in turn.reply.text and turn.reply.intent == "scam_check"
+    assert turn.state.pending is None  # the balance question is not answered with the advert
+    assert "96110" in turn.reply.text and "1326" in turn.reply.text
+    assert [b.action for b in turn.reply.buttons] == ["intent:topup_where", "intent:scam_check"]
+    assert_nothing_of_theirs_to_tap(advert, turn.reply.text)
+
+
+def test_every_line_with_the_handle_is_high_in_any_state(conversation: Conversation) -> None:
+    clarified = conversation.on_text("smart卡在中国能打电话吗", ChatState(operator="smart"))
+    assert "你想问的是" in clarified.reply.text
+    for state in (ChatState(), ChatState(pending="topup_how"), clarified.state):
+        for line in sample_lines():
+            turn = conversation.on_text(line, state)
+            assert turn.reply.text.startswith("风险：高"), line
+            assert_nothing_of_theirs_to_tap(line, turn.reply.text)
+
+
+def test_a_lookalike_link_names_the_official_site_and_way(conversation: Conversation) -> None:
+    turn = conversation.on_text("【中国移动】积分即将过期，请登录 10086-jf.com 兑换话费", ChatState())
+    text = turn.reply.text
+    assert text.startswith("风险：高")
+    assert "10086-jf[.]com 不是中国移动官网 10086.cn" in text
+    assert "中国移动 App" in text  # the official way for the operator it imitates
+
+
+def test_a_question_about_an_offer_gets_the_analysis(conversation: Conversation) -> None:
+    turn = conversation.on_text("电报上有人卖8折代充，靠谱吗", ChatState(operator="smart"))
+    assert turn.reply.text.startswith("风险：高")
+    assert "8折" in turn.reply.text and "代充" in turn.reply.text
+    assert "my.smart.com.ph" in turn.reply.text  # the chat's operator: its official way
+    turn = conversation.on_text("smart-load.xyz 能点吗", ChatState())
+    assert turn.reply.text.startswith("风险：高") and "smart-load[.]xyz" in turn.reply.text
+
+
+def test_ordinary_questions_still_get_their_answers(conversation: Conversation) -> None:
+    turn = conversation.on_text("Smart卡怎么充值", ChatState())
+    assert turn.reply.intent == "topup_how" and "风险" not in turn.reply.text
+    turn = conversation.on_text("10086是官方的吗", ChatState())
+    assert "风险" not in turn.reply.text
+
+
+def test_check_gives_a_verdict_even_when_low(conversation: Conversation) -> None:
+    turn = conversation.check("请登录 10086.cn 查询话费", ChatState())
+    assert turn.reply.text.startswith("风险：低")
+    assert "10086[.]cn 是中国移动官方网站" in turn.reply.text
+    assert "96110" not in turn.reply.text  # nothing to report
+    assert "转发" in conversation.check("  ", ChatState()).reply.text
+
+
+def test_every_verdict_fits_in_600_characters_and_echoes_nothing_to_tap(conversation: Conversation) -> None:
+    many = "8折代充 慢充 USDT 先付款 马上停机 加V: abc_1234 出售已实名卡 把验证码发给我 smart-com-ph.top 10086-cz.com l0086"
+    for text in [*dev_set(), many, *(p.read_text(encoding="utf-8") for p in ADS)]:
+        for operator in (None, "smart", "china_mobile"):
+            turn = conversation.check(text, ChatState(operator=operator))
+            assert len(turn.reply.text) <= 600, text
+            assert turn.reply.text[:4] in ("风险：高", "风险：中", "风险：低")
+            assert_nothing_of_theirs_to_tap(text, turn.reply.text)
+    assert "项未列出" in conversation.check(many, ChatState()).reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "代充" * 50_000,
+        "\x00\x1b[31m@esim1088\u202e\u200b\x7f https://t.me/s/esim1088" * 200,
+        "😀💰🎉" * 2_000,
+        "http:// https://. ..com a..b.com xn--zz.com 10086-cz。com @ t.me/",
+        "ｌ０086．ｃｎ " * 500,
+    ],
+)
+def test_hostile_input_gets_a_verdict_or_an_answer(conversation: Conversation, text: str) -> None:
+    for turn in (conversation.on_text(text, ChatState()), conversation.check(text, ChatState())):
+        assert turn.reply.text and len(turn.reply.text) <= 600
+        assert_nothing_of_theirs_to_tap(text, turn.reply.text)
