@@ -141,3 +141,12 @@ def test_concurrent_writers_lose_no_committed_change(tmp_path: Path) -> None:
         thread.join()
     saved = ChatStates(Database.in_folder(tmp_path)).load()
     assert sorted(saved) == [*range(300), *range(1000, 1300)]
+
+
+def test_the_record_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
+    from bot.store.records import KEY_FILE, record_key
+
+    key = record_key(tmp_path)
+    assert len(key) == 32 and record_key(tmp_path) == key
+    assert (tmp_path / KEY_FILE).stat().st_mode & 0o077 == 0
+    assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]

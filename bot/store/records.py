@@ -10,6 +10,7 @@ each new day.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -48,13 +49,21 @@ def outcome_of(turn: Turn) -> str | None:
 
 
 def record_key(folder: Path) -> bytes:
-    """The HMAC key, made once per BOT_DATA_DIR (readable by its owner only)."""
+    """The HMAC key, made once per BOT_DATA_DIR (readable by its owner only).
+
+    Written whole to a side file and linked into place, so a second process starting at the same
+    moment reads either no key (and links its own, which fails) or the whole one, never half.
+    """
     path = folder / KEY_FILE
     try:
         if not path.exists():
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            side = folder / f"{KEY_FILE}.{os.getpid()}"
+            descriptor = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):  # another process was first: its key counts
+                os.link(side, path)
+            side.unlink()
         return path.read_bytes()
     except OSError as exc:  # a read-only folder: nothing will be written anyway
         logger.warning("cannot keep %s (%s); chat hashes will differ after a restart", path, exc.strerror)
