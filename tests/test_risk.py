@@ -209,6 +209,7 @@ def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
     )
     text = text.replace("      - '[1-9](?<![0-9.].)[0-9]折'", "      - '([0-9]+)+折'\n      - '(unclosed'")
     text = text.replace("  maya.ph: {owner: Maya", "  maya.com: {owner: Maya")
+    text = text.replace("reason: 让你私下联系（{evidence}）", "reason: 让你私下联系（{evidence}）{")
     rules.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -222,6 +223,7 @@ def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
         "repeats a group that itself repeats": "([0-9]+)+",
         "is invalid": "(unclosed",
         "'maya.com' is not on responses/_allowlist.yaml": "maya.com",
+        "not a placeholder": "让你私下联系",
     }
     for message, marker in expect.items():
         line = next(n for n, m in found.items() if message in m)

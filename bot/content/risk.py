@@ -55,6 +55,11 @@ def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | N
                 f"use only {', '.join('{' + a + '}' for a in sorted(allowed))}",
             )
             return None
+    try:
+        reason.format_map(dict.fromkeys(allowed, "x"))
+    except (ValueError, KeyError, IndexError):
+        file.problem(line, "the reason has a { or } that is not a placeholder", "write {{ or }} for a brace")
+        return None
     return reason
 
 

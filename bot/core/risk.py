@@ -23,7 +23,6 @@ from bot.core.normalize import CONTROLS
 from bot.core.phrases import PhraseFinder
 
 Level = Literal["high", "medium", "low"]
-Trie = dict[str, "Trie"]
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
@@ -141,6 +140,8 @@ class Scanner:
         operator = None
         for (signal_id, _), what in found.items():
             signal = signals[signal_id]
+            if what.share == 0:
+                continue  # only asked about, and the rules say that does not count at all
             evidence = "、".join(what.evidence)
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
