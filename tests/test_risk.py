@@ -73,6 +73,8 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "Do I need to give my PIN to reload?",
         "【中国联通】您的验证码为482913，5分钟内有效，请勿泄露。",
         "DITO: Your OTP is 123456. Do not share this code with anyone.",
+        "我的电话是13800138000，充值没到账",
+        "拨打10086转人工",
     ],
 )
 def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
@@ -136,6 +138,10 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("您的号码将在2小时内停机，请点击 cmcc-pay.top 处理", {"threat", "lookalike_domain"}),
         ("我是10086客服，您的积分可以兑换现金，请提供服务密码", {"impersonation", "asks_for_secret"}),
         ("联系 TG @cheap_load_ph 代充 9折", {"telegram_account", "below_face_value"}),
+        ("【10086】您的手机号将于今日24点停机，请立即拨打 400-123-4567", {"threat", "call_back"}),
+        ("我是联通营业厅的，请把收到的6位数字告诉我", {"impersonation", "asks_for_secret"}),
+        ("出售菲律宾GCash实名账号，价格私聊", {"registered_sim_sale"}),
+        ("积分即将清零，回复1兑换礼品", {"prize_bait", "threat"}),
     ],
 )
 def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: str, flags: set[str]) -> None:

@@ -24,6 +24,7 @@ DETECTORS: dict[str, frozenset[str]] = {
     "official_link": frozenset({"evidence", "owner"}),
     "price_cut": frozenset({"evidence"}),
     "short_link": frozenset({"evidence"}),
+    "callback_number": frozenset({"evidence"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on

@@ -17,7 +17,15 @@ from typing import Literal
 import opencc
 
 from bot.content.model import Content, RiskRules, RiskSignal
-from bot.core.links import find_handles, find_links, show_handle, show_host, telegram_name
+from bot.core.links import (
+    find_call_numbers,
+    find_handles,
+    find_links,
+    show_handle,
+    show_host,
+    show_phone,
+    telegram_name,
+)
 from bot.core.lookalike import OfficialSites, skeleton
 from bot.core.normalize import CONTROLS
 from bot.core.phrases import PhraseFinder
@@ -195,6 +203,10 @@ class Scanner:
                 number = self._sites.lookalike_number(match.group(0))
                 if number is not None:
                     yield "lookalike_number", match.group(0), {"official": number[0], "owner": number[1]}
+        for digits in find_call_numbers(text):
+            # An operator's own hotline is what the bot itself recommends.
+            if digits not in known.official_numbers and len(digits) > 5:
+                yield "callback_number", show_phone(digits), {}
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:
