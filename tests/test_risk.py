@@ -252,6 +252,17 @@ def test_scan_streams_one_json_line_per_message() -> None:
     assert SAMPLE_HANDLE not in json.dumps([r["flags"] for r in records])
 
 
+def test_links_need_no_network_and_write_no_cache(tmp_path: Path) -> None:
+    # tldextract is built with its bundled suffix list and no cache folder: nothing is fetched
+    # (a suffix list URL would be) and nothing is written under the user's cache.
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "TLDEXTRACT_CACHE": ""}
+    result = run_cli("scan", stdin="登录 help.smart.com.ph 或 10086-cz.com\n", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "high"
+    assert not (tmp_path / "cache" / "python-tldextract").exists()
+    assert not list(tmp_path.rglob("*tldextract*"))
+
+
 def test_eval_scan_meets_the_bars_on_the_dev_set() -> None:
     result = run_cli("eval-scan", str(DATA / "scam_dev.tsv"), "--min-recall", "1.0", "--max-false-high", "0")
     assert result.returncode == 0, result.stdout + result.stderr
