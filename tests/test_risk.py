@@ -73,6 +73,8 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "Do I need to give my PIN to reload?",
         "【中国联通】您的验证码为482913，5分钟内有效，请勿泄露。",
         "DITO: Your OTP is 123456. Do not share this code with anyone.",
+        "我的电话是13800138000，充值没到账",
+        "拨打10086转人工",
     ],
 )
 def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
@@ -136,6 +138,10 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("您的号码将在2小时内停机，请点击 cmcc-pay.top 处理", {"threat", "lookalike_domain"}),
         ("我是10086客服，您的积分可以兑换现金，请提供服务密码", {"impersonation", "asks_for_secret"}),
         ("联系 TG @cheap_load_ph 代充 9折", {"telegram_account", "below_face_value"}),
+        ("【10086】您的手机号将于今日24点停机，请立即拨打 400-123-4567", {"threat", "call_back"}),
+        ("我是联通营业厅的，请把收到的6位数字告诉我", {"impersonation", "asks_for_secret"}),
+        ("出售菲律宾GCash实名账号，价格私聊", {"registered_sim_sale"}),
+        ("积分即将清零，回复1兑换礼品", {"prize_bait", "threat"}),
     ],
 )
 def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: str, flags: set[str]) -> None:
@@ -207,8 +213,11 @@ def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
     text = text.replace(
         "reason: 网址 {evidence} 不是运营商官方网站", "reason: 网址 {link} 不是运营商官方网站"
     )
-    text = text.replace("      - '[1-9](?<![0-9.].)[0-9]折'", "      - '([0-9]+)+折'\n      - '(unclosed'")
+    text = text.replace(
+        "      - '[1-9](?<![0-9].)[0-9]? ?% ?off'", "      - '([0-9]+)+折'\n      - '(unclosed'"
+    )
     text = text.replace("  maya.ph: {owner: Maya", "  maya.com: {owner: Maya")
+    text = text.replace("reason: 让你私下联系（{evidence}）", "reason: 让你私下联系（{evidence}）{")
     rules.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -222,6 +231,7 @@ def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
         "repeats a group that itself repeats": "([0-9]+)+",
         "is invalid": "(unclosed",
         "'maya.com' is not on responses/_allowlist.yaml": "maya.com",
+        "not a placeholder": "让你私下联系",
     }
     for message, marker in expect.items():
         line = next(n for n, m in found.items() if message in m)
@@ -240,6 +250,17 @@ def test_scan_streams_one_json_line_per_message() -> None:
     assert set(records[1]) == {"text", "level", "score", "flags"}
     assert all(set(f) == {"id", "reason", "evidence"} for r in records for f in r["flags"])
     assert SAMPLE_HANDLE not in json.dumps([r["flags"] for r in records])
+
+
+def test_links_need_no_network_and_write_no_cache(tmp_path: Path) -> None:
+    # tldextract is built with its bundled suffix list and no cache folder: nothing is fetched
+    # (a suffix list URL would be) and nothing is written under the user's cache.
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "TLDEXTRACT_CACHE": ""}
+    result = run_cli("scan", stdin="登录 help.smart.com.ph 或 10086-cz.com\n", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "high"
+    assert not (tmp_path / "cache" / "python-tldextract").exists()
+    assert not list(tmp_path.rglob("*tldextract*"))
 
 
 def test_eval_scan_meets_the_bars_on_the_dev_set() -> None:

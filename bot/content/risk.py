@@ -24,6 +24,7 @@ DETECTORS: dict[str, frozenset[str]] = {
     "official_link": frozenset({"evidence", "owner"}),
     "price_cut": frozenset({"evidence"}),
     "short_link": frozenset({"evidence"}),
+    "callback_number": frozenset({"evidence"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
@@ -55,6 +56,11 @@ def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | N
                 f"use only {', '.join('{' + a + '}' for a in sorted(allowed))}",
             )
             return None
+    try:
+        reason.format_map(dict.fromkeys(allowed, "x"))
+    except (ValueError, KeyError, IndexError):
+        file.problem(line, "the reason has a { or } that is not a placeholder", "write {{ or }} for a brace")
+        return None
     return reason
 
 

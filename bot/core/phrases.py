@@ -4,8 +4,9 @@ Every message is scanned, so the cost per message matters more than the cost of 
 - all phrases form one regex shaped as a trie ("代(?:充|缴)"), where a position that starts
   no phrase costs one look-up;
 - patterns that begin with literal words ("(发|告诉|提供)…验证码") are joined into one more
-  regex of the same kind, each word leading its pattern's rest; re finds where such a regex can
-  begin at C speed, where an alternation of whole patterns would be tried branch by branch;
+  regex, one branch per word followed by its pattern's rest ("发(?P<w0>…)|告诉(?P<w1>…)"): as
+  every branch begins with a literal, re skips at C speed to where one may begin, where an
+  alternation of whole patterns would be tried branch by branch at every position;
 - the few patterns that begin otherwise ("[1-9]…折") run on their own.
 Only optional groups and the YAML's own bounded repeats: linear in the text.
 """

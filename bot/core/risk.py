@@ -20,10 +20,17 @@ from bot.content.model import Content, RiskRules, RiskSignal
 from bot.core.lookalike import OfficialSites, skeleton
 from bot.core.normalize import CONTROLS
 from bot.core.phrases import PhraseFinder
-from bot.core.risk_links import find_handles, find_links, show_handle, show_host, telegram_name
+from bot.core.risk_links import (
+    find_call_numbers,
+    find_handles,
+    find_links,
+    show_handle,
+    show_host,
+    show_phone,
+    telegram_name,
+)
 
 Level = Literal["high", "medium", "low"]
-Trie = dict[str, "Trie"]
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
@@ -141,6 +148,8 @@ class Scanner:
         operator = None
         for (signal_id, _), what in found.items():
             signal = signals[signal_id]
+            if what.share == 0:
+                continue  # only asked about, and the rules say that does not count at all
             evidence = "、".join(what.evidence)
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
@@ -153,6 +162,10 @@ class Scanner:
             flags.append(Flag(signal_id, reason, evidence, signal.weight * what.share))
         flags.sort(key=lambda f: -f.weight)
         score = float(sum(f.weight for f in flags))
+        if flags and flags[0].weight >= self.rules.high:
+            # A signal that alone makes a message 高 keeps it 高: naming the real site as well
+            # (a look-alike link beside 10086.cn) is what a good fake does.
+            score = max(score, flags[0].weight)
         level: Level = "low"
         if score >= self.rules.high:
             level = "high"
@@ -194,6 +207,10 @@ class Scanner:
                 number = self._sites.lookalike_number(match.group(0))
                 if number is not None:
                     yield "lookalike_number", match.group(0), {"official": number[0], "owner": number[1]}
+        for digits in find_call_numbers(text):
+            # An operator's own hotline is what the bot itself recommends.
+            if digits not in known.official_numbers and len(digits) > 5:
+                yield "callback_number", show_phone(digits), {}
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:

@@ -22,7 +22,7 @@ RUN = re.compile(
 HANDLE = re.compile(r"(?<![0-9a-z_.@/])@([a-z0-9_]{4,32})(?![0-9a-z_])")
 # A name written after the app it belongs to, with no @: "TG: esim1088", "飞机号 esim1088", "加V abc_123".
 TELEGRAM_WORDS = "tg|telegram|纸飞机|飞机号|飞机|电报"
-CHAT_WORDS = "微信号|微信|加微|vx|wx|v信|薇信|威信|加v|whatsapp|viber"
+CHAT_WORDS = "微信号|微信|加微|vx|wx|v信|薇信|威信|加v|whatsapp|viber|qq"
 # No look-behind in front (re then finds where an app's name begins much faster): the edge
 # before a Latin name is checked on the match.
 NAMED_ID = re.compile(
@@ -30,6 +30,10 @@ NAMED_ID = re.compile(
     r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9 -]{6,16}[0-9])(?![0-9a-z_-])"
 )
 TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
+# A number to call back: "请立即拨打 400-123-4567", "call 0917 123 4567".
+CALL_NUMBER = re.compile(
+    r"(?:拨打|致电|回拨|回电|call|text)[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9 -]{5,16}[0-9])(?![0-9])"
+)
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 # t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.
 TELEGRAM_PREFIXES = frozenset({"s", "joinchat", "addstickers", "share"})
@@ -130,6 +134,11 @@ def show_handle(name: str) -> str:
     if len(name) <= 4:
         return "@" + name[:1] + "…"
     return "@" + name[:2] + "…" + name[-2:]
+
+
+def find_call_numbers(text: str) -> list[str]:
+    """The digits of each number the text asks to call ("拨打 400-123-4567" → "4001234567")."""
+    return ["".join(c for c in m.group("number") if c.isdigit()) for m in CALL_NUMBER.finditer(text)]
 
 
 def show_phone(digits: str) -> str:

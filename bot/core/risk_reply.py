@@ -71,6 +71,13 @@ class RiskCheck:
                     f"shorten them to {MAX_REPLY - ROOM_FOR_FLAGS} characters or fewer",
                 )
             )
+        try:
+            self._texts.more.format(n=1)
+        except (ValueError, KeyError, IndexError):
+            where = texts.more.where
+            problems.append(
+                Problem(where.path, where.line, "'more' may use only {n}", "write {{ or }} for a brace")
+            )
         if problems:
             raise ContentError(problems)
 
