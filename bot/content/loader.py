@@ -20,6 +20,7 @@ from bot.content.model import (
     Response,
     Template,
     Ui,
+    UncoveredOperator,
     Weighted,
     Where,
 )
@@ -203,11 +204,23 @@ def _intent(path: Path, problems: list[Problem]) -> Intent | None:
     )
 
 
-def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str, noun: str) -> dict[str, E]:
-    """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key."""
+def _entities(
+    path: Path,
+    problems: list[Problem],
+    kind: type[E],
+    table_key: str,
+    noun: str,
+    beside: frozenset[str] = frozenset(),
+) -> dict[str, E]:
+    """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key;
+    `beside` are the other top keys the file may hold (read by their own loaders)."""
     file, node = _load(path, problems)
-    if node is None or not file.keys(node, {table_key}, set(), path.name):
+    if node is None or not file.keys(node, {table_key}, set(beside), path.name):
         return {}
+    return _entity_table(file, node, kind, table_key, noun)
+
+
+def _entity_table(file: _File, node: Node, kind: type[E], table_key: str, noun: str) -> dict[str, E]:
     table = file.mapping(node[table_key], node.line_of(table_key), f"'{table_key}'")
     if table is None:
         return {}
@@ -243,6 +256,43 @@ def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str
                 message = f"{noun} '{entity.id}' outranks unknown {noun} '{other}'"
                 file.problem(line, message, f"use one of: {', '.join(out)}")
     return out
+
+
+def _drop_regexes(file: _File, node: Node, key: str) -> tuple[Weighted, ...]:
+    """Regexes with a (?P<drop>...) group: the part of the text they match is left out."""
+    out = []
+    for text, line in file.texts(node, key, file.path.name):
+        compiled = file.regex(text, line)
+        if compiled is not None and "drop" not in compiled.groupindex:
+            file.problem(
+                line,
+                f"an entry of '{key}' has no (?P<drop>...) group",
+                "wrap the part to ignore in (?P<drop>...)",
+            )
+        elif compiled is not None:
+            out.append(Weighted(text, 0.0, file.where(line), compiled))
+    return tuple(out)
+
+
+# _operators.yaml: the covered operators, and beside them the uncovered ones and the corrections.
+OPERATOR_EXTRAS = frozenset({"not_covered", "corrections"})
+
+
+def _operator_extras(
+    path: Path, problems: list[Problem], covered: dict[str, Operator]
+) -> tuple[dict[str, UncoveredOperator], tuple[Weighted, ...]]:
+    file, node = _load(path, problems)
+    if node is None:
+        return {}, ()
+    uncovered: dict[str, UncoveredOperator] = {}
+    if "not_covered" in node:
+        uncovered = _entity_table(file, node, UncoveredOperator, "not_covered", "uncovered operator")
+        for op_id in uncovered.keys() & covered.keys():
+            line = node["not_covered"].line_of(op_id)
+            file.problem(
+                line, f"'{op_id}' is both covered and not covered", "keep it in one of the two lists"
+            )
+    return uncovered, _drop_regexes(file, node, "corrections")
 
 
 def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
@@ -486,11 +536,19 @@ def load_content(root: Path) -> Content:
         "ui": responses_dir / "_ui.yaml",
     }
     present = {name: _required(path, problems) for name, path in shared.items()}
+    operators = (
+        _entities(shared["operators"], problems, Operator, "operators", "operator", OPERATOR_EXTRAS)
+        if present["operators"]
+        else {}
+    )
+    uncovered, corrections = (
+        _operator_extras(shared["operators"], problems, operators) if present["operators"] else ({}, ())
+    )
     content = Content(
         intents=intents,
-        operators=_entities(shared["operators"], problems, Operator, "operators", "operator")
-        if present["operators"]
-        else {},
+        operators=operators,
+        uncovered=uncovered,
+        corrections=corrections,
         channels=_entities(shared["channels"], problems, Channel, "channels", "channel")
         if present["channels"]
         else {},

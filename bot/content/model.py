@@ -54,6 +54,11 @@ class Operator(Entity):
     """Which operator's card the question is about (intents/_operators.yaml)."""
 
 
+class UncoveredOperator(Entity):
+    """An operator people ask about that the bot does not cover (Globe, csl, 中华电信…): recognised
+    like an operator so the answer can say so, instead of answering for the wrong one."""
+
+
 class Channel(Entity):
     """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
@@ -126,6 +131,10 @@ class Ui:
 class Content:
     intents: dict[str, Intent]
     operators: dict[str, Operator]
+    # Recognised beside the operators, answered with "not covered" (intents/_operators.yaml).
+    uncovered: dict[str, UncoveredOperator]
+    # Regexes whose 'drop' group is a corrected mention ("不是问移动，是问联通" drops 移动).
+    corrections: tuple[Weighted, ...]
     channels: dict[str, Channel]
     lexicon: Lexicon
     facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact

@@ -39,6 +39,8 @@ COMMANDS = ("start", "menu", "help", "operator", "reset")
 UI_TEXTS: dict[str, dict[str, str]] = {
     "ask_operator": {},
     "clarify": {},
+    "not_covered": {"operator": "Globe"},
+    "which_operator": {"operators": "Smart、中国电信"},
     "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
     "operator_forgotten": {},
@@ -392,3 +394,7 @@ class Answers:
 
     def operator_label(self, op_id: str) -> str:
         return self._content.operators[op_id].label
+
+    def uncovered_label(self, op_id: str) -> str:
+        """The label of an operator the bot does not cover (Globe, csl…)."""
+        return self._content.uncovered[op_id].label

@@ -9,7 +9,7 @@ from bot.content.model import Content
 from bot.core.channels import ChannelFinder
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
-from bot.core.operators import OperatorFinder
+from bot.core.operators import Operators
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
@@ -26,6 +26,9 @@ class Classification:
     channel: str | None  # where or through what: "store", "alipay"… (intents/_channels.yaml)
     candidates: tuple[tuple[str, float], ...]  # the best three, as (intent, score)
     analysis: Analysis
+    uncovered: str | None = None  # an operator the bot does not cover, named instead of one it does
+    operators_named: tuple[str, ...] = ()  # every covered operator named ("一张smart一张电信")
+    corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -34,6 +37,7 @@ class Classification:
             "confidence": round(self.confidence, 3),
             "operator": self.operator,
             "channel": self.channel,
+            **({"uncovered": self.uncovered} if self.uncovered else {}),
             "candidates": [[i, round(s, 3)] for i, s in self.candidates],
         }
 
@@ -50,7 +54,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     """Every word jieba must keep whole: domain words, what synonyms become, operator names."""
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
-    for op in content.operators.values():
+    for op in (*content.operators.values(), *content.uncovered.values()):
         words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes)]
     return words
 
@@ -59,9 +63,10 @@ class Classifier:
     def __init__(self, content: Content, cache_dir: Path | None = None) -> None:
         self.normalize = Normalizer(content.lexicon)
         segmenter = Segmenter(dictionary_words(content, self.normalize), cache_dir)
-        self.operators = OperatorFinder(content.operators, self.normalize.script)
+        corrections = tuple(c.regex for c in content.corrections if c.regex is not None)
+        self.operators = Operators(content.operators, content.uncovered, corrections, self.normalize.script)
         self.channels = ChannelFinder(content.channels, self.normalize.script)
-        names = self.operators.words
+        names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         examples = [e for intent in content.intents.values() for e in intent.examples]
 
@@ -93,6 +98,17 @@ class Classifier:
         candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
-        operator = self.operators.find(analysis.scripted) or self.operators.find(analysis.normalized)
+        mention = self.operators.find(analysis.scripted, analysis.normalized)
         channel = self.channels.find(analysis.scripted) or self.channels.find(analysis.normalized)
-        return Classification(text, intent, confidence, operator, channel, candidates, analysis)
+        return Classification(
+            text,
+            intent,
+            confidence,
+            mention.operator,
+            channel,
+            candidates,
+            analysis,
+            mention.uncovered,
+            mention.named,
+            mention.corrected,
+        )

@@ -22,6 +22,9 @@ AMBIGUITY_RATIO = 0.6
 # After "which operator?", a message that names one is a new question only when it is clearly one.
 NEW_QUESTION_CONFIDENCE = 0.5
 MENU_INTENT = "help"
+CHANGE_OPERATOR_INTENT = "change_operator"  # its answer carries the operator buttons
+# Answers that hold for any operator's card, so naming one the bot does not cover changes nothing.
+ANY_OPERATOR_INTENTS = frozenset({"scam_check", "scam_victim", "about_bot", "greeting", "thanks_bye", "help"})
 WELCOME_INTENT = "greeting"
 
 
@@ -121,6 +124,8 @@ class Conversation:
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         result = self.classifier.classify(text)
+        if (turn := self._about_the_operator(result, state)) is not None:
+            return turn
         if result.operator:
             state = replace(state, operator=result.operator)
             if state.pending and self._not_a_new_question(result, state.pending):
@@ -181,6 +186,38 @@ class Conversation:
         return self.convert(self.answers.ui(name), state.script)
 
     # ---- how it decides ------------------------------------------------------------------------
+
+    def _about_the_operator(self, result: Classification, state: ChatState) -> Turn | None:
+        """Which operator, before what is asked: an uncovered one named, two named at once, a
+        switch asked for, or only a (corrected) operator named; None when none of these applies."""
+        intent = result.intent
+        wants_operator = intent == FALLBACK or (
+            self.answers.has(intent) and self.answers.needs_operator(intent)
+        )
+        if result.operator and result.corrected and (not wants_operator or not self._sure(result)):
+            return self._choose_operator(result.operator, state)  # "是联通的卡，不对，是电信"
+        if intent == CHANGE_OPERATOR_INTENT and result.operator:
+            return self._choose_operator(result.operator, state)  # "我想改问中国移动的"
+        if intent == CHANGE_OPERATOR_INTENT:
+            reply = Reply(self.answers.text(intent, None), self._operator_buttons(), intent)
+            return Turn(reply, replace(state, pending=None, channel=None))
+        if result.uncovered and intent not in ANY_OPERATOR_INTENTS:
+            label = self.answers.uncovered_label(result.uncovered)
+            reply = Reply(self.answers.ui("not_covered", operator=label), self._menu_buttons(), intent)
+            return Turn(reply, replace(state, pending=None, channel=None))
+        named = result.operators_named
+        if len(named) > 1 and intent != FALLBACK and wants_operator:
+            labels = "、".join(self.answers.operator_label(op) for op in named)
+            buttons = tuple(Button(self.answers.operator_label(op), f"operator:{op}") for op in named)
+            reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
+            return Turn(reply, replace(state, pending=intent, channel=result.channel))
+        if intent == FALLBACK and result.operator and not state.pending:
+            return self._choose_operator(result.operator, state)  # "不是问移动，是问联通"
+        return None
+
+    @staticmethod
+    def _sure(result: Classification) -> bool:
+        return result.confidence >= NEW_QUESTION_CONFIDENCE
 
     @staticmethod
     def _not_a_new_question(result: Classification, pending: str) -> bool:
