@@ -59,3 +59,45 @@ def test_a_victim_can_see_every_reporting_channel_behind_a_button(conversation: 
     more = next(b for b in turn.reply.buttons if b.action == "more:scam_victim")
     text = conversation.on_action(more.action, turn.state).reply.text
     assert "96110" in text and "cicc.gov.ph" in text and "huliscam" in text
+
+
+NOT_NEEDED = "我查不了号码或账户"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我的号码是09171234567，帮我查下余额",
+        "我的号是139 1234 5678，怎么充值",
+        "+63 917 123 4567 这个号码停机了",
+        "验证码是 482913，你帮我充值",
+        "my OTP is 4821 what now",
+        "身份证11010519491231002X能实名吗",
+        "卡号6222 0212 3456 7890 123 能充值吗",
+    ],
+)
+def test_a_pasted_number_or_code_is_answered_first_with_we_need_none(
+    conversation: Conversation, message: str
+) -> None:
+    text = say(conversation, message).reply.text
+    assert text.startswith("⚠️ " + NOT_NEEDED) and "验证码不要发给任何人" in text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "13800100186是移动的客服吗",
+        "打10086还是10010",
+        "*123#怎么查余额",
+        "充了100比索",
+        "订单号 20241125123456789 没到账",
+    ],
+)
+def test_official_numbers_amounts_and_order_numbers_are_not_the_users_secrets(
+    conversation: Conversation, message: str
+) -> None:
+    assert NOT_NEEDED not in say(conversation, message).reply.text
+
+
+def test_the_warning_is_in_the_users_script(conversation: Conversation) -> None:
+    assert say(conversation, "我嘅驗證碼係 482913").reply.text.startswith("⚠️ 我查不了號碼")

@@ -40,6 +40,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "ask_operator": {},
     "clarify": {},
     "not_covered": {"operator": "Globe"},
+    "numbers_not_needed": {},
     "which_operator": {"operators": "Smart、中国电信"},
     "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
@@ -394,6 +395,13 @@ class Answers:
 
     def operator_label(self, op_id: str) -> str:
         return self._content.operators[op_id].label
+
+    @property
+    def official_numbers(self) -> tuple[str, ...]:
+        """Every number the content itself gives (hotlines, codes): not the user's own when pasted."""
+        texts = [f.value for facts in self._content.facts.values() for f in facts.values()]
+        texts += [w for op in self._content.operators.values() for w in (*op.names, *op.hints)]
+        return tuple(m.group(0) for text in texts for m in re.finditer(r"\+?\d[\d\s-]{3,}\d", text))
 
     def uncovered_label(self, op_id: str) -> str:
         """The label of an operator the bot does not cover (Globe, csl…)."""

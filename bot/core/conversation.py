@@ -16,6 +16,7 @@ from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
+from bot.core.sensitive import sensitive_numbers
 
 # A runner-up with at least this share of the winner's probability is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.6
@@ -92,6 +93,7 @@ class Conversation:
         self._change_operator = answers.ui("change_operator")
         self._scripts = ScriptDetector()
         self.convert = ScriptConverter()
+        self._official_numbers = answers.official_numbers
 
     def restore(self, saved: object) -> ChatState:
         """A state an adapter kept (a plain dict), checked against today's content.
@@ -119,6 +121,14 @@ class Conversation:
 
     @in_users_script
     def on_text(self, text: str, state: ChatState) -> Turn:
+        turn = self._on_text(text, state)
+        if sensitive_numbers(text, self._official_numbers):
+            # A pasted number or code: first say the bot needs none, then answer as usual.
+            warning = self.answers.ui("numbers_not_needed")
+            return replace(turn, reply=replace(turn.reply, text=f"{warning}\n\n{turn.reply.text}"))
+        return turn
+
+    def _on_text(self, text: str, state: ChatState) -> Turn:
         if script := self._scripts.detect(text, state.script):
             state = replace(state, script=script)
         if not text.strip():
