@@ -98,8 +98,8 @@ CASES = [
     ),
     (  # a full-width dot hides no domain, and the problem names the line the link is on
         "responses/topup_how.yaml",
-        "    4. 充值卡：{{ op.pin_card }}。",
-        "    4. 充值卡：见 evil-topup．xyz 。",
+        "    2. App：{{ op.app }}。",
+        "    2. App：见 evil-topup．xyz 。",
         EDITED,
         "'evil-topup.xyz', which is not on the allowlist",
         "",

@@ -433,6 +433,7 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
             "pending": None,
             "channel": None,
             "script": "simplified",
+            "place": None,
         }
 
     run(scenario)

@@ -17,6 +17,7 @@ from bot.content.model import (
     Lexicon,
     More,
     Operator,
+    Place,
     Response,
     Template,
     Ui,
@@ -367,18 +368,21 @@ def _template(file: _File, node: Node, key: str) -> Template:
     return Template(str(node[key]), file.where(node.line_of(key) + 1))
 
 
-def _channel_variants(file: _File, node: Node) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
-    """`channels: {<channel>: {<operator> or default: |...}}`; the names are checked against the
-    entities once everything is loaded (bot/core/answers.py), where unknown ones are reported."""
-    if "channels" not in node:
+def _facet_variants(
+    file: _File, node: Node, key: str
+) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
+    """`channels:` or `places:`, each `{<channel or place>: {<operator> or default: |...}}`; the names
+    are checked against the entities once everything is loaded (bot/core/answers.py), where
+    unknown ones are reported."""
+    if key not in node:
         return {}, {}
-    table = file.mapping(node["channels"], node.line_of("channels"), "'channels'")
+    table = file.mapping(node[key], node.line_of(key), f"'{key}'")
     if table is None:
         return {}, {}
     out: dict[str, dict[str, Template]] = {}
     where: dict[str, Where] = {}
     for channel in table:
-        entry = file.mapping(table[channel], table.line_of(channel), f"channel variant '{channel}'")
+        entry = file.mapping(table[channel], table.line_of(channel), f"'{key}' variant '{channel}'")
         if entry is not None:
             out[channel] = {key: _template(file, entry, key) for key in entry}
             where[channel] = file.where(table.line_of(channel))
@@ -400,7 +404,16 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     if node is None:
         return None
     what = f"response file {path.name}"
-    optional = {"needs_operator", "text", "variants", "buttons", "channels", "channel_answers_from", "more"}
+    optional = {
+        "needs_operator",
+        "text",
+        "variants",
+        "buttons",
+        "channels",
+        "places",
+        "channel_answers_from",
+        "more",
+    }
     if not file.keys(node, {"intent", "title"}, optional, what):
         return None
     intent, title = file.text(node, "intent", what), file.text(node, "title", what)
@@ -419,7 +432,8 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     if text is None and not variants:
         file.problem(node.line, f"{what} has neither 'text' nor 'variants'", "add a 'text: |' block")
     buttons = file.texts(node, "buttons", what)
-    channels, channel_where = _channel_variants(file, node)
+    channels, channel_where = _facet_variants(file, node, "channels")
+    places, place_where = _facet_variants(file, node, "places")
     answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
     more = _more(file, node, what)
     if intent is None or title is None:
@@ -436,6 +450,8 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         where=file.where(node.line),
         channels=channels,
         channel_where=channel_where,
+        places=places,
+        place_where=place_where,
         channel_answers_from=answers_from,
         more=more,
     )
@@ -530,6 +546,7 @@ def load_content(root: Path) -> Content:
     shared = {
         "operators": intents_dir / "_operators.yaml",
         "channels": intents_dir / "_channels.yaml",
+        "places": intents_dir / "_places.yaml",
         "lexicon": intents_dir / "_lexicon.yaml",
         "facts": responses_dir / "_facts.yaml",
         "allowlist": responses_dir / "_allowlist.yaml",
@@ -552,6 +569,7 @@ def load_content(root: Path) -> Content:
         channels=_entities(shared["channels"], problems, Channel, "channels", "channel")
         if present["channels"]
         else {},
+        places=_entities(shared["places"], problems, Place, "places", "place") if present["places"] else {},
         lexicon=_lexicon(shared["lexicon"], problems)
         if present["lexicon"]
         else Lexicon({}, (), (), Where(root, 0)),

@@ -59,6 +59,11 @@ class UncoveredOperator(Entity):
     like an operator so the answer can say so, instead of answering for the wrong one."""
 
 
+class Place(Entity):
+    """Where the user is (菲律宾, 马尼拉, 日本, 国外…): decides the first part of some answers
+    (intents/_places.yaml)."""
+
+
 class Channel(Entity):
     """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
@@ -104,7 +109,10 @@ class Response:
     # channel id -> operator id or "default" -> the answer when the question names that channel
     channels: dict[str, dict[str, Template]] = field(default_factory=dict)
     channel_where: dict[str, Where] = field(default_factory=dict)
-    # another intent whose channel variants serve this one where it has none of its own
+    # place id -> operator id or "default" -> the answer when the user says where they are
+    places: dict[str, dict[str, Template]] = field(default_factory=dict)
+    place_where: dict[str, Where] = field(default_factory=dict)
+    # another intent whose channel (and place) variants serve this one where it has none of its own
     channel_answers_from: str | None = None
     more: More | None = None
 
@@ -136,6 +144,7 @@ class Content:
     # Regexes whose 'drop' group is a corrected mention ("不是问移动，是问联通" drops 移动).
     corrections: tuple[Weighted, ...]
     channels: dict[str, Channel]
+    places: dict[str, Place]
     lexicon: Lexicon
     facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact
     responses: dict[str, Response]

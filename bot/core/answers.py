@@ -101,6 +101,7 @@ class Answers:
         self._rendered: dict[Key, str] = {}
         self._templates: dict[Key, Template] = {}
         self._more: dict[str, str] = {}
+        self._by_place: dict[Key, str] = {}  # (intent, operator, place): the place's variant
         for response in content.responses.values():
             if not response.needs_operator and response.text is not None:
                 self._render_into(problems, (response.intent, None, None), response.text, base)
@@ -109,7 +110,8 @@ class Answers:
                 if template is not None:
                     context = {**base, "op": view}
                     self._render_into(problems, (response.intent, op_id, None), template, context)
-            self._render_channels(problems, response, base, views)
+            self._render_facet(problems, response, base, views, "channel")
+            self._render_facet(problems, response, base, views, "place")
             if response.more is not None:
                 more = self._compile(problems, response.more.text)
                 if more is not None and (text := self._check(problems, response.more.text, more, base)):
@@ -162,25 +164,29 @@ class Answers:
             # A template rendered for each operator fails once per operator: say it once.
             raise ContentError(list(dict.fromkeys(problems)))
 
-    def _render_channels(
+    def _render_facet(
         self,
         problems: list[Problem],
         response: Response,
         base: dict[str, Any],
         views: dict[str, dict[str, Any]],
+        kind: str,
     ) -> None:
-        """Each channel variant for each operator: its own entry, else `default`.
+        """Each channel (or place) variant for each operator: its own entry, else `default`.
 
         An answer that needs no operator also gets the `default` rendered without one.
         """
-        channels = self._content.channels
-        for channel, table in response.channels.items():
-            where = response.channel_where[channel]
-            if channel not in channels:
-                close = difflib.get_close_matches(channel, sorted(channels), n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(channels)}"
-                message = f"variant for unknown channel '{channel}'"
-                problems.append(Problem(where.path, where.line, message, fix))
+        table_of, where_of, known, into = (
+            (response.channels, response.channel_where, self._content.channels, None)
+            if kind == "channel"
+            else (response.places, response.place_where, self._content.places, self._by_place)
+        )
+        for facet, table in table_of.items():
+            where = where_of[facet]
+            if facet not in known:
+                close = difflib.get_close_matches(facet, sorted(known), n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known)}"
+                problems.append(Problem(where.path, where.line, f"variant for unknown {kind} '{facet}'", fix))
                 continue
             for key, template in table.items():
                 if key != DEFAULT and key not in self._content.operators:
@@ -188,17 +194,17 @@ class Answers:
                         Problem(
                             template.where.path,
                             template.where.line - 1,
-                            f"channel variant '{channel}' names unknown operator '{key}'",
+                            f"{kind} variant '{facet}' names unknown operator '{key}'",
                             f"use 'default' or one of: {', '.join(self._content.operators)}",
                         )
                     )
             if not response.needs_operator and DEFAULT in table:
-                self._render_into(problems, (response.intent, None, channel), table[DEFAULT], base)
+                self._render_into(problems, (response.intent, None, facet), table[DEFAULT], base, into)
             for op_id, view in views.items():
                 chosen = table.get(op_id, table.get(DEFAULT))
                 if chosen is not None:
                     context = {**base, "op": view}
-                    self._render_into(problems, (response.intent, op_id, channel), chosen, context)
+                    self._render_into(problems, (response.intent, op_id, facet), chosen, context, into)
 
     def _check_facts(self, problems: list[Problem]) -> None:
         for scope in self._content.facts:
@@ -320,11 +326,12 @@ class Answers:
         key: Key,
         template: Template,
         context: dict[str, Any],
+        into: dict[Key, str] | None = None,
     ) -> None:
         compiled = self._compile(problems, template)
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
-            self._rendered[key] = BRACKET_SPACE.sub("", text)
-            self._templates[key] = template
+            (self._rendered if into is None else into)[key] = BRACKET_SPACE.sub("", text)
+            self._templates[key if into is None else (key[0], key[1], f"@{key[2]}")] = template
 
     # ---- what the conversation asks for -------------------------------------------------------
 
@@ -334,12 +341,20 @@ class Answers:
     def needs_operator(self, intent: str) -> bool:
         return self._content.responses[intent].needs_operator
 
-    def text(self, intent: str, operator: str | None, channel: str | None = None) -> str:
-        """The answer for that channel and operator, else for that operator, else the general one."""
+    def text(
+        self, intent: str, operator: str | None, channel: str | None = None, place: str | None = None
+    ) -> str:
+        """The answer for that channel and operator, else for the place the user is in, else for
+        that operator, else the general one. A channel's answer says where it works ("在日本的
+        便利店" gets: Smart cards are sold in the Philippines, and the routes from abroad)."""
         rendered = self._rendered
         owner = self.channel_owner(intent, channel)
         if owner is not None and (found := rendered.get((owner, operator, channel))):
             return found
+        if place is not None:
+            for owner in self._owners(intent):
+                if found := self._by_place.get((owner, operator, place)):
+                    return found
         return rendered.get((intent, operator, None)) or rendered[(intent, None, None)]
 
     def channel_owner(self, intent: str, channel: str | None) -> str | None:
@@ -353,9 +368,18 @@ class Answers:
         source = response.channel_answers_from
         return source if source and channel in self._content.responses[source].channels else None
 
+    def _owners(self, intent: str) -> tuple[str, ...]:
+        """The intent itself, then the one whose variants serve it (channel_answers_from)."""
+        source = self._content.responses[intent].channel_answers_from
+        return (intent, source) if source else (intent,)
+
     def every_text(self) -> Iterator[tuple[Key, str, Template]]:
-        """Every rendered answer with the template it came from (for checks and tests)."""
+        """Every rendered answer with the template it came from (for checks and tests); a place's
+        variant has its key's last part written @place."""
         for key, text in self._rendered.items():
+            yield key, text, self._templates[key]
+        for (intent, operator, place), text in self._by_place.items():
+            key = (intent, operator, f"@{place}")
             yield key, text, self._templates[key]
 
     def more(self, intent: str) -> str | None:
@@ -365,6 +389,11 @@ class Answers:
     def more_title(self, intent: str) -> str | None:
         more = self._content.responses[intent].more
         return more.title if more else None
+
+    @property
+    def places(self) -> dict[str, str]:
+        """Each place's id and label."""
+        return {p.id: p.label for p in self._content.places.values()}
 
     @property
     def channels(self) -> dict[str, str]:

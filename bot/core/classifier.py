@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.content.model import Content
 from bot.core.channels import ChannelFinder
+from bot.core.entities import EntityFinder
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.operators import Operators
@@ -29,6 +30,7 @@ class Classification:
     uncovered: str | None = None  # an operator the bot does not cover, named instead of one it does
     operators_named: tuple[str, ...] = ()  # every covered operator named ("一张smart一张电信")
     corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
+    place: str | None = None  # where the user says they are (intents/_places.yaml)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -38,6 +40,7 @@ class Classification:
             "operator": self.operator,
             "channel": self.channel,
             **({"uncovered": self.uncovered} if self.uncovered else {}),
+            **({"place": self.place} if self.place else {}),
             "candidates": [[i, round(s, 3)] for i, s in self.candidates],
         }
 
@@ -66,6 +69,7 @@ class Classifier:
         corrections = tuple(c.regex for c in content.corrections if c.regex is not None)
         self.operators = Operators(content.operators, content.uncovered, corrections, self.normalize.script)
         self.channels = ChannelFinder(content.channels, self.normalize.script)
+        self.places = EntityFinder(content.places, self.normalize.script)
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         examples = [e for intent in content.intents.values() for e in intent.examples]
@@ -111,4 +115,5 @@ class Classifier:
             mention.uncovered,
             mention.named,
             mention.corrected,
+            self.places.find(analysis.scripted),
         )

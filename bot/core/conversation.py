@@ -56,6 +56,7 @@ class ChatState:
     pending: str | None = None  # an intent waiting for the user to name the operator
     channel: str | None = None  # the channel that pending question named
     script: str | None = None  # the script the user last wrote in (bot/core/script.py)
+    place: str | None = None  # where the user last said they are (intents/_places.yaml)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Conversation:
         pending = saved.get("pending")
         channel = saved.get("channel")
         script = saved.get("script")
+        place = saved.get("place")
         pending = pending if isinstance(pending, str) and self.answers.has(pending) else None
         return ChatState(
             operator=operator if isinstance(operator, str) and operator in self._operator_ids else None,
@@ -115,6 +117,7 @@ class Conversation:
             if pending and isinstance(channel, str) and channel in self.answers.channels
             else None,
             script=script if isinstance(script, str) and script in SCRIPTS else None,
+            place=place if isinstance(place, str) and place in self.answers.places else None,
         )
 
     # ---- what the user can do ------------------------------------------------------------------
@@ -134,6 +137,8 @@ class Conversation:
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         result = self.classifier.classify(text)
+        if result.place:
+            state = replace(state, place=result.place)
         if (turn := self._about_the_operator(result, state)) is not None:
             return turn
         if result.operator:
@@ -221,7 +226,7 @@ class Conversation:
             buttons = tuple(Button(self.answers.operator_label(op), f"operator:{op}") for op in named)
             reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
             return Turn(reply, replace(state, pending=intent, channel=result.channel))
-        if intent == FALLBACK and result.operator and not state.pending:
+        if intent == FALLBACK and result.operator in result.operators_named and not state.pending:
             return self._choose_operator(result.operator, state)  # "不是问移动，是问联通"
         return None
 
@@ -251,7 +256,7 @@ class Conversation:
             buttons = list(self._menu_buttons())
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
-        text = self.answers.text(intent, state.operator, channel)
+        text = self.answers.text(intent, state.operator, channel, state.place)
         return Turn(Reply(text, tuple(buttons), intent), replace(state, channel=None))
 
     def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
