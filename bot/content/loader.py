@@ -11,6 +11,7 @@ from bot.content.errors import ContentError, Problem
 from bot.content.model import (
     Channel,
     Content,
+    Detail,
     Entity,
     Fact,
     Intent,
@@ -411,6 +412,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         "buttons",
         "channels",
         "places",
+        "details",
         "channel_answers_from",
         "more",
     }
@@ -434,6 +436,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     buttons = file.texts(node, "buttons", what)
     channels, channel_where = _facet_variants(file, node, "channels")
     places, place_where = _facet_variants(file, node, "places")
+    details, detail_where = _facet_variants(file, node, "details")
     answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
     more = _more(file, node, what)
     if intent is None or title is None:
@@ -452,6 +455,8 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         channel_where=channel_where,
         places=places,
         place_where=place_where,
+        details=details,
+        detail_where=detail_where,
         channel_answers_from=answers_from,
         more=more,
     )
@@ -547,6 +552,7 @@ def load_content(root: Path) -> Content:
         "operators": intents_dir / "_operators.yaml",
         "channels": intents_dir / "_channels.yaml",
         "places": intents_dir / "_places.yaml",
+        "details": intents_dir / "_details.yaml",
         "lexicon": intents_dir / "_lexicon.yaml",
         "facts": responses_dir / "_facts.yaml",
         "allowlist": responses_dir / "_allowlist.yaml",
@@ -570,6 +576,9 @@ def load_content(root: Path) -> Content:
         if present["channels"]
         else {},
         places=_entities(shared["places"], problems, Place, "places", "place") if present["places"] else {},
+        details=_entities(shared["details"], problems, Detail, "details", "detail")
+        if present["details"]
+        else {},
         lexicon=_lexicon(shared["lexicon"], problems)
         if present["lexicon"]
         else Lexicon({}, (), (), Where(root, 0)),

@@ -64,6 +64,11 @@ class Place(Entity):
     (intents/_places.yaml)."""
 
 
+class Detail(Entity):
+    """A narrower question inside a topic (最少充多少, PUK, 补卡, eSIM 二维码…) that the topic's
+    general answer does not answer (intents/_details.yaml)."""
+
+
 class Channel(Entity):
     """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
@@ -112,6 +117,9 @@ class Response:
     # place id -> operator id or "default" -> the answer when the user says where they are
     places: dict[str, dict[str, Template]] = field(default_factory=dict)
     place_where: dict[str, Where] = field(default_factory=dict)
+    # detail id -> operator id or "default" -> the answer to that narrower question
+    details: dict[str, dict[str, Template]] = field(default_factory=dict)
+    detail_where: dict[str, Where] = field(default_factory=dict)
     # another intent whose channel (and place) variants serve this one where it has none of its own
     channel_answers_from: str | None = None
     more: More | None = None
@@ -145,6 +153,7 @@ class Content:
     corrections: tuple[Weighted, ...]
     channels: dict[str, Channel]
     places: dict[str, Place]
+    details: dict[str, Detail]
     lexicon: Lexicon
     facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact
     responses: dict[str, Response]

@@ -31,6 +31,7 @@ class Classification:
     operators_named: tuple[str, ...] = ()  # every covered operator named ("一张smart一张电信")
     corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
     place: str | None = None  # where the user says they are (intents/_places.yaml)
+    detail: str | None = None  # a narrower question: 最少充多少, PUK… (intents/_details.yaml)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -41,6 +42,7 @@ class Classification:
             "channel": self.channel,
             **({"uncovered": self.uncovered} if self.uncovered else {}),
             **({"place": self.place} if self.place else {}),
+            **({"detail": self.detail} if self.detail else {}),
             "candidates": [[i, round(s, 3)] for i, s in self.candidates],
         }
 
@@ -70,6 +72,7 @@ class Classifier:
         self.operators = Operators(content.operators, content.uncovered, corrections, self.normalize.script)
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
+        self.details = EntityFinder(content.details, self.normalize.script)
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         examples = [e for intent in content.intents.values() for e in intent.examples]
@@ -116,4 +119,5 @@ class Classifier:
             mention.named,
             mention.corrected,
             self.places.find(analysis.scripted),
+            self.details.find(analysis.scripted) or self.details.find(analysis.normalized),
         )

@@ -55,6 +55,7 @@ class ChatState:
     operator: str | None = None  # chosen earlier in this chat
     pending: str | None = None  # an intent waiting for the user to name the operator
     channel: str | None = None  # the channel that pending question named
+    detail: str | None = None  # the narrower question it asked (intents/_details.yaml)
     script: str | None = None  # the script the user last wrote in (bot/core/script.py)
     place: str | None = None  # where the user last said they are (intents/_places.yaml)
 
@@ -107,6 +108,7 @@ class Conversation:
         operator = saved.get("operator")
         pending = saved.get("pending")
         channel = saved.get("channel")
+        detail = saved.get("detail")
         script = saved.get("script")
         place = saved.get("place")
         pending = pending if isinstance(pending, str) and self.answers.has(pending) else None
@@ -116,6 +118,7 @@ class Conversation:
             channel=channel
             if pending and isinstance(channel, str) and channel in self.answers.channels
             else None,
+            detail=detail if pending and isinstance(detail, str) and detail in self.answers.details else None,
             script=script if isinstance(script, str) and script in SCRIPTS else None,
             place=place if isinstance(place, str) and place in self.answers.places else None,
         )
@@ -144,14 +147,14 @@ class Conversation:
         if result.operator:
             state = replace(state, operator=result.operator)
             if state.pending and self._not_a_new_question(result, state.pending):
-                return self._answer(state.pending, replace(state, pending=None), state.channel)
-        state = replace(state, pending=None, channel=None)
+                return self._answer(state.pending, replace(state, pending=None), state.channel, state.detail)
+        state = replace(state, pending=None, channel=None, detail=None)
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         close = close_call(result)
         if close and not self._same_channel_answer(*close, result.channel):
             return self._clarify(*close, state)
-        turn = self._answer(result.intent, state, result.channel)
+        turn = self._answer(result.intent, state, result.channel, result.detail)
         return self._offer_second_question(turn, result.analysis.also)
 
     @in_users_script
@@ -225,7 +228,7 @@ class Conversation:
             labels = "、".join(self.answers.operator_label(op) for op in named)
             buttons = tuple(Button(self.answers.operator_label(op), f"operator:{op}") for op in named)
             reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
-            return Turn(reply, replace(state, pending=intent, channel=result.channel))
+            return Turn(reply, replace(state, pending=intent, channel=result.channel, detail=result.detail))
         if intent == FALLBACK and result.operator in result.operators_named and not state.pending:
             return self._choose_operator(result.operator, state)  # "不是问移动，是问联通"
         return None
@@ -242,13 +245,16 @@ class Conversation:
     def _choose_operator(self, operator: str, state: ChatState) -> Turn:
         state = replace(state, operator=operator)
         if state.pending:
-            return self._answer(state.pending, replace(state, pending=None, channel=None), state.channel)
+            pending = replace(state, pending=None, channel=None, detail=None)
+            return self._answer(state.pending, pending, state.channel, state.detail)
         label = self.answers.operator_label(operator)
         return Turn(Reply(self.answers.ui("operator_chosen", operator=label), self._menu_buttons()), state)
 
-    def _answer(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
+    def _answer(
+        self, intent: str, state: ChatState, channel: str | None = None, detail: str | None = None
+    ) -> Turn:
         if self.answers.needs_operator(intent) and state.operator is None:
-            return self._ask_operator_for(intent, state, channel)
+            return self._ask_operator_for(intent, state, channel, detail)
         buttons = [self._intent_button(i) for i in self.answers.buttons(intent)]
         if (title := self.answers.more_title(intent)) is not None:
             buttons.insert(0, Button(title, f"more:{intent}"))
@@ -256,8 +262,10 @@ class Conversation:
             buttons = list(self._menu_buttons())
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
-        text = self.answers.text(intent, state.operator, channel, state.place)
-        return Turn(Reply(text, tuple(buttons), intent), replace(state, channel=None))
+        # A detail is a narrower question about an operator's card ("PUK码是多少"), not about scams.
+        detail = detail if self.answers.needs_operator(intent) else None
+        text = self.answers.text(intent, state.operator, channel, state.place, detail)
+        return Turn(Reply(text, tuple(buttons), intent), replace(state, channel=None, detail=None))
 
     def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
         """Two questions in one message: the main one is answered, the other waits on a button."""
@@ -275,9 +283,11 @@ class Conversation:
         owner = self.answers.channel_owner(first, channel)
         return owner is not None and owner == self.answers.channel_owner(second, channel)
 
-    def _ask_operator_for(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
+    def _ask_operator_for(
+        self, intent: str, state: ChatState, channel: str | None = None, detail: str | None = None
+    ) -> Turn:
         reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)
-        return Turn(reply, replace(state, pending=intent, channel=channel))
+        return Turn(reply, replace(state, pending=intent, channel=channel, detail=detail))
 
     def _clarify(self, first: str, second: str, state: ChatState) -> Turn:
         buttons = (self._intent_button(first), self._intent_button(second))

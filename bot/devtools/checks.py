@@ -50,9 +50,39 @@ def long_answers(conversation: Conversation) -> list[Problem]:
     return list(problems.values())
 
 
+def nested_brackets(text: str) -> bool:
+    """A bracket inside a bracket ("（在境外：+86 …（国际漫游客服…））") is hard to read on a phone."""
+    depth = 0
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+            if depth > 1:
+                return True
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+    return False
+
+
+def bracketed_answers(conversation: Conversation) -> list[Problem]:
+    """Every rendered answer with a bracket inside a bracket, once per template: often a fact that
+    ends in a bracket, put inside the template's own."""
+    problems: dict[tuple[Path, int], Problem] = {}
+    for key, text, template in conversation.answers.every_text():
+        where = (template.where.path, template.where.line)
+        if nested_brackets(text) and where not in problems:
+            problems[where] = Problem(
+                template.where.path,
+                template.where.line,
+                f"the answer {key} has a bracket inside a bracket",
+                "write the fact after a colon or a semicolon instead of inside （）",
+            )
+    return list(problems.values())
+
+
 def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | None, list[Problem]]:
     try:
         conversation = build(root, cache_dir)
     except ContentError as exc:
         return None, exc.problems
-    return conversation, duplicate_examples(conversation) + long_answers(conversation)
+    lint = duplicate_examples(conversation) + long_answers(conversation) + bracketed_answers(conversation)
+    return conversation, lint
