@@ -78,3 +78,16 @@ def test_check_reports_a_bracket_inside_a_bracket(content_copy: Path, cache_dir:
     )
     _, problems = check(content_copy, cache_dir)
     assert any(p.path == path and "bracket inside a bracket" in p.message for p in problems)
+
+
+def test_doubtful_facts_from_the_tryout_are_scoped_or_softened(conversation: Conversation) -> None:
+    answers = conversation.answers
+    # l0086 imitates China Mobile's 10086: only China Mobile's answer warns of it.
+    assert "l0086" not in answers.text("customer_service", "china_telecom")
+    assert "l0086" in answers.text("customer_service", "china_mobile")
+    # Hubei Mobile is one provincial company: its list is not stated as national.
+    assert "省公司" in answers.text("topup_how", "china_mobile")
+    # The NTC address was published in 2022; the 2023 registration deadline is history, not today's reason.
+    assert "2022 年公布" in (answers.more("scam_check") or "")
+    assert "2023 年那次" in answers.text("number_suspended", "smart")
+    assert "菜单以手机显示为准" in answers.text("topup_where", "smart", place="outside_philippines")
