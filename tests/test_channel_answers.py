@@ -115,7 +115,8 @@ def test_fact_audit_wording(conversation: Conversation) -> None:
     assert "拨 用" not in joined  # Smart's hotline fact already says how to dial it
     keep = conversation.answers.text("keep_number", "smart")
     assert "未注明日期" in keep and "不能保证" in keep
-    assert "₱100" in keep and "说法冲突" in keep and "短信验证码" in keep  # what is not confirmed abroad
+    abroad = conversation.answers.text("keep_number", "smart", place="outside_philippines")
+    assert "₱100" in abroad and "说法冲突" in abroad and "短信验证码" in abroad  # not confirmed abroad
     suspended = conversation.answers.text("number_suspended", "smart")
     assert "2023 年 7 月 25 日" in suspended and "7 月 31 日起永久停用" in suspended
 

@@ -98,8 +98,8 @@ CASES = [
     ),
     (  # a full-width dot hides no domain, and the problem names the line the link is on
         "responses/topup_how.yaml",
-        "    4. 充值卡：{{ op.pin_card }}。",
-        "    4. 充值卡：见 evil-topup．xyz 。",
+        "    2. App：{{ op.app }}。",
+        "    2. App：见 evil-topup．xyz 。",
         EDITED,
         "'evil-topup.xyz', which is not on the allowlist",
         "",
@@ -282,11 +282,28 @@ def test_an_operator_without_facts(content_copy: Path, cache_dir: Path) -> None:
         content_copy,
         "intents/_operators.yaml",
         "operators:\n",
-        "operators:\n  globe:\n    label: Globe\n    names: [globe]\n",
+        "operators:\n  sun:\n    label: Sun\n    names: [sun cellular]\n",
     )
     problems = problems_of(content_copy, cache_dir)
     assert any(p.path == path and "no facts" in p.message for p in problems)
-    assert any("no answer for operator 'globe'" in p.message or "globe" in p.fix for p in problems)
+    assert any("no answer for operator 'sun'" in p.message or "sun" in p.fix for p in problems)
+
+
+def test_an_operator_both_covered_and_not(content_copy: Path, cache_dir: Path) -> None:
+    path = edit(
+        content_copy,
+        "intents/_operators.yaml",
+        "operators:\n",
+        "operators:\n  globe:\n    label: Globe\n    names: [globe]\n",
+    )
+    problems = problems_of(content_copy, cache_dir)
+    assert any(p.path == path and "both covered and not covered" in p.message for p in problems)
+
+
+def test_a_correction_without_a_drop_group(content_copy: Path, cache_dir: Path) -> None:
+    path = edit(content_copy, "intents/_operators.yaml", "corrections:\n", "corrections:\n  - '不是(.+)'\n")
+    problems = problems_of(content_copy, cache_dir)
+    assert any(p.path == path and "no (?P<drop>...) group" in p.message for p in problems)
 
 
 def test_a_file_that_is_not_utf8(content_copy: Path, cache_dir: Path) -> None:

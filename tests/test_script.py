@@ -9,7 +9,7 @@ import pytest
 from bot.core.conversation import ChatState, Conversation
 from bot.core.script import HONG_KONG, SIMPLIFIED, TAIWAN, TRADITIONAL, ScriptDetector
 
-# Characters only simplified writing uses (each changes under s2t, s2hk and s2tw: checked below).
+# Characters only simplified writing uses (each changes under s2t, s2hk, s2tw and s2twp: checked below).
 SIMPLIFIED_ONLY = (
     "们这说话费余额没账号码营业厅发门应该还会对时开关见实让认证银联网页链单请问给买卖转钱运营务电询办诉骗冻结"
     "动过选择币验证扫为样么线视频个东国际记录项须键该体宝无讯报举热"
@@ -21,7 +21,7 @@ def simplified_left(text: str) -> set[str]:
 
 
 def test_the_list_holds_only_simplified_characters() -> None:
-    for config in ("s2t", "s2hk", "s2tw"):
+    for config in ("s2t", "s2hk", "s2tw", "s2twp"):
         converter = opencc.OpenCC(config)
         assert not [ch for ch in SIMPLIFIED_ONLY if converter.convert(ch) == ch], config
 
@@ -66,7 +66,7 @@ TRADITIONAL_QUESTIONS = [
     ("喺7-11可唔可以買smart load", HONG_KONG, "便利店"),
     ("去Smart門店增值使唔使帶身份證", HONG_KONG, "門店"),
     ("門市可以儲值嗎", TAIWAN, "門店"),
-    ("在台灣用超商儲值Smart卡可以嗎", TAIWAN, "便利店"),
+    ("在台灣用超商儲值Smart卡可以嗎", TAIWAN, "超商"),  # Taiwan's words: 超商, 儲值
     ("支付寶能給菲律賓的Smart號碼充值嗎", TRADITIONAL, "支付寶"),
     ("淘寶上八折充話費靠譜嗎", TRADITIONAL, "慢充"),
     ("代充靠譜嗎", TRADITIONAL, "Telegram"),
@@ -131,3 +131,33 @@ def test_each_answer_is_converted_once(conversation: Conversation) -> None:
     first = conversation.on_text("Smart卡點樣增值", ChatState(operator="smart")).reply.text
     again = conversation.on_text("Smart卡點樣增值呀", ChatState(operator="smart")).reply.text
     assert first is again  # the same object: taken from the cache, not converted a second time
+
+
+# Pairs of one character in two standards; a reply uses one of each pair, never both.
+VARIANT_PAIRS = [
+    ("爲", "為"),
+    ("裏", "裡"),
+    ("覈", "核"),
+    ("着", "著"),
+    ("説", "說"),
+    ("户", "戶"),
+    ("綫", "線"),
+    ("啓", "啟"),
+]
+
+
+def test_no_reply_mixes_two_character_standards(conversation: Conversation) -> None:
+    texts = [text for _, text, _ in conversation.answers.every_text()]
+    texts += [conversation.answers.ui(name) for name in ("ask_operator", "clarify", "numbers_not_needed")]
+    for script in (TRADITIONAL, HONG_KONG, TAIWAN):
+        for text in texts:
+            converted = conversation.convert(text, script)
+            mixed = [pair for pair in VARIANT_PAIRS if all(ch in converted for ch in pair)]
+            assert not mixed, (script, mixed, converted)
+
+
+def test_taiwan_gets_its_own_words(conversation: Conversation) -> None:
+    reply = conversation.on_text("Smart卡怎麼儲值，我在台灣", ChatState(operator="smart")).reply.text
+    assert "儲值" in reply and "充值" not in reply
+    generic = conversation.on_text("餘額怎麼查，沒有核實嗎", ChatState(operator="smart")).reply.text
+    assert not any(ch in generic for ch in "爲裏覈")  # s2t's rarer forms

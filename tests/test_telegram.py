@@ -459,7 +459,9 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
             "operator": "smart",
             "pending": None,
             "channel": None,
+            "detail": None,
             "script": "simplified",
+            "place": None,
         }
 
     run(scenario)

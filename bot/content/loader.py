@@ -12,15 +12,18 @@ from bot.content.errors import ContentError, Problem
 from bot.content.model import (
     Channel,
     Content,
+    Detail,
     Entity,
     Fact,
     Intent,
     Lexicon,
     More,
     Operator,
+    Place,
     Response,
     Template,
     Ui,
+    UncoveredOperator,
     Weighted,
     Where,
 )
@@ -204,11 +207,23 @@ def _intent(path: Path, problems: list[Problem]) -> Intent | None:
     )
 
 
-def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str, noun: str) -> dict[str, E]:
-    """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key."""
+def _entities(
+    path: Path,
+    problems: list[Problem],
+    kind: type[E],
+    table_key: str,
+    noun: str,
+    beside: frozenset[str] = frozenset(),
+) -> dict[str, E]:
+    """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key;
+    `beside` are the other top keys the file may hold (read by their own loaders)."""
     file, node = _load(path, problems)
-    if node is None or not file.keys(node, {table_key}, set(), path.name):
+    if node is None or not file.keys(node, {table_key}, set(beside), path.name):
         return {}
+    return _entity_table(file, node, kind, table_key, noun)
+
+
+def _entity_table(file: _File, node: Node, kind: type[E], table_key: str, noun: str) -> dict[str, E]:
     table = file.mapping(node[table_key], node.line_of(table_key), f"'{table_key}'")
     if table is None:
         return {}
@@ -244,6 +259,43 @@ def _entities(path: Path, problems: list[Problem], kind: type[E], table_key: str
                 message = f"{noun} '{entity.id}' outranks unknown {noun} '{other}'"
                 file.problem(line, message, f"use one of: {', '.join(out)}")
     return out
+
+
+def _drop_regexes(file: _File, node: Node, key: str) -> tuple[Weighted, ...]:
+    """Regexes with a (?P<drop>...) group: the part of the text they match is left out."""
+    out = []
+    for text, line in file.texts(node, key, file.path.name):
+        compiled = file.regex(text, line)
+        if compiled is not None and "drop" not in compiled.groupindex:
+            file.problem(
+                line,
+                f"an entry of '{key}' has no (?P<drop>...) group",
+                "wrap the part to ignore in (?P<drop>...)",
+            )
+        elif compiled is not None:
+            out.append(Weighted(text, 0.0, file.where(line), compiled))
+    return tuple(out)
+
+
+# _operators.yaml: the covered operators, and beside them the uncovered ones and the corrections.
+OPERATOR_EXTRAS = frozenset({"not_covered", "corrections"})
+
+
+def _operator_extras(
+    path: Path, problems: list[Problem], covered: dict[str, Operator]
+) -> tuple[dict[str, UncoveredOperator], tuple[Weighted, ...]]:
+    file, node = _load(path, problems)
+    if node is None:
+        return {}, ()
+    uncovered: dict[str, UncoveredOperator] = {}
+    if "not_covered" in node:
+        uncovered = _entity_table(file, node, UncoveredOperator, "not_covered", "uncovered operator")
+        for op_id in uncovered.keys() & covered.keys():
+            line = node["not_covered"].line_of(op_id)
+            file.problem(
+                line, f"'{op_id}' is both covered and not covered", "keep it in one of the two lists"
+            )
+    return uncovered, _drop_regexes(file, node, "corrections")
 
 
 def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
@@ -318,18 +370,21 @@ def _template(file: _File, node: Node, key: str) -> Template:
     return Template(str(node[key]), file.where(node.line_of(key) + 1))
 
 
-def _channel_variants(file: _File, node: Node) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
-    """`channels: {<channel>: {<operator> or default: |...}}`; the names are checked against the
-    entities once everything is loaded (bot/core/answers.py), where unknown ones are reported."""
-    if "channels" not in node:
+def _facet_variants(
+    file: _File, node: Node, key: str
+) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
+    """`channels:` or `places:`, each `{<channel or place>: {<operator> or default: |...}}`; the names
+    are checked against the entities once everything is loaded (bot/core/answers.py), where
+    unknown ones are reported."""
+    if key not in node:
         return {}, {}
-    table = file.mapping(node["channels"], node.line_of("channels"), "'channels'")
+    table = file.mapping(node[key], node.line_of(key), f"'{key}'")
     if table is None:
         return {}, {}
     out: dict[str, dict[str, Template]] = {}
     where: dict[str, Where] = {}
     for channel in table:
-        entry = file.mapping(table[channel], table.line_of(channel), f"channel variant '{channel}'")
+        entry = file.mapping(table[channel], table.line_of(channel), f"'{key}' variant '{channel}'")
         if entry is not None:
             out[channel] = {key: _template(file, entry, key) for key in entry}
             where[channel] = file.where(table.line_of(channel))
@@ -351,7 +406,17 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     if node is None:
         return None
     what = f"response file {path.name}"
-    optional = {"needs_operator", "text", "variants", "buttons", "channels", "channel_answers_from", "more"}
+    optional = {
+        "needs_operator",
+        "text",
+        "variants",
+        "buttons",
+        "channels",
+        "places",
+        "details",
+        "channel_answers_from",
+        "more",
+    }
     if not file.keys(node, {"intent", "title"}, optional, what):
         return None
     intent, title = file.text(node, "intent", what), file.text(node, "title", what)
@@ -370,7 +435,9 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     if text is None and not variants:
         file.problem(node.line, f"{what} has neither 'text' nor 'variants'", "add a 'text: |' block")
     buttons = file.texts(node, "buttons", what)
-    channels, channel_where = _channel_variants(file, node)
+    channels, channel_where = _facet_variants(file, node, "channels")
+    places, place_where = _facet_variants(file, node, "places")
+    details, detail_where = _facet_variants(file, node, "details")
     answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
     more = _more(file, node, what)
     if intent is None or title is None:
@@ -387,6 +454,10 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         where=file.where(node.line),
         channels=channels,
         channel_where=channel_where,
+        places=places,
+        place_where=place_where,
+        details=details,
+        detail_where=detail_where,
         channel_answers_from=answers_from,
         more=more,
     )
@@ -481,19 +552,33 @@ def load_content(root: Path) -> Content:
     shared = {
         "operators": intents_dir / "_operators.yaml",
         "channels": intents_dir / "_channels.yaml",
+        "places": intents_dir / "_places.yaml",
+        "details": intents_dir / "_details.yaml",
         "lexicon": intents_dir / "_lexicon.yaml",
         "facts": responses_dir / "_facts.yaml",
         "allowlist": responses_dir / "_allowlist.yaml",
         "ui": responses_dir / "_ui.yaml",
     }
     present = {name: _required(path, problems) for name, path in shared.items()}
+    operators = (
+        _entities(shared["operators"], problems, Operator, "operators", "operator", OPERATOR_EXTRAS)
+        if present["operators"]
+        else {}
+    )
+    uncovered, corrections = (
+        _operator_extras(shared["operators"], problems, operators) if present["operators"] else ({}, ())
+    )
     content = Content(
         intents=intents,
-        operators=_entities(shared["operators"], problems, Operator, "operators", "operator")
-        if present["operators"]
-        else {},
+        operators=operators,
+        uncovered=uncovered,
+        corrections=corrections,
         channels=_entities(shared["channels"], problems, Channel, "channels", "channel")
         if present["channels"]
+        else {},
+        places=_entities(shared["places"], problems, Place, "places", "place") if present["places"] else {},
+        details=_entities(shared["details"], problems, Detail, "details", "detail")
+        if present["details"]
         else {},
         lexicon=_lexicon(shared["lexicon"], problems)
         if present["lexicon"]

@@ -54,6 +54,21 @@ class Operator(Entity):
     """Which operator's card the question is about (intents/_operators.yaml)."""
 
 
+class UncoveredOperator(Entity):
+    """An operator people ask about that the bot does not cover (Globe, csl, 中华电信…): recognised
+    like an operator so the answer can say so, instead of answering for the wrong one."""
+
+
+class Place(Entity):
+    """Where the user is (菲律宾, 马尼拉, 日本, 国外…): decides the first part of some answers
+    (intents/_places.yaml)."""
+
+
+class Detail(Entity):
+    """A narrower question inside a topic (最少充多少, PUK, 补卡, eSIM 二维码…) that the topic's
+    general answer does not answer (intents/_details.yaml)."""
+
+
 class Channel(Entity):
     """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
@@ -99,7 +114,13 @@ class Response:
     # channel id -> operator id or "default" -> the answer when the question names that channel
     channels: dict[str, dict[str, Template]] = field(default_factory=dict)
     channel_where: dict[str, Where] = field(default_factory=dict)
-    # another intent whose channel variants serve this one where it has none of its own
+    # place id -> operator id or "default" -> the answer when the user says where they are
+    places: dict[str, dict[str, Template]] = field(default_factory=dict)
+    place_where: dict[str, Where] = field(default_factory=dict)
+    # detail id -> operator id or "default" -> the answer to that narrower question
+    details: dict[str, dict[str, Template]] = field(default_factory=dict)
+    detail_where: dict[str, Where] = field(default_factory=dict)
+    # another intent whose channel (and place) variants serve this one where it has none of its own
     channel_answers_from: str | None = None
     more: More | None = None
 
@@ -126,7 +147,13 @@ class Ui:
 class Content:
     intents: dict[str, Intent]
     operators: dict[str, Operator]
+    # Recognised beside the operators, answered with "not covered" (intents/_operators.yaml).
+    uncovered: dict[str, UncoveredOperator]
+    # Regexes whose 'drop' group is a corrected mention ("不是问移动，是问联通" drops 移动).
+    corrections: tuple[Weighted, ...]
     channels: dict[str, Channel]
+    places: dict[str, Place]
+    details: dict[str, Detail]
     lexicon: Lexicon
     facts: dict[str, dict[str, Fact]]  # scope ('shared' or an operator id) -> name -> fact
     responses: dict[str, Response]

@@ -10,14 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
 from bot.content.errors import ContentError, Problem
-from bot.content.model import Content, Response, Template, Where
+from bot.content.model import Content, Entity, Response, Template, Where
 from bot.core.links import find_links
 
 # Any @name in an answer is a handle (not only the 4-32 letters Telegram allows): the bot
@@ -39,6 +39,9 @@ COMMANDS = ("start", "menu", "help", "operator", "reset", "check", "privacy", "f
 UI_TEXTS: dict[str, dict[str, str]] = {
     "ask_operator": {},
     "clarify": {},
+    "not_covered": {"operator": "Globe"},
+    "numbers_not_needed": {},
+    "which_operator": {"operators": "Smart、中国电信"},
     "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
     "operator_forgotten": {},
@@ -102,6 +105,11 @@ class Answers:
         self._templates: dict[Key, Template] = {}
         self._more: dict[str, str] = {}
         self._base, self._views = base, views
+        # (intent, operator, "place:<id>" or "detail:<id>"): the variant for that place or detail
+        self._by_facet: dict[Key, str] = {}
+        # A detail is answered where it is written even when the question was read as another
+        # topic ("Smart卡掉了怎么补卡" may be read as 停机复机 or 客服): detail id -> that intent.
+        self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
         for response in content.responses.values():
             if not response.needs_operator and response.text is not None:
                 self._render_into(problems, (response.intent, None, None), response.text, base)
@@ -110,7 +118,9 @@ class Answers:
                 if template is not None:
                     context = {**base, "op": view}
                     self._render_into(problems, (response.intent, op_id, None), template, context)
-            self._render_channels(problems, response, base, views)
+            self._render_facet(problems, response, base, views, "channel")
+            self._render_facet(problems, response, base, views, "place")
+            self._render_facet(problems, response, base, views, "detail")
             if response.more is not None:
                 more = self._compile(problems, response.more.text)
                 if more is not None and (text := self._check(problems, response.more.text, more, base)):
@@ -163,25 +173,33 @@ class Answers:
             # A template rendered for each operator fails once per operator: say it once.
             raise ContentError(list(dict.fromkeys(problems)))
 
-    def _render_channels(
+    def _render_facet(
         self,
         problems: list[Problem],
         response: Response,
         base: dict[str, Any],
         views: dict[str, dict[str, Any]],
+        kind: str,
     ) -> None:
-        """Each channel variant for each operator: its own entry, else `default`.
+        """Each channel (place, detail) variant for each operator: its own entry, else `default`.
 
         An answer that needs no operator also gets the `default` rendered without one.
         """
-        channels = self._content.channels
-        for channel, table in response.channels.items():
-            where = response.channel_where[channel]
-            if channel not in channels:
-                close = difflib.get_close_matches(channel, sorted(channels), n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(channels)}"
-                message = f"variant for unknown channel '{channel}'"
-                problems.append(Problem(where.path, where.line, message, fix))
+        facets: dict[str, tuple[dict[str, dict[str, Template]], dict[str, Where], Mapping[str, Entity]]] = {
+            "channel": (response.channels, response.channel_where, self._content.channels),
+            "place": (response.places, response.place_where, self._content.places),
+            "detail": (response.details, response.detail_where, self._content.details),
+        }
+        table_of, where_of, known = facets[kind]
+        # Channel variants sit beside the operator answers (their key's last part is the channel);
+        # places and details have their own table, their key's last part "place:<id>".
+        into, prefix = (None, "") if kind == "channel" else (self._by_facet, f"{kind}:")
+        for facet, table in table_of.items():
+            where = where_of[facet]
+            if facet not in known:
+                close = difflib.get_close_matches(facet, sorted(known), n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known)}"
+                problems.append(Problem(where.path, where.line, f"variant for unknown {kind} '{facet}'", fix))
                 continue
             for key, template in table.items():
                 if key != DEFAULT and key not in self._content.operators:
@@ -189,17 +207,18 @@ class Answers:
                         Problem(
                             template.where.path,
                             template.where.line - 1,
-                            f"channel variant '{channel}' names unknown operator '{key}'",
+                            f"{kind} variant '{facet}' names unknown operator '{key}'",
                             f"use 'default' or one of: {', '.join(self._content.operators)}",
                         )
                     )
+            key = prefix + facet
             if not response.needs_operator and DEFAULT in table:
-                self._render_into(problems, (response.intent, None, channel), table[DEFAULT], base)
+                self._render_into(problems, (response.intent, None, key), table[DEFAULT], base, into)
             for op_id, view in views.items():
                 chosen = table.get(op_id, table.get(DEFAULT))
                 if chosen is not None:
                     context = {**base, "op": view}
-                    self._render_into(problems, (response.intent, op_id, channel), chosen, context)
+                    self._render_into(problems, (response.intent, op_id, key), chosen, context, into)
 
     def _check_facts(self, problems: list[Problem]) -> None:
         for scope in self._content.facts:
@@ -321,10 +340,11 @@ class Answers:
         key: Key,
         template: Template,
         context: dict[str, Any],
+        into: dict[Key, str] | None = None,
     ) -> None:
         compiled = self._compile(problems, template)
         if compiled is not None and (text := self._check(problems, template, compiled, context)):
-            self._rendered[key] = BRACKET_SPACE.sub("", text)
+            (self._rendered if into is None else into)[key] = BRACKET_SPACE.sub("", text)
             self._templates[key] = template
 
     def render(self, template: Template, operator: str | None) -> str:
@@ -345,13 +365,38 @@ class Answers:
     def needs_operator(self, intent: str) -> bool:
         return self._content.responses[intent].needs_operator
 
-    def text(self, intent: str, operator: str | None, channel: str | None = None) -> str:
-        """The answer for that channel and operator, else for that operator, else the general one."""
+    def text(
+        self,
+        intent: str,
+        operator: str | None,
+        channel: str | None = None,
+        place: str | None = None,
+        detail: str | None = None,
+    ) -> str:
+        """The most specific answer there is: for the narrower question asked (detail), else for
+        the channel named, else for the place the user is in, else for the operator, else the
+        general one. A channel's answer says where it works ("在日本的便利店" gets: Smart cards
+        are sold in the Philippines, and the routes from abroad)."""
         rendered = self._rendered
+        if detail is not None:
+            home = self._detail_home.get(detail)
+            for candidate in (intent, home) if home else (intent,):
+                if found := self._facet(candidate, operator, f"detail:{detail}"):
+                    return found
         owner = self.channel_owner(intent, channel)
         if owner is not None and (found := rendered.get((owner, operator, channel))):
             return found
+        if place is not None and (found := self._facet(intent, operator, f"place:{place}")):
+            return found
         return rendered.get((intent, operator, None)) or rendered[(intent, None, None)]
+
+    def _facet(self, intent: str, operator: str | None, key: str) -> str | None:
+        """A place's or detail's variant: the intent's own, else the one channel_answers_from names."""
+        source = self._content.responses[intent].channel_answers_from
+        for owner in (intent, source) if source else (intent,):
+            if found := self._by_facet.get((owner, operator, key)) or self._by_facet.get((owner, None, key)):
+                return found
+        return None
 
     def channel_owner(self, intent: str, channel: str | None) -> str | None:
         """The intent whose variant answers a question about this channel: its own, or the one
@@ -365,8 +410,9 @@ class Answers:
         return source if source and channel in self._content.responses[source].channels else None
 
     def every_text(self) -> Iterator[tuple[Key, str, Template]]:
-        """Every rendered answer with the template it came from (for checks and tests)."""
-        for key, text in self._rendered.items():
+        """Every rendered answer with the template it came from (for checks and tests); a place's
+        or detail's variant has "place:<id>" or "detail:<id>" as its key's last part."""
+        for key, text in (*self._rendered.items(), *self._by_facet.items()):
             yield key, text, self._templates[key]
 
     def more(self, intent: str) -> str | None:
@@ -376,6 +422,16 @@ class Answers:
     def more_title(self, intent: str) -> str | None:
         more = self._content.responses[intent].more
         return more.title if more else None
+
+    @property
+    def details(self) -> dict[str, str]:
+        """Each detail's id and label."""
+        return {d.id: d.label for d in self._content.details.values()}
+
+    @property
+    def places(self) -> dict[str, str]:
+        """Each place's id and label."""
+        return {p.id: p.label for p in self._content.places.values()}
 
     @property
     def channels(self) -> dict[str, str]:
@@ -411,3 +467,14 @@ class Answers:
 
     def operator_label(self, op_id: str) -> str:
         return self._content.operators[op_id].label
+
+    @property
+    def official_numbers(self) -> tuple[str, ...]:
+        """Every number the content itself gives (hotlines, codes): not the user's own when pasted."""
+        texts = [f.value for facts in self._content.facts.values() for f in facts.values()]
+        texts += [w for op in self._content.operators.values() for w in (*op.names, *op.hints)]
+        return tuple(m.group(0) for text in texts for m in re.finditer(r"\+?\d[\d\s-]{3,}\d", text))
+
+    def uncovered_label(self, op_id: str) -> str:
+        """The label of an operator the bot does not cover (Globe, csl…)."""
+        return self._content.uncovered[op_id].label

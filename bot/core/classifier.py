@@ -7,9 +7,10 @@ from pathlib import Path
 
 from bot.content.model import Content
 from bot.core.channels import ChannelFinder
+from bot.core.entities import EntityFinder
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
-from bot.core.operators import OperatorFinder
+from bot.core.operators import Operators
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 
@@ -26,6 +27,11 @@ class Classification:
     channel: str | None  # where or through what: "store", "alipay"… (intents/_channels.yaml)
     candidates: tuple[tuple[str, float], ...]  # the best three, as (intent, score)
     analysis: Analysis
+    uncovered: str | None = None  # an operator the bot does not cover, named instead of one it does
+    operators_named: tuple[str, ...] = ()  # every covered operator named ("一张smart一张电信")
+    corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
+    place: str | None = None  # where the user says they are (intents/_places.yaml)
+    detail: str | None = None  # a narrower question: 最少充多少, PUK… (intents/_details.yaml)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -34,6 +40,9 @@ class Classification:
             "confidence": round(self.confidence, 3),
             "operator": self.operator,
             "channel": self.channel,
+            **({"uncovered": self.uncovered} if self.uncovered else {}),
+            **({"place": self.place} if self.place else {}),
+            **({"detail": self.detail} if self.detail else {}),
             "candidates": [[i, round(s, 3)] for i, s in self.candidates],
         }
 
@@ -50,7 +59,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     """Every word jieba must keep whole: domain words, what synonyms become, operator names."""
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
-    for op in content.operators.values():
+    for op in (*content.operators.values(), *content.uncovered.values()):
         words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes)]
     return words
 
@@ -79,9 +88,12 @@ class Classifier:
     def __init__(self, content: Content, cache_dir: Path | None = None) -> None:
         self.normalize = Normalizer(content.lexicon)
         segmenter = Segmenter(dictionary_words(content, self.normalize), cache_dir)
-        self.operators = OperatorFinder(content.operators, self.normalize.script)
+        corrections = tuple(c.regex for c in content.corrections if c.regex is not None)
+        self.operators = Operators(content.operators, content.uncovered, corrections, self.normalize.script)
         self.channels = ChannelFinder(content.channels, self.normalize.script)
-        names = self.operators.words
+        self.places = EntityFinder(content.places, self.normalize.script)
+        self.details = EntityFinder(content.details, self.normalize.script)
+        names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
         lexicon = content.lexicon
@@ -106,6 +118,19 @@ class Classifier:
         candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
-        operator = self.operators.find(analysis.scripted) or self.operators.find(analysis.normalized)
+        mention = self.operators.find(analysis.scripted, analysis.normalized)
         channel = self.channels.find(analysis.scripted) or self.channels.find(analysis.normalized)
-        return Classification(text, intent, confidence, operator, channel, candidates, analysis)
+        return Classification(
+            text,
+            intent,
+            confidence,
+            mention.operator,
+            channel,
+            candidates,
+            analysis,
+            mention.uncovered,
+            mention.named,
+            mention.corrected,
+            self.places.find(analysis.scripted),
+            self.details.find(analysis.scripted) or self.details.find(analysis.normalized),
+        )

@@ -16,6 +16,7 @@ from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
+from bot.core.sensitive import sensitive_numbers
 
 if TYPE_CHECKING:
     from bot.core.risk import RiskReport
@@ -27,6 +28,10 @@ AMBIGUITY_RATIO = 0.6
 NEW_QUESTION_CONFIDENCE = 0.5
 MENU_INTENT = "help"
 SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
+VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps, not a verdict
+CHANGE_OPERATOR_INTENT = "change_operator"  # its answer carries the operator buttons
+# Answers that hold for any operator's card, so naming one the bot does not cover changes nothing.
+ANY_OPERATOR_INTENTS = frozenset({"scam_check", "scam_victim", "about_bot", "greeting", "thanks_bye", "help"})
 WELCOME_INTENT = "greeting"
 
 
@@ -56,7 +61,9 @@ class ChatState:
     operator: str | None = None  # chosen earlier in this chat
     pending: str | None = None  # an intent waiting for the user to name the operator
     channel: str | None = None  # the channel that pending question named
+    detail: str | None = None  # the narrower question it asked (intents/_details.yaml)
     script: str | None = None  # the script the user last wrote in (bot/core/script.py)
+    place: str | None = None  # where the user last said they are (intents/_places.yaml)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class Conversation:
         self._change_operator = answers.ui("change_operator")
         self._scripts = ScriptDetector()
         self.convert = ScriptConverter()
+        self._official_numbers = answers.official_numbers
 
     def restore(self, saved: object) -> ChatState:
         """A state an adapter kept (a plain dict), checked against today's content.
@@ -108,7 +116,9 @@ class Conversation:
         operator = saved.get("operator")
         pending = saved.get("pending")
         channel = saved.get("channel")
+        detail = saved.get("detail")
         script = saved.get("script")
+        place = saved.get("place")
         pending = pending if isinstance(pending, str) and self.answers.has(pending) else None
         return ChatState(
             operator=operator if isinstance(operator, str) and operator in self._operator_ids else None,
@@ -116,36 +126,58 @@ class Conversation:
             channel=channel
             if pending and isinstance(channel, str) and channel in self.answers.channels
             else None,
+            detail=detail if pending and isinstance(detail, str) and detail in self.answers.details else None,
             script=script if isinstance(script, str) and script in SCRIPTS else None,
+            place=place if isinstance(place, str) and place in self.answers.places else None,
         )
 
     # ---- what the user can do ------------------------------------------------------------------
 
     @in_users_script
     def on_text(self, text: str, state: ChatState) -> Turn:
+        turn = self._on_text(text, state)
+        # A number or code in a question (not in a pasted advert, whose verdict says enough):
+        # first say the bot needs none, then answer as usual.
+        if turn.heard is not None and sensitive_numbers(text, self._official_numbers):
+            warning = self.answers.ui("numbers_not_needed")
+            return replace(turn, reply=replace(turn.reply, text=f"{warning}\n\n{turn.reply.text}"))
+        return turn
+
+    def _on_text(self, text: str, state: ChatState) -> Turn:
         if script := self._scripts.detect(text, state.script):
             state = replace(state, script=script)
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         # A pasted advert or "客服" message is rated before it is read as a question, whatever
         # the chat was waiting for: its top-up words must not earn it a top-up answer.
-        if self.risk is not None and (report := self.risk.scan(text)).risky:
-            return self._verdict(report, text, state)
+        report = self.risk.scan(text) if self.risk is not None else None
         result = self.classifier.classify(text)
+        # …except a victim telling what happened ("我已经付了钱给代充没到账"): the words of the
+        # offer are in it, but what they need is the steps to take now.
+        if (
+            report is not None
+            and report.risky
+            and not (report.level != "high" and result.intent == VICTIM_INTENT)
+        ):
+            return self._verdict(report, text, state)
         return replace(self._decide(result, state), heard=result)
 
     def _decide(self, result: Classification, state: ChatState) -> Turn:
+        if result.place:
+            state = replace(state, place=result.place)
+        if (turn := self._about_the_operator(result, state)) is not None:
+            return turn
         if result.operator:
             state = replace(state, operator=result.operator)
             if state.pending and self._not_a_new_question(result, state.pending):
-                return self._answer(state.pending, replace(state, pending=None), state.channel)
-        state = replace(state, pending=None, channel=None)
+                return self._answer(state.pending, replace(state, pending=None), state.channel, state.detail)
+        state = replace(state, pending=None, channel=None, detail=None)
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         close = close_call(result)
         if close and not self._same_channel_answer(*close, result.channel):
             return self._clarify(*close, state)
-        turn = self._answer(result.intent, state, result.channel)
+        turn = self._answer(result.intent, state, result.channel, result.detail)
         return self._offer_second_question(turn, result.analysis.also)
 
     @in_users_script
@@ -208,6 +240,38 @@ class Conversation:
 
     # ---- how it decides ------------------------------------------------------------------------
 
+    def _about_the_operator(self, result: Classification, state: ChatState) -> Turn | None:
+        """Which operator, before what is asked: an uncovered one named, two named at once, a
+        switch asked for, or only a (corrected) operator named; None when none of these applies."""
+        intent = result.intent
+        wants_operator = intent == FALLBACK or (
+            self.answers.has(intent) and self.answers.needs_operator(intent)
+        )
+        if result.operator and result.corrected and (not wants_operator or not self._sure(result)):
+            return self._choose_operator(result.operator, state)  # "是联通的卡，不对，是电信"
+        if intent == CHANGE_OPERATOR_INTENT and result.operator:
+            return self._choose_operator(result.operator, state)  # "我想改问中国移动的"
+        if intent == CHANGE_OPERATOR_INTENT:
+            reply = Reply(self.answers.text(intent, None), self._operator_buttons(), intent)
+            return Turn(reply, replace(state, pending=None, channel=None))
+        if result.uncovered and (intent not in ANY_OPERATOR_INTENTS or not self._sure(result)):
+            label = self.answers.uncovered_label(result.uncovered)
+            reply = Reply(self.answers.ui("not_covered", operator=label), self._menu_buttons(), intent)
+            return Turn(reply, replace(state, pending=None, channel=None))
+        named = result.operators_named
+        if len(named) > 1 and intent != FALLBACK and wants_operator:
+            labels = "、".join(self.answers.operator_label(op) for op in named)
+            buttons = tuple(Button(self.answers.operator_label(op), f"operator:{op}") for op in named)
+            reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
+            return Turn(reply, replace(state, pending=intent, channel=result.channel, detail=result.detail))
+        if intent == FALLBACK and result.operator in result.operators_named and not state.pending:
+            return self._choose_operator(result.operator, state)  # "不是问移动，是问联通"
+        return None
+
+    @staticmethod
+    def _sure(result: Classification) -> bool:
+        return result.confidence >= NEW_QUESTION_CONFIDENCE
+
     @staticmethod
     def _not_a_new_question(result: Classification, pending: str) -> bool:
         # "Smart" alone after "which operator?" answers the question; "Smart卡停机了" asks a new one.
@@ -216,13 +280,16 @@ class Conversation:
     def _choose_operator(self, operator: str, state: ChatState) -> Turn:
         state = replace(state, operator=operator)
         if state.pending:
-            return self._answer(state.pending, replace(state, pending=None, channel=None), state.channel)
+            pending = replace(state, pending=None, channel=None, detail=None)
+            return self._answer(state.pending, pending, state.channel, state.detail)
         label = self.answers.operator_label(operator)
         return Turn(Reply(self.answers.ui("operator_chosen", operator=label), self._menu_buttons()), state)
 
-    def _answer(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
+    def _answer(
+        self, intent: str, state: ChatState, channel: str | None = None, detail: str | None = None
+    ) -> Turn:
         if self.answers.needs_operator(intent) and state.operator is None:
-            return self._ask_operator_for(intent, state, channel)
+            return self._ask_operator_for(intent, state, channel, detail)
         buttons = [self._intent_button(i) for i in self.answers.buttons(intent)]
         if (title := self.answers.more_title(intent)) is not None:
             buttons.insert(0, Button(title, f"more:{intent}"))
@@ -230,8 +297,10 @@ class Conversation:
             buttons = list(self._menu_buttons())
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
-        text = self.answers.text(intent, state.operator, channel)
-        return Turn(Reply(text, tuple(buttons), intent), replace(state, channel=None))
+        # A detail is a narrower question about an operator's card ("PUK码是多少"), not about scams.
+        detail = detail if self.answers.needs_operator(intent) else None
+        text = self.answers.text(intent, state.operator, channel, state.place, detail)
+        return Turn(Reply(text, tuple(buttons), intent), replace(state, channel=None, detail=None))
 
     def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
         """Two questions in one message: the main one is answered, the other waits on a button."""
@@ -254,7 +323,7 @@ class Conversation:
         assert self.risk is not None
         # The official way for the operator the message imitates or names, else the chat's own.
         scripted = self.classifier.normalize.script(text)
-        operator = report.operator or self.classifier.operators.find(scripted) or state.operator
+        operator = report.operator or self.classifier.operators.find(scripted).operator or state.operator
         # A question about a channel's offer (淘宝上八折充话费靠谱吗) that is not plainly a scam
         # gets what is known of that channel in place of the general way.
         channel = self.classifier.channels.find(scripted) if report.level != "high" else None
@@ -262,9 +331,11 @@ class Conversation:
         instead = self.answers.text(owner, operator, channel) if owner else None
         return Turn(self.risk.reply(report, operator, instead), replace(state, pending=None))
 
-    def _ask_operator_for(self, intent: str, state: ChatState, channel: str | None = None) -> Turn:
+    def _ask_operator_for(
+        self, intent: str, state: ChatState, channel: str | None = None, detail: str | None = None
+    ) -> Turn:
         reply = Reply(self.answers.ui("ask_operator"), self._operator_buttons(), intent)
-        return Turn(reply, replace(state, pending=intent, channel=channel))
+        return Turn(reply, replace(state, pending=intent, channel=channel, detail=detail))
 
     def _clarify(self, first: str, second: str, state: ChatState) -> Turn:
         buttons = (self._intent_button(first), self._intent_button(second))

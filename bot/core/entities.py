@@ -35,6 +35,18 @@ class EntityFinder:
     # On a tie between two entities named equally often: None, or the one mentioned first.
     tie_goes_to_first = False
 
+    def named(self, text: str) -> tuple[str, ...]:
+        """Every entity named (not only hinted at) in the normalized text, in order of first mention."""
+        if self._name_pattern is None:
+            return ()
+        text = self._without_lookalikes(text)
+        return tuple(dict.fromkeys(self._names[m.group(0)] for m in self._name_pattern.finditer(text)))
+
+    def _without_lookalikes(self, text: str) -> str:
+        if self._lookalikes is None:
+            return text
+        return self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
+
     def find(self, text: str) -> str | None:
         """The entity named most often in the normalized text, else the one hinted at most often.
 
@@ -42,8 +54,7 @@ class EntityFinder:
         two operators is about none of them in particular, and the chat must not silently
         remember the first one.
         """
-        if self._lookalikes is not None:
-            text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
+        text = self._without_lookalikes(text)
         passes = []
         for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
             if pattern is not None:

@@ -14,8 +14,12 @@ TRADITIONAL = "traditional"
 HONG_KONG = "hongkong"
 TAIWAN = "taiwan"
 SCRIPTS = (SIMPLIFIED, TRADITIONAL, HONG_KONG, TAIWAN)
-# OpenCC's configuration for each traditional script.
-_CONFIGS = {TRADITIONAL: "s2t", HONG_KONG: "s2hk", TAIWAN: "s2tw"}
+# OpenCC's configuration for each traditional script, each with one character standard: s2t mixes
+# 爲/為, 裏/裡 and 覈/核 (核實 becomes 覈實 but 核對 stays), so generic traditional uses Taiwan's
+# characters (s2tw: 為, 裡, 核); Taiwan also gets its phrases (s2twp: 簡訊, 網路); Hong Kong s2hk.
+_CONFIGS = {TRADITIONAL: "s2tw", HONG_KONG: "s2hk", TAIWAN: "s2twp"}
+# Taiwan's words for top-ups and shops, which s2twp leaves alone (applied after it).
+TAIWAN_VOCABULARY = {"充值": "儲值", "便利店": "超商"}
 
 # Words only one region uses for top-ups and shops, written in traditional characters; the
 # reply follows that region's conventions (裏/裡, 台/臺) when one of them is in the question.
@@ -81,7 +85,7 @@ def _differences(text: str, converted: str) -> int:
 class ScriptConverter:
     """Simplified answer text → the user's script, each distinct text converted once.
 
-    Each converter is loaded when a chat first needs it (s2t or s2hk: 60–75 ms, 15–25 MB), so a
+    Each converter is loaded when a chat first needs it (s2tw or s2hk: 60–75 ms, 15–25 MB), so a
     bot whose users all write simplified never pays for them.
     """
 
@@ -98,5 +102,9 @@ class ScriptConverter:
             converter = self._converters.get(script)
             if converter is None:
                 converter = self._converters[script] = opencc.OpenCC(_CONFIGS[script])
-            converted = self._cache[key] = converter.convert(text)
+            converted = converter.convert(text)
+            if script == TAIWAN:
+                for word, local in TAIWAN_VOCABULARY.items():
+                    converted = converted.replace(word, local)
+            self._cache[key] = converted
         return converted

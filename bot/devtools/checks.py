@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.build import build
 from bot.content.errors import ContentError, Problem
+from bot.core.answers import Key
 from bot.core.conversation import Conversation
 
 
@@ -35,19 +37,59 @@ def duplicate_examples(conversation: Conversation) -> list[Problem]:
 MAX_ANSWER_CHARS = 600
 
 
-def long_answers(conversation: Conversation) -> list[Problem]:
-    """Every rendered answer (each operator, each channel) longer than a phone screen, once per template."""
+def _once_per_template(
+    conversation: Conversation, finding: Callable[[Key, str], tuple[str, str] | None]
+) -> list[Problem]:
+    """Each rendered answer (each operator, channel, place, detail) that `finding` objects to, as
+    (message, fix), reported once per template that wrote it."""
     problems: dict[tuple[Path, int], Problem] = {}
     for key, text, template in conversation.answers.every_text():
         where = (template.where.path, template.where.line)
-        if len(text) > MAX_ANSWER_CHARS and where not in problems:
-            problems[where] = Problem(
-                template.where.path,
-                template.where.line,
-                f"the answer {key} is {len(text)} characters, over {MAX_ANSWER_CHARS}",
-                "shorten it, or move a part behind a button with 'more: {title: …, text: |…}'",
-            )
+        if where not in problems and (found := finding(key, text)):
+            problems[where] = Problem(template.where.path, template.where.line, *found)
     return list(problems.values())
+
+
+def long_answers(conversation: Conversation) -> list[Problem]:
+    """Every answer longer than a phone screen."""
+
+    def too_long(key: Key, text: str) -> tuple[str, str] | None:
+        if len(text) <= MAX_ANSWER_CHARS:
+            return None
+        return (
+            f"the answer {key} is {len(text)} characters, over {MAX_ANSWER_CHARS}",
+            "shorten it, or move a part behind a button with 'more: {title: …, text: |…}'",
+        )
+
+    return _once_per_template(conversation, too_long)
+
+
+def nested_brackets(text: str) -> bool:
+    """A bracket inside a bracket ("（在境外：+86 …（国际漫游客服…））") is hard to read on a phone."""
+    depth = 0
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+            if depth > 1:
+                return True
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+    return False
+
+
+def bracketed_answers(conversation: Conversation) -> list[Problem]:
+    """Every answer with a bracket inside a bracket: often a fact that ends in a bracket, put
+    inside the template's own."""
+
+    def nested(key: Key, text: str) -> tuple[str, str] | None:
+        if not nested_brackets(text):
+            return None
+        return (
+            f"the answer {key} has a bracket inside a bracket",
+            "write the fact after a colon or a semicolon instead of inside （）",
+        )
+
+    return _once_per_template(conversation, nested)
 
 
 def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | None, list[Problem]]:
@@ -55,4 +97,5 @@ def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | Non
         conversation = build(root, cache_dir)
     except ContentError as exc:
         return None, exc.problems
-    return conversation, duplicate_examples(conversation) + long_answers(conversation)
+    lint = duplicate_examples(conversation) + long_answers(conversation) + bracketed_answers(conversation)
+    return conversation, lint

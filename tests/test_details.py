@@ -1,0 +1,93 @@
+"""Narrower questions inside a topic get their own answer: the confirmed fact first, else 'not
+confirmed' and the official hotline; and no answer puts a bracket inside a bracket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.conversation import ChatState, Conversation
+from bot.devtools.checks import check, nested_brackets
+from tests.test_content_errors import edit
+
+
+def ask_smart(conversation: Conversation, text: str) -> str:
+    """The question asked after choosing Smart."""
+    state = conversation.on_text("smart", ChatState()).state
+    return conversation.on_text(text, state).reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "also"),
+    [
+        ("充一次最少要充多少", "最少充多少能保号", ("所有面额", "一年有效", "*888")),
+        ("充50比索能保多久", "最少充多少能保号", ("所有面额", "120 天")),
+        ("一年充一次够吗", "一年充一次够不够", ("不能保证", "一年有效", "*888")),
+        ("Smart卡掉了怎么补卡", "Smart 卡丢了或坏了要补卡", ("没有核实到", "*888", "验证码")),
+        ("我的PUK码是多少", "你的 PUK 码本机器人查不到", ("*888", "不要告诉")),
+        ("怎么转成esim", "实体卡能不能转成 Smart eSIM", ("没有核实到", "Multi SIM", "挂掉")),
+        ("eSIM二维码可以给别人吗", "不可以", ("二维码", "*888")),
+    ],
+)
+def test_a_narrower_question_gets_its_own_answer_first(
+    conversation: Conversation, question: str, first: str, also: tuple[str, ...]
+) -> None:
+    text = ask_smart(conversation, question)
+    assert text.startswith(first), text
+    assert all(word in text for word in also), text
+
+
+def test_the_same_detail_for_a_chinese_operator_routes_to_its_hotline(conversation: Conversation) -> None:
+    turn = conversation.on_text("我的PUK码是多少", ChatState())
+    assert turn.state.pending == "number_suspended" and turn.state.detail == "puk"
+    text = conversation.on_text("移动", turn.state).reply.text
+    assert text.startswith("你的 PUK 码本机器人查不到") and "10086" in text
+
+
+def test_a_traditional_cantonese_detail_is_answered_in_traditional(conversation: Conversation) -> None:
+    text = ask_smart(conversation, "eSIM 二維碼可唔可以俾人")
+    assert text.startswith("不可以") and "二維碼" in text
+
+
+# A one-line question gets at most about this many characters; the rest is behind a button.
+SHORT_ANSWER = 360
+
+
+def test_every_answer_to_a_one_line_question_is_short(conversation: Conversation) -> None:
+    # scam_check's checklist is being reworked with the scam-risk checker (bot/core/risk*.py).
+    long = {
+        key: len(text)
+        for key, text, _ in conversation.answers.every_text()
+        if len(text) > SHORT_ANSWER and key[0] != "scam_check"
+    }
+    assert not long
+
+
+def test_no_answer_nests_brackets(conversation: Conversation) -> None:
+    nested = [key for key, text, _ in conversation.answers.every_text() if nested_brackets(text)]
+    assert not nested
+
+
+def test_check_reports_a_bracket_inside_a_bracket(content_copy: Path, cache_dir: Path) -> None:
+    path = edit(
+        content_copy,
+        "responses/number_suspended.yaml",
+        "请拨 {{ op.hotline }}，或在{{ op.app }}里查；在境外：{{ op.roaming_hotline }}。",
+        "请拨 {{ op.hotline }}（在境外：{{ op.roaming_hotline }}），或在{{ op.app }}里查。",
+    )
+    _, problems = check(content_copy, cache_dir)
+    assert any(p.path == path and "bracket inside a bracket" in p.message for p in problems)
+
+
+def test_doubtful_facts_from_the_tryout_are_scoped_or_softened(conversation: Conversation) -> None:
+    answers = conversation.answers
+    # l0086 imitates China Mobile's 10086: only China Mobile's answer warns of it.
+    assert "l0086" not in answers.text("customer_service", "china_telecom")
+    assert "l0086" in answers.text("customer_service", "china_mobile")
+    # Hubei Mobile is one provincial company: its list is not stated as national.
+    assert "省公司" in answers.text("topup_how", "china_mobile")
+    # The NTC address was published in 2022; the 2023 registration deadline is history, not today's reason.
+    assert "2022 年公布" in (answers.more("scam_check") or "")
+    assert "2023 年那次" in answers.text("number_suspended", "smart")
+    assert "菜单以手机显示为准" in answers.text("topup_where", "smart", place="outside_philippines")

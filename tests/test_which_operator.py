@@ -1,0 +1,92 @@
+"""Which operator a question is about: one the bot does not cover, two at once, a correction."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.conversation import ChatState, Conversation, Turn
+
+COVERS = "只介绍 Smart（菲律宾）、中国移动、中国联通、中国电信"
+
+
+def say(conversation: Conversation, *texts: str, state: ChatState | None = None) -> Turn:
+    """Pushes each text in turn and returns the last turn."""
+    turn = conversation.on_text("你好", state or ChatState())
+    for text in texts:
+        turn = conversation.on_text(text, turn.state)
+    return turn
+
+
+@pytest.mark.parametrize(
+    ("question", "operator"),
+    [
+        ("Globe卡怎么充值", "Globe"),
+        ("中国广电的卡怎么充", "中国广电"),
+        ("香港csl储值卡点样增值", "csl"),
+        ("3HK的卡怎么充值", "3HK"),
+        ("在台灣的超商可以幫中華電信儲值嗎", "中華電信"),
+        ("台湾大哥大的卡怎么保号", "台湾大哥大"),
+        ("远传的卡停机了", "远传"),
+        ("*143#是什么", "Globe"),
+    ],
+)
+def test_an_uncovered_operator_is_named_and_sent_to_its_own_channels(
+    conversation: Conversation, question: str, operator: str
+) -> None:
+    # Even with Smart remembered from earlier in the chat, the operator named wins.
+    reply = say(conversation, "smart卡怎么充值", question).reply
+    assert operator in reply.text
+    assert "官方 App、官网或门店" in reply.text or "官方 App、官網或門店" in reply.text
+    assert "1510" not in reply.text and "http" not in reply.text
+
+
+def test_a_scam_question_about_an_uncovered_operator_still_gets_the_scam_answer(
+    conversation: Conversation,
+) -> None:
+    reply = say(conversation, "Globe发短信说我中奖了，要我先交手续费").reply
+    assert reply.intent == "scam_check"
+    assert COVERS not in reply.text
+
+
+def test_an_operator_named_in_the_question_wins_over_the_remembered_one(conversation: Conversation) -> None:
+    turn = say(conversation, "移动卡怎么充值", "电信卡怎么充值")
+    assert "中国电信" in turn.reply.text and "中国移动" not in turn.reply.text
+    assert turn.state.operator == "china_telecom"
+
+
+def test_two_covered_operators_for_one_question_ask_which_first(conversation: Conversation) -> None:
+    turn = say(conversation, "移动卡怎么充值", "我有两张卡，一张smart一张电信，都要充值")
+    assert "Smart" in turn.reply.text and "中国电信" in turn.reply.text
+    assert [b.action for b in turn.reply.buttons] == ["operator:smart", "operator:china_telecom"]
+    answer = conversation.on_action("operator:china_telecom", turn.state)
+    assert "中国电信的官方充值方法" in answer.reply.text
+
+
+@pytest.mark.parametrize(
+    ("correction", "operator"),
+    [
+        ("是联通的卡，不对，是电信", "china_telecom"),
+        ("唔係問Smart，係問中國移動", "china_mobile"),
+        ("刚才说错了，我的卡是电信的不是移动", "china_telecom"),
+        ("我想改問中國移動的，不是聯通", "china_mobile"),
+    ],
+)
+def test_a_correction_keeps_the_operator_from_the_part_that_stays(
+    conversation: Conversation, correction: str, operator: str
+) -> None:
+    assert say(conversation, "smart卡怎么充值", correction).state.operator == operator
+
+
+def test_a_correction_after_which_operator_answers_the_waiting_question(conversation: Conversation) -> None:
+    reply = say(conversation, "怎么保号", "不是问移动，是问联通").reply
+    assert reply.intent == "keep_number" and "中国联通" in reply.text
+
+
+def test_changing_the_operator_shows_the_picker(conversation: Conversation) -> None:
+    turn = say(conversation, "smart卡怎么充值", "我想换个运营商")
+    assert {b.action for b in turn.reply.buttons} == {
+        "operator:smart",
+        "operator:china_mobile",
+        "operator:china_unicom",
+        "operator:china_telecom",
+    }
