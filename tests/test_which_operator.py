@@ -90,3 +90,18 @@ def test_changing_the_operator_shows_the_picker(conversation: Conversation) -> N
         "operator:china_unicom",
         "operator:china_telecom",
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "operator"),
+    [
+        ("这是不是smart的官网", "smart"),
+        ("移动卡係唔係要實名", "china_mobile"),
+        ("联通卡不是很好用，怎么充值", "china_unicom"),
+    ],
+)
+def test_a_question_with_is_it_or_not_keeps_its_operator(
+    conversation: Conversation, question: str, operator: str
+) -> None:
+    # "是不是" asks a question: it takes nothing back. A plain "不是" after the name leaves it alone.
+    assert conversation.classifier.classify(question).operator == operator
