@@ -105,3 +105,11 @@ def test_a_question_with_is_it_or_not_keeps_its_operator(
 ) -> None:
     # "是不是" asks a question: it takes nothing back. A plain "不是" after the name leaves it alone.
     assert conversation.classifier.classify(question).operator == operator
+
+
+def test_an_unread_question_that_names_an_operator_is_not_taken_for_a_choice(
+    conversation: Conversation,
+) -> None:
+    turn = say(conversation, "smart卡漫游要不要开通")
+    assert turn.reply.intent == "fallback" and "以后按" not in turn.reply.text
+    assert "以后按 Smart" in say(conversation, "smart").reply.text
