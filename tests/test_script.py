@@ -159,5 +159,7 @@ def test_no_reply_mixes_two_character_standards(conversation: Conversation) -> N
 def test_taiwan_gets_its_own_words(conversation: Conversation) -> None:
     reply = conversation.on_text("Smart卡怎麼儲值，我在台灣", ChatState(operator="smart")).reply.text
     assert "儲值" in reply and "充值" not in reply
+    wallet = conversation.on_text("支付寶可以幫聯通儲值嗎，我在台灣", ChatState()).reply.text
+    assert "“手機充值”" in wallet  # the app's own menu entry, quoted as the app writes it
     generic = conversation.on_text("餘額怎麼查，沒有核實嗎", ChatState(operator="smart")).reply.text
     assert not any(ch in generic for ch in "爲裏覈")  # s2t's rarer forms

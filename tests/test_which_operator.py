@@ -90,3 +90,26 @@ def test_changing_the_operator_shows_the_picker(conversation: Conversation) -> N
         "operator:china_unicom",
         "operator:china_telecom",
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "operator"),
+    [
+        ("这是不是smart的官网", "smart"),
+        ("移动卡係唔係要實名", "china_mobile"),
+        ("联通卡不是很好用，怎么充值", "china_unicom"),
+    ],
+)
+def test_a_question_with_is_it_or_not_keeps_its_operator(
+    conversation: Conversation, question: str, operator: str
+) -> None:
+    # "是不是" asks a question: it takes nothing back. A plain "不是" after the name leaves it alone.
+    assert conversation.classifier.classify(question).operator == operator
+
+
+def test_an_unread_question_that_names_an_operator_is_not_taken_for_a_choice(
+    conversation: Conversation,
+) -> None:
+    turn = say(conversation, "smart卡漫游要不要开通")
+    assert turn.reply.intent == "fallback" and "以后按" not in turn.reply.text
+    assert "以后按 Smart" in say(conversation, "smart").reply.text

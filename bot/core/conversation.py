@@ -30,6 +30,8 @@ MENU_INTENT = "help"
 SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
 VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps, not a verdict
 CHANGE_OPERATOR_INTENT = "change_operator"  # its answer carries the operator buttons
+# A message of at most this many words that names an operator and asks nothing ("联通的") chooses it.
+ONLY_AN_OPERATOR_WORDS = 3
 # Answers that hold for any operator's card, so naming one the bot does not cover changes nothing.
 ANY_OPERATOR_INTENTS = frozenset({"scam_check", "scam_victim", "about_bot", "greeting", "thanks_bye", "help"})
 WELCOME_INTENT = "greeting"
@@ -264,8 +266,9 @@ class Conversation:
             buttons = tuple(Button(self.answers.operator_label(op), f"operator:{op}") for op in named)
             reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
             return Turn(reply, replace(state, pending=intent, channel=result.channel, detail=result.detail))
-        if intent == FALLBACK and result.operator in result.operators_named and not state.pending:
-            return self._choose_operator(result.operator, state)  # "不是问移动，是问联通"
+        only_an_operator = result.corrected or len(result.analysis.words) <= ONLY_AN_OPERATOR_WORDS
+        if intent == FALLBACK and result.operator in result.operators_named and only_an_operator:
+            return self._choose_operator(result.operator, state)  # "联通的", "不是问移动，是问联通"
         return None
 
     @staticmethod

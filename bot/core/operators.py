@@ -52,13 +52,11 @@ class Operators:
         """From the first of the texts (the same question, less and more normalized) that names one."""
         for text in texts:
             kept = self.kept(text)
-            corrected = (
-                kept != text
-                and bool(self._all.named(text))
-                and self._all.named(kept) != self._all.named(text)
-            )
+            all_named = self._all.named(kept)
+            # Corrected: a mention was taken back (the text without it names other operators).
+            corrected = kept != text and self._all.named(text) != all_named
             found = self._all.find(kept)
-            named = tuple(op for op in self._all.named(kept) if op not in self._uncovered)
+            named = tuple(op for op in all_named if op not in self._uncovered)
             if found in self._uncovered:
                 return OperatorMention(None, found, named, corrected)
             if found is None and len(named) == 1:

@@ -7,6 +7,8 @@ distinct text is converted once per script and kept (answers are a fixed set ren
 
 from __future__ import annotations
 
+import re
+
 import opencc
 
 SIMPLIFIED = "simplified"
@@ -18,8 +20,10 @@ SCRIPTS = (SIMPLIFIED, TRADITIONAL, HONG_KONG, TAIWAN)
 # 爲/為, 裏/裡 and 覈/核 (核實 becomes 覈實 but 核對 stays), so generic traditional uses Taiwan's
 # characters (s2tw: 為, 裡, 核); Taiwan also gets its phrases (s2twp: 簡訊, 網路); Hong Kong s2hk.
 _CONFIGS = {TRADITIONAL: "s2tw", HONG_KONG: "s2hk", TAIWAN: "s2twp"}
-# Taiwan's words for top-ups and shops, which s2twp leaves alone (applied after it).
+# Taiwan's words for top-ups and shops, which s2twp leaves alone (applied after it), except inside
+# “quotes”: a quoted menu entry (支付寶的“手機充值”) is written as the app writes it.
 TAIWAN_VOCABULARY = {"充值": "儲值", "便利店": "超商"}
+_TAIWAN_WORDS = re.compile("“[^”]*”|" + "|".join(TAIWAN_VOCABULARY))
 
 # Words only one region uses for top-ups and shops, written in traditional characters; the
 # reply follows that region's conventions (裏/裡, 台/臺) when one of them is in the question.
@@ -104,7 +108,8 @@ class ScriptConverter:
                 converter = self._converters[script] = opencc.OpenCC(_CONFIGS[script])
             converted = converter.convert(text)
             if script == TAIWAN:
-                for word, local in TAIWAN_VOCABULARY.items():
-                    converted = converted.replace(word, local)
+                converted = _TAIWAN_WORDS.sub(
+                    lambda m: TAIWAN_VOCABULARY.get(m.group(0), m.group(0)), converted
+                )
             self._cache[key] = converted
         return converted
