@@ -267,7 +267,9 @@ class Conversation:
             reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
             return Turn(reply, replace(state, pending=intent, channel=result.channel, detail=result.detail))
         only_an_operator = result.corrected or len(result.analysis.words) <= ONLY_AN_OPERATOR_WORDS
-        if intent == FALLBACK and result.operator in result.operators_named and only_an_operator:
+        # A name alone ("smart") is a choice however surely it reads as a question about it.
+        unsure = intent == FALLBACK or not self._sure(result) or len(result.analysis.words) == 1
+        if unsure and result.operator in result.operators_named and only_an_operator:
             return self._choose_operator(result.operator, state)  # "联通的", "不是问移动，是问联通"
         return None
 
