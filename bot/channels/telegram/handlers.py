@@ -26,6 +26,7 @@ from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
 from bot.core.conversation import ChatState, Conversation, Reply, Turn
+from bot.settings import Settings
 from bot.store.records import Records
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ SEND_PATIENCE = 120.0
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
 TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
-RETENTION_DAYS = 30  # what /privacy says when no records are kept at all (no store)
 
 
 class Deps:
@@ -229,7 +229,7 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Says what the bot keeps, masked how, and for how long (/privacy)."""
     if allowed(update, context):
         conversation, records = deps(context).conversation, deps(context).records
-        days = str(records.retention_days if records else RETENTION_DAYS)
+        days = str(records.retention_days if records else Settings.retention_days)
         await answer(update, context, lambda state: conversation.notice("privacy", state, days=days))
 
 
