@@ -271,6 +271,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.store.database import FILENAME, Database
     from bot.store.report import build_report
 
+    if args.days < 1:
+        raise SettingsError("--days must be 1 or more (1 is today)")
     settings = load_settings()
     path = settings.data_dir / FILENAME
     if not path.is_file():

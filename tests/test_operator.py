@@ -220,9 +220,11 @@ def test_the_terminal_records_too(tmp_path: Path) -> None:
     assert json.loads(run_cli("report", "--format", "json", env=env).stdout)["questions"] == 0
 
 
-def test_report_without_records(tmp_path: Path) -> None:
+def test_report_without_records_or_days(tmp_path: Path) -> None:
     result = run_cli("report", env={"BOT_DATA_DIR": str(tmp_path / "none")})
     assert result.returncode == 2 and "no records" in result.stderr
+    result = run_cli("report", "--days", "0", env={"BOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2 and "--days must be 1 or more" in result.stderr
 
 
 def test_sighup_reloads_the_content(content_copy: Path, tmp_path: Path) -> None:

@@ -154,3 +154,15 @@ def test_telegram_answers_every_button_payload(live: tuple[LiveBot, StandIn], da
     bot, standin = live
     replies = ask(bot, standin, lambda chat: standin.push_button(chat, data))
     assert replies
+
+
+@settings(max_examples=150, deadline=timedelta(milliseconds=500))
+@given(text=MESSAGES)
+def test_masking_leaves_no_long_number_and_no_address(text: str) -> None:
+    import re
+
+    from bot.store.masking import Masker
+
+    masked = Masker({"10086"})(text)
+    assert all(run == "10086" for run in re.findall(r"[0-9]{4,}", masked))
+    assert not re.search(r"[\w.+-]@[\w-]+\.[\w-]+", masked, re.ASCII)

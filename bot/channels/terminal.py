@@ -6,6 +6,7 @@ import sys
 from typing import TextIO
 
 from bot.core.conversation import ChatState, Conversation, Reply, Turn
+from bot.settings import Settings
 from bot.store.records import Records
 
 QUIT = "/quit 退出"
@@ -39,7 +40,8 @@ def step(
     if text == "/reset":
         return conversation.forget(state)
     if text == "/privacy":
-        return conversation.notice("privacy", state, days=str(records.retention_days if records else 30))
+        days = records.retention_days if records else Settings.retention_days
+        return conversation.notice("privacy", state, days=str(days))
     if text == "/forget":
         if records is not None:
             records.forget(TERMINAL_CHAT)

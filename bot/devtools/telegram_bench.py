@@ -81,6 +81,8 @@ def run_telegram_benchmark(conversation: Conversation, rounds: int, batch: int) 
         ("20 chats at once: median reply", "others_median_ms", "ms", "{:.1f}"),
         ("the same while a chat waits out a 429 (3 s)", "others_median_with_429_ms", "ms", "{:.1f}"),
         ("ratio: with a waiting chat / without", "head_of_line_ratio", "×", "{:.2f}"),
+        ("the same after five ㏘×4000 messages", "others_median_with_hostile_ms", "ms", "{:.1f}"),
+        ("ratio: after those / without", "hostile_ratio", "×", "{:.2f}"),
         ("recording a question, mean (mask, commit)", "recording_ms", "ms", "{:.3f}"),
         ("that, as a share of an update's median", "recording_share", "", "{:.1%}"),
     ):

@@ -311,12 +311,15 @@ async def _play(standin: StandIn, updates: int) -> dict[str, float]:
     rate = updates / (time.monotonic() - start)
     latencies.sort()
     calm, held = await _head_of_line(standin)
+    stalled = await _after_hostile(standin)
     return {
         "updates_per_second": rate,
         "median_ms": latencies[len(latencies) // 2],
         "others_median_ms": calm,
         "others_median_with_429_ms": held,
         "head_of_line_ratio": held / calm,
+        "others_median_with_hostile_ms": stalled,
+        "hostile_ratio": stalled / calm,
     }
 
 
@@ -336,6 +339,20 @@ async def _wave(standin: StandIn, first_chat: int) -> list[float]:
         [reply] = await standin.wait_for(1, chat_id=chat, timeout=30)
         times.append((reply.at - standin.handed_out[update_id]) * 1000)
     return times
+
+
+# What once held every chat for 42 s: five 4,000-character messages that NFKC makes four times longer.
+HOSTILE = "㏘" * 4000
+
+
+async def _after_hostile(standin: StandIn) -> float:
+    """Other chats' median reply time when five hostile messages arrive just before them."""
+    times = []
+    for wave in range(HOL_WAVES):
+        for sender in range(5):
+            standin.push_text(60_000 + wave * 10 + sender, HOSTILE)
+        times += await _wave(standin, 70_000 + wave * 100)
+    return statistics.median(times)
 
 
 async def _head_of_line(standin: StandIn) -> tuple[float, float]:

@@ -23,7 +23,9 @@ PHONE = "[电话]"
 PASSPORT = "[证件号]"
 DIGITS = "[数字]"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII
+)  # starts only where a name can: linear
 _ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9]{4}[0-9xX](?![0-9a-zA-Z])")
 # Digits with the spaces or dashes people type into card numbers.
 _CARD = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")

@@ -27,6 +27,7 @@ from bot.channels.rate_limit import PerChatLimit
 from bot.channels.telegram import admin, handlers
 from bot.channels.telegram.persistence import ChatStatePersistence
 from bot.channels.telegram.rate_limiter import PerChatRateLimiter
+from bot.channels.telegram.update_processor import PerChatUpdateProcessor
 from bot.core.conversation import Conversation
 from bot.settings import Settings, SettingsError
 from bot.store.database import Database
@@ -34,11 +35,10 @@ from bot.store.records import open_records
 
 logger = logging.getLogger(__name__)
 
-# Updates handled at once: enough to wait out slow sends, few enough that a burst does not start
-# hundreds of answers (and their "typing…" timers) at once; each takes about 1.5 ms of CPU. A chat
-# waiting out a 429 holds at most its per-minute limit of them (20; the rest are turned away at
-# once), so even two such chats leave the others room.
-CONCURRENT_UPDATES = 64
+# Chats answered at once (each chat's updates one at a time, in order): enough that chats waiting
+# on Telegram (a 429, a slow send) leave others room, few enough that a burst is not slowed by
+# httpcore scanning a large connection pool for every request (each answer is ~1.5 ms of CPU).
+CONCURRENT_UPDATES = 16
 # Edited messages are ignored, always: answering an edit would repeat an answer already given.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
@@ -132,8 +132,8 @@ def build_application(
         .persistence(ChatStatePersistence(database))
         .rate_limiter(limiter)
         # Chats are answered concurrently (a slow network round trip or a 429 for one does not
-        # hold up the others); handlers.Deps.lock keeps each chat's own turns in order.
-        .concurrent_updates(CONCURRENT_UPDATES)
+        # hold up the others), each chat's own turns in order.
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(post_init)
     )
     if settings.base_url:

@@ -12,7 +12,6 @@ import functools
 import itertools
 import logging
 import time
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -27,6 +26,7 @@ from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
 from bot.core.conversation import ChatState, Conversation, Reply, Turn
+from bot.settings import Settings
 from bot.store.records import Records
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ SEND_PATIENCE = 120.0
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
 TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
-RETENTION_DAYS = 30  # what /privacy says when no records are kept at all (no store)
 
 
 class Deps:
@@ -59,14 +58,6 @@ class Deps:
         self.records = records  # the operator's records (None: nothing is recorded)
         self.admins = admins  # user ids allowed /stats and /reload
         self.content_root = content_root  # where /reload reads the YAML again
-        # Updates are handled concurrently, but one chat's turns run one at a time and in order.
-        self.chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self.chat_locks.get(chat_id)
-        if lock is None:
-            lock = self.chat_locks[chat_id] = asyncio.Lock()
-        return lock
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
@@ -146,14 +137,13 @@ async def answer(
 ) -> None:
     """Runs one step of the conversation for this chat and sends the reply.
 
-    The chat's lock is taken before anything is awaited, so a chat's updates, handled
-    concurrently with every other chat's, take their turns in the order they came. `first`
-    (answering a tapped button's query) runs in that turn too.
+    A chat's updates come here one at a time and in order (update_processor.py), while other
+    chats' run alongside. `first` (answering a tapped button's query) runs in that turn too.
     """
     chat = update.effective_chat
     if chat is None:
         return
-    async with deps(context).lock(chat.id), typing_while_slow(chat):
+    async with typing_while_slow(chat):
         if first is not None:
             await first()
         turn = act(load_state(context))
@@ -252,7 +242,7 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Says what the bot keeps, masked how, and for how long (/privacy)."""
     if allowed(update, context):
         conversation, records = deps(context).conversation, deps(context).records
-        days = str(records.retention_days if records else RETENTION_DAYS)
+        days = str(records.retention_days if records else Settings.retention_days)
         await answer(update, context, lambda state: conversation.notice("privacy", state, days=days))
 
 
@@ -262,13 +252,12 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None or not allowed(update, context):
         return
     shared = deps(context)
-    async with shared.lock(chat.id):
-        if shared.records is not None:
-            shared.records.forget(chat.id)
-        context.application.drop_chat_data(chat.id)
-        if context.application.persistence is not None:
-            await context.application.persistence.drop_chat_data(chat.id)
-        await send_reply(chat, shared.conversation.notice("forgotten", ChatState()).reply)
+    if shared.records is not None:
+        shared.records.forget(chat.id)
+    context.application.drop_chat_data(chat.id)
+    if context.application.persistence is not None:
+        await context.application.persistence.drop_chat_data(chat.id)
+    await send_reply(chat, shared.conversation.notice("forgotten", ChatState()).reply)
 
 
 async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

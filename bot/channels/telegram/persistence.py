@@ -10,7 +10,6 @@ handlers' dependencies, and the bot has no user data, callback data or conversat
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -37,10 +36,6 @@ class ChatStatePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[
         old = database.path.parent / OLD_PICKLE
         if old.exists():
             logger.info("%s is from an older version and is not read; it can be deleted", old)
-
-    @classmethod
-    def in_folder(cls, folder: Path) -> ChatStatePersistence:
-        return cls(Database.in_folder(folder))
 
     # ---- chat data: the only kind this bot keeps ----------------------------------------------
 
