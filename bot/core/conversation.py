@@ -128,8 +128,9 @@ class Conversation:
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         # A pasted advert or "客服" message is rated before it is read as a question, whatever
-        # the chat was waiting for: its top-up words must not earn it a top-up answer.
-        if self.risk is not None and (report := self.risk.scan(text)).risky:
+        # the chat was waiting for: its top-up words must not earn it a top-up answer. A victim's
+        # story that is not plainly a scam offer is answered with help (the classifier) instead.
+        if self.risk is not None and (report := self.risk.scan(text)).risky and not report.wants_help:
             return self._verdict(report, text, state)
         result = self.classifier.classify(text)
         return replace(self._decide(result, state), heard=result)
