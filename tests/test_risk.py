@@ -75,6 +75,12 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "DITO: Your OTP is 123456. Do not share this code with anyone.",
         "我的电话是13800138000，充值没到账",
         "拨打10086转人工",
+        # Talk about scams, and a victim's own story: their scam words offer nothing.
+        "听说有人在电报上卖代充，是真的吗",
+        "新闻：警方提醒，近期有骗子冒充运营商发送积分兑换短信，请勿点击陌生链接",
+        "家里老人收到中奖短信，我怎么跟他解释这是骗局",
+        "新闻说最近有冒充公安要求转账到安全账户的诈骗，大家注意",
+        "我被骗了，有人说代充话费，我转了500块，现在怎么办？",
     ],
 )
 def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
@@ -328,20 +334,6 @@ def test_a_lookalike_number_says_which_character_passes_for_which(
 ) -> None:
     [flag] = [f for f in scanner.scan(text).flags if f.id == "lookalike_number"]
     assert letter in flag.reason
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "听说有人在电报上卖代充，是真的吗",
-        "新闻：警方提醒，近期有骗子冒充运营商发送积分兑换短信，请勿点击陌生链接",
-        "家里老人收到中奖短信，我怎么跟他解释这是骗局",
-        "新闻说最近有冒充公安要求转账到安全账户的诈骗，大家注意",
-        "我被骗了，有人说代充话费，我转了500块，现在怎么办？",
-    ],
-)
-def test_talk_about_scams_and_victims_stories_are_never_high(scanner: Scanner, text: str) -> None:
-    assert scanner.scan(text).level != "high"
 
 
 def test_a_genuine_notice_that_points_to_the_official_app_or_hotline_is_low(scanner: Scanner) -> None:
