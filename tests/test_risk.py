@@ -144,7 +144,7 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("您的号码将在2小时内停机，请点击 cmcc-pay.top 处理", {"threat", "lookalike_domain"}),
         ("我是10086客服，您的积分可以兑换现金，请提供服务密码", {"impersonation", "asks_for_secret"}),
         ("联系 TG @cheap_load_ph 代充 9折", {"telegram_account", "below_face_value"}),
-        ("【10086】您的手机号将于今日24点停机，请立即拨打 400-123-4567", {"threat", "call_back"}),
+        ("【10086】您的手机号将于今日24点停机，请立即拨打 400-123-4567", {"threat", "operator_callback"}),
         ("我是联通营业厅的，请把收到的6位数字告诉我", {"impersonation", "asks_for_secret"}),
         ("出售菲律宾GCash实名账号，价格私聊", {"registered_sim_sale"}),
         ("积分即将清零，回复1兑换礼品", {"prize_bait", "threat"}),
@@ -312,6 +312,9 @@ def test_eval_scan_fails_below_the_bars(tmp_path: Path) -> None:
         ("【10086】如非本人操作请拨打 0571-88776655 取消", "operator_callback"),
         ("Smart Advisory: May refund ka. Tumawag sa 0917-555-0192", "operator_callback"),
         ("现转接公安局，请配合资金核查，转账至安全账户", "safe_account"),
+        ("This is the police. Transfer your funds to a safe account now.", "safe_account"),
+        ("公安局通知：你涉嫌一起洗钱案件，请下载指定APP配合调查", "police_claim"),
+        ("【中国电信】您的宽带即将到期，续费请联系专员 138-0013-8000", "operator_callback"),
         ("扫这个二维码领100元话费，需要输入支付密码确认", "asks_for_secret"),
         ("Text your name, address, and GCash MPIN to claim.", "asks_for_secret"),
         ("只要把卡号和密码给他就能帮你充", "asks_for_secret"),
@@ -360,3 +363,10 @@ def test_what_only_looks_like_an_evasion_is_not_high(scanner: Scanner, text: str
     # a site whose name only begins like a brand's: none of them is 高.
     report = scanner.scan(text)
     assert report.level != "high" and "spelled_out" not in ids(report), report
+
+
+def test_a_number_to_call_counts_for_more_when_the_message_opens_as_an_operator(scanner: Scanner) -> None:
+    plain = scanner.scan("如有疑问请拨打 400-123-4567")
+    assert ids(plain) == {"call_back"} and plain.level == "medium"
+    sent = scanner.scan("【中国联通】如有疑问请拨打 400-123-4567")
+    assert ids(sent) == {"operator_callback"} and sent.level == "high" and "中国联通" in sent.flags[0].reason

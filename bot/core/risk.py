@@ -309,7 +309,8 @@ class Scanner:
                 if sender:
                     # Sent as the operator, yet the number to call is not the operator's.
                     yield "operator_callback", show_phone(digits), {"owner": sender}
-                yield "callback_number", show_phone(digits), {}
+                else:
+                    yield "callback_number", show_phone(digits), {}
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:

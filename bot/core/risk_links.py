@@ -35,9 +35,9 @@ NAMED_ID = re.compile(
     r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9 -]{6,16}[0-9])(?![0-9a-z_-])"
 )
 TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
-# A number to call back: "请立即拨打 400-123-4567", "call 0917 123 4567".
+# A number to call back: "请立即拨打 400-123-4567", "联系专员 138-0013-8000", "call 0917 123 4567".
 CALL_NUMBER = re.compile(
-    r"(?:拨打|致电|回拨|回电|call|text|tumawag sa|tawagan)"
+    r"(?:拨打|致电|回拨|回电|联系|咨询|热线|call|text|tumawag sa|tawagan)"
     r"[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9 -]{5,16}[0-9])(?![0-9])"
 )
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
