@@ -17,8 +17,8 @@ from tests.test_risk import ADS, sample_lines
 ALLOWLIST = ("smart.com.ph", "gcash.com", "10086.cn", "10010.com", "189.cn", "chinamobile.com", "maya.ph")
 
 
-def dev_set() -> list[str]:
-    with (DATA / "scam_dev.tsv").open(encoding="utf-8") as handle:
+def dev_set(name: str = "scam_dev.tsv") -> list[str]:
+    with (DATA / name).open(encoding="utf-8") as handle:
         return [row["text"].replace("\\n", "\n") for row in csv.DictReader(handle, delimiter="\t")]
 
 
@@ -93,12 +93,16 @@ def test_check_gives_a_verdict_even_when_low(conversation: Conversation) -> None
 
 def test_every_verdict_fits_in_600_characters_and_echoes_nothing_to_tap(conversation: Conversation) -> None:
     many = "8折代充 慢充 USDT 先付款 马上停机 加V: abc_1234 出售已实名卡 把验证码发给我 smart-com-ph.top 10086-cz.com l0086"
-    for text in [*dev_set(), many, *(p.read_text(encoding="utf-8") for p in ADS)]:
+    assert conversation.risk is not None
+    prepare = conversation.risk.scanner.prepare
+    for text in [*dev_set(), *dev_set("scam_more.tsv"), many, *(p.read_text(encoding="utf-8") for p in ADS)]:
         for operator in (None, "smart", "china_mobile"):
             turn = conversation.check(text, ChatState(operator=operator))
             assert len(turn.reply.text) <= 600, text
             assert turn.reply.text[:4] in ("风险：高", "风险：中", "风险：低")
             assert_nothing_of_theirs_to_tap(text, turn.reply.text)
+            # Nor what was spelled apart ("s m a r t _ c z"), joined again.
+            assert_nothing_of_theirs_to_tap(prepare(text), turn.reply.text)
     assert "项未列出" in conversation.check(many, ChatState()).reply.text
 
 
@@ -116,3 +120,25 @@ def test_hostile_input_gets_a_verdict_or_an_answer(conversation: Conversation, t
     for turn in (conversation.on_text(text, ChatState()), conversation.check(text, ChatState())):
         assert turn.reply.text and len(turn.reply.text) <= 600
         assert_nothing_of_theirs_to_tap(text, turn.reply.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我被骗了，有人说代充话费，我转了500块，现在怎么办？",
+        "I got scammed, I sent 1000 pesos to a guy on Facebook who promised cheap load. What should I do?",
+    ],
+)
+def test_a_victims_story_gets_help_not_a_verdict(conversation: Conversation, text: str) -> None:
+    assert conversation.risk is not None
+    report = conversation.risk.scan(text)
+    assert report.victim and report.level != "high"
+    turn = conversation.on_text(text, ChatState())
+    assert not turn.reply.text.startswith("风险：")  # the classifier answers it
+    assert turn.heard is not None
+
+
+def test_a_victim_pasting_the_scammers_plain_offer_still_gets_the_verdict(conversation: Conversation) -> None:
+    text = "我被骗了，对方纸飞机 @cz_kuaichong888 说话费8折代充，USDT付款"
+    turn = conversation.on_text(text, ChatState())
+    assert turn.reply.text.startswith("风险：高")

@@ -200,6 +200,10 @@ class RiskRules:
     question_share: float  # see RiskSignal.question_share
     reporters: tuple[str, ...]  # words that report someone's offer or ask ("有人", "对方说")
     where: Where
+    # Words that make a message talk about scams (听说, 新闻, 怎么解释) or tell of being scammed
+    # (我被骗了): with no link or contact, its phrases count as in a question and it is never 高.
+    talk: tuple[str, ...] = ()
+    victims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

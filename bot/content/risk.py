@@ -19,12 +19,15 @@ DETECTORS: dict[str, frozenset[str]] = {
     "chat_id": frozenset({"evidence"}),
     "lookalike_domain": frozenset({"evidence", "official", "owner"}),
     "homoglyph_domain": frozenset({"evidence", "official", "owner"}),
-    "lookalike_number": frozenset({"evidence", "official", "owner"}),
+    "lookalike_number": frozenset({"evidence", "official", "owner", "swap"}),
     "unofficial_link": frozenset({"evidence"}),
     "official_link": frozenset({"evidence", "owner"}),
     "price_cut": frozenset({"evidence"}),
     "short_link": frozenset({"evidence"}),
     "callback_number": frozenset({"evidence"}),
+    "operator_callback": frozenset({"evidence", "owner"}),
+    "ip_link": frozenset({"evidence"}),
+    "spelled_out": frozenset({"evidence"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
@@ -176,17 +179,20 @@ def _sites(
     return owners, words
 
 
-def _questions(file: _File, node: Any) -> tuple[float, tuple[str, ...]]:
-    """The share a phrase counts for in a question, and the words that report an offer."""
+def _questions(file: _File, node: Any) -> tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The share a phrase counts for in a question, the words that report an offer, and those that
+    make a message talk about scams or tell of being scammed."""
     questions = node.get("questions")
     if questions is None:
-        return 1.0, ()  # without a 'questions' section a question counts in full
+        return 1.0, (), (), ()  # without a 'questions' section a question counts in full
     table = file.mapping(questions, node.line_of("questions"), "'questions'")
-    if table is None or not file.keys(table, {"share", "reporters"}, set(), "'questions'"):
-        return 1.0, ()
+    if table is None or not file.keys(table, {"share", "reporters"}, {"talk", "victims"}, "'questions'"):
+        return 1.0, (), (), ()
     share = _share(file, table["share"], table.line_of("share"), "'share'")
     reporters = tuple(w.lower() for w, _ in file.texts(table, "reporters", "'questions'"))
-    return (1.0 if share is None else share), reporters
+    talk = tuple(w.lower() for w, _ in file.texts(table, "talk", "'questions'"))
+    victims = tuple(w.lower() for w, _ in file.texts(table, "victims", "'questions'"))
+    return (1.0 if share is None else share), reporters, talk, victims
 
 
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
@@ -236,7 +242,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
             shorteners.add(domain.lower())
         else:
             file.problem(line, f"'{domain}' is not a bare domain", "write it like bit.ly")
-    question_share, reporters = _questions(file, node)
+    question_share, reporters, talk, victims = _questions(file, node)
     seen: dict[str, int] = {}
     signals = []
     for item, line in file.items(node, "signals", path.name, "'- id: ...'"):
@@ -258,6 +264,8 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         question_share,
         reporters,
         file.where(node.line),
+        talk,
+        victims,
     )
 
 

@@ -151,16 +151,16 @@ class Conversation:
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
         # A pasted advert or "客服" message is rated before it is read as a question, whatever
-        # the chat was waiting for: its top-up words must not earn it a top-up answer.
+        # the chat was waiting for: its top-up words must not earn it a top-up answer. A victim's
+        # story that is not plainly a scam offer is answered with help (the classifier) instead.
         report = self.risk.scan(text) if self.risk is not None else None
         result = self.classifier.classify(text)
-        # …except a victim telling what happened ("我已经付了钱给代充没到账"): the words of the
-        # offer are in it, but what they need is the steps to take now.
-        if (
-            report is not None
-            and report.risky
-            and not (report.level != "high" and result.intent == VICTIM_INTENT)
-        ):
+        # The scanner may not see the victim in it ("我已经付了钱给代充没到账") where the reading
+        # does: the words of the offer are in it, but what they need is the steps to take now.
+        victim = report is not None and (
+            report.wants_help or (report.level != "high" and result.intent == VICTIM_INTENT)
+        )
+        if report is not None and report.risky and not victim:
             return self._verdict(report, text, state)
         return replace(self._decide(result, state), heard=result)
 

@@ -59,6 +59,7 @@ class _Brand:
     joined: str  # the whole domain without dots, as a look-alike may write it: 'smartcomph'
     domain: str
     owner: str
+    parts: frozenset[str]  # the domain's ending in words: {'com', 'ph'}
 
 
 class OfficialSites:
@@ -80,7 +81,8 @@ class OfficialSites:
         for domain, owner in self._sites.items():
             joined = skeleton(domain.replace(".", ""))
             for name in (split_host(domain)[1], *self._words.get(domain, ())):
-                brands.append(_Brand(name, skeleton(name), joined, domain, owner))
+                parts = frozenset(split_host(domain)[2].split("."))
+                brands.append(_Brand(name, skeleton(name), joined, domain, owner, parts))
         return tuple(brands)
 
     def allowed(self, host: str) -> str | None:
@@ -98,6 +100,12 @@ class OfficialSites:
                 verdict = self._judge_ascii(latin)
                 if verdict.kind in ("official", "lookalike"):
                     return Verdict("homoglyph", verdict.official, verdict.owner)
+                return Verdict("unofficial")
+            # A character that passes for nothing, added to an official name ("䌕10010.com").
+            rest = "".join(c for c in latin if c.isascii()).strip(".-")
+            verdict = self._judge_ascii(rest) if "." in rest else Verdict("unofficial")
+            if verdict.kind in ("official", "lookalike"):
+                return Verdict("lookalike", verdict.official, verdict.owner)
             return Verdict("unofficial")
         return self._judge_ascii(host)
 
@@ -117,6 +125,14 @@ class OfficialSites:
         name_skeleton = skeleton(name.replace("-", ""))
         for brand in self._brands:
             if brand.skeleton in tokens or brand.joined == name_skeleton:
+                return brand
+            # The name run into another word, with the official ending as a word of its own:
+            # smartrewards.ph-claim.com (not smartphones.com.ph, whose ph is its real ending).
+            if (
+                len(brand.name) >= 5
+                and brand.parts & set(words)
+                and any(t.startswith(brand.skeleton) or t.endswith(brand.skeleton) for t in tokens)
+            ):
                 return brand
             # One slip for a short name (smarl), two for a long one (chinamobi1e).
             if len(brand.name) >= 5 and abs(len(name) - len(brand.name)) <= 2:

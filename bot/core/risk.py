@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import opencc
@@ -19,7 +19,7 @@ import opencc
 from bot.content.model import Content, RiskRules, RiskSignal
 from bot.core.lookalike import OfficialSites, skeleton
 from bot.core.normalize import CONTROLS
-from bot.core.phrases import PhraseFinder
+from bot.core.phrases import PhraseFinder, trie_pattern
 from bot.core.risk_links import (
     find_call_numbers,
     find_handles,
@@ -37,12 +37,30 @@ MAX_CHARS = 10_000
 EVIDENCE_PER_FLAG = 2
 # Spaces inside Chinese words are a way round filters ("代 充", "慢\u200b充").
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+# So are emoji and symbols between letters ("T🔸G", "加📱薇", "代充🉐️话费"): they go. A pointing
+# hand or arrow stands for the colon it replaces ("TG 👉 name").
+SYMBOLS = re.compile(
+    r"[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+"
+)
+POINTERS = frozenset("👉👈➡→⇒☞▶")
+# And letters spelled one by one: "s m a r t _ c z", "h f 5 2 0", "v x".
+SPACED = re.compile(r"[a-z0-9_](?<![a-z0-9_].)(?: [a-z0-9_](?![a-z0-9_]))+")
+# Links spelled out: "10086 点 cn 斜杠 jf", "10086 .c n", "site dot com".
+SPELLED_DOT = re.compile(r"(?<=[a-z0-9]) ?(?:点|\(dot\)|\[dot\]| dot | \.) ?(?=[a-z]{2,6}(?![a-z]))")
+# "v x" is a word written apart; "h f 5 2 0" (four or more) is a name.
+SPELLED_NAME = 4
+SPELLED_LINK = "."  # noted when a link was spelled out
+SPELLED_SLASH = re.compile(r"(?<=[a-z0-9]) ?(?:斜杠|斜线) ?(?=[a-z0-9])")
 # "100只要70", "充100到账100只要85", "₱100 load for ₱80": a price under the face value.
 PRICE = re.compile(
     r"(?P<face>[1-9](?<![0-9.].)[0-9]{1,4})(?:\.[0-9]{1,2})?[^0-9\n]{0,8}?"
     r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
+# How a letter that passes for a digit is shown in a reason (the text was lower-cased).
+SHOWN_LETTER = {"o": "O", "i": "I", "s": "S"}
+# Where a message's sender is named: "【10086】…", "Smart Advisory: …".
+SENDER_CHARS = 24
 # What each judgement of a link is called in intents/_risk.yaml.
 VERDICT_DETECTORS = {
     "official": "official_link",
@@ -69,10 +87,17 @@ class RiskReport:
     score: float
     flags: tuple[Flag, ...]
     operator: str | None = None  # the operator whose site or number the message imitates or names
+    # The message tells of being scammed ("我被骗了，转了500"): the chat answers with help, not a verdict.
+    victim: bool = False
 
     @property
     def risky(self) -> bool:
         return self.level != "low"
+
+    @property
+    def wants_help(self) -> bool:
+        """A victim's report or question, not an offer: what happened matters more than a verdict."""
+        return self.victim and self.level != "high"
 
     def as_json(self, text: str) -> dict[str, object]:
         return {
@@ -113,26 +138,64 @@ class Scanner:
                 self._by_detector.setdefault(detector, []).append(signal)
         self._phrases = PhraseFinder(rules.signals, self.prepare, rules.question_share, rules.reporters)
         self._number_token = _number_token(rules.official_numbers)
+        self._victims = re.compile(trie_pattern(map(self.prepare, rules.victims))) if rules.victims else None
+        self._talk = re.compile(trie_pattern(map(self.prepare, rules.talk))) if rules.talk else None
+        # An operator's names as a sender writes them: its label without the part in brackets
+        # ("Smart（菲律宾）" → smart) and the name of its official site (smart, 10086).
+        self._sender_names: dict[str, set[str]] = {}
+        for owner, label in owner_labels.items():
+            self._sender_names.setdefault(owner, set()).add(self.prepare(label).split("(")[0].strip())
+        for domain, owner in rules.official_sites.items():
+            if owner in owner_labels:
+                self._sender_names.setdefault(owner, set()).add(domain.split(".")[0])
 
     def prepare(self, text: str) -> str:
-        """Controls out, NFKC (full width → half width), lower case, 繁→简, no spaces inside Chinese."""
+        """Controls out, NFKC (full width → half width), lower case, 繁→简, no spaces inside Chinese,
+        emoji out, and names and links spelled out ("s m a r t", "10086 点 cn") joined again."""
+        return self._prepare(text)[0]
+
+    def _prepare(self, text: str) -> tuple[str, list[str]]:
+        """The prepared text, and what was spelled out in it to get past filters."""
         text = CONTROLS.sub(" ", text[:MAX_CHARS])
         text = unicodedata.normalize("NFKC", text)[:MAX_CHARS].lower()
-        if text.isascii():
-            return text
-        text = self._t2s.convert(text)
-        return CJK_GAP.sub("", text) if " " in text else text
+        if not text.isascii():
+            if SYMBOLS.search(text) is not None:  # rare: no need to rebuild most texts
+                text = SYMBOLS.sub(_symbols, text)
+            text = self._t2s.convert(text)
+        if " " not in text:
+            return text, []
+        if "  " in text:
+            text = re.sub(" {2,}", " ", text)
+        spelled: list[str] = []
+        text = SPACED.sub(lambda match: _joined(match, spelled), text)
+        if "点" in text or "dot" in text or " ." in text:
+            text, dots = SPELLED_DOT.subn(".", text)
+            if dots:
+                spelled.append(SPELLED_LINK)
+        if "斜" in text:
+            text = SPELLED_SLASH.sub("/", text)
+        return (text if text.isascii() else CJK_GAP.sub("", text)), spelled
 
     def scan(self, text: str) -> RiskReport:
-        prepared = self.prepare(text)
+        prepared, spelled = self._prepare(text)
         hits = [
             (signal, evidence, 1.0, values)
-            for detector, evidence, values in self._detect(prepared)
+            for detector, evidence, values in self._detect(prepared, spelled)
             for signal in self._by_detector.get(detector, ())
         ]
-        hits += [(signal, evidence, share, {}) for signal, evidence, share in self._phrases.find(prepared)]
-        if not hits:
+        phrases = self._phrases.find(prepared)
+        if not hits and not phrases:
             return NOTHING  # most messages
+        victim = self._victims is not None and self._victims.search(prepared) is not None
+        # Talk about a scam, or a victim's story, names its words without offering anything, as
+        # long as it gives nothing to click, add or call.
+        talk = (victim or (self._talk is not None and self._talk.search(prepared) is not None)) and not any(
+            signal.weight > 0 for signal, *_ in hits
+        )
+        if talk:
+            share = self.rules.question_share
+            phrases = [(signal, evidence, min(found, share)) for signal, evidence, found in phrases]
+        hits += [(signal, evidence, share, {}) for signal, evidence, share in phrases]
         # One flag per signal, and per owner for links: "10086.cn" and "10010.com" are two owners.
         found: dict[tuple[str, str], _Found] = {}
         signals: dict[str, RiskSignal] = {}
@@ -141,7 +204,10 @@ class Scanner:
             what = found.setdefault((signal.id, values.get("owner", "")), _Found())
             what.add(evidence, **values)
             what.share = max(what.share, share)
-        return self._report(signals, found)
+        report = self._report(signals, found)
+        if talk and report.level == "high":
+            report = replace(report, level="medium")
+        return replace(report, victim=victim) if victim else report
 
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
@@ -173,11 +239,31 @@ class Scanner:
             level = "medium"
         return RiskReport(level, score, tuple(flags), operator)
 
+    def _sender(self, text: str) -> str:
+        """The operator a message opens as ("【中国移动】…", "【10086】…", "Smart Advisory: …"), or ''."""
+        head = text[:SENDER_CHARS]
+        for number, owner in self.rules.official_numbers.items():
+            if number in head:
+                return owner
+        for owner, names in self._sender_names.items():
+            if any(name in head for name in names):
+                return owner
+        return ""
+
     # ---- the built-in detectors: (detector, evidence as shown, values for the reason) ----------
 
-    def _detect(self, text: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    def _detect(self, text: str, spelled: list[str]) -> Iterator[tuple[str, str, dict[str, str]]]:
         known = self.rules
-        for link in find_links(text):
+        links, handles = find_links(text), find_handles(text)
+        # Spelling apart matters when it hides a link or a contact ("1 2 3 4 5 上山打老虎" hides none).
+        for joined in spelled:
+            if joined == SPELLED_LINK:
+                yield from (("spelled_out", show_host(link.host), {}) for link in links)
+            elif any(joined in handle.name for handle in handles) or any(
+                joined in link.host for link in links
+            ):
+                yield "spelled_out", f"{joined[:2]}…{joined[-2:]}", {}
+        for link in links:
             name = telegram_name(link)
             if name is not None:
                 shown = show_handle(name)
@@ -186,6 +272,9 @@ class Scanner:
                 yield "telegram_handle", shown, {}
                 continue
             shown = show_host(link.host)
+            if link.ip:
+                yield "ip_link", shown, {}
+                continue
             registered = self._sites.registrable(link.host)
             if registered in known.known_domains:
                 yield "known_contact", shown, {}
@@ -195,7 +284,7 @@ class Scanner:
             verdict = self._sites.judge(link.host)
             values = {"official": verdict.official or "", "owner": verdict.owner or ""}
             yield VERDICT_DETECTORS[verdict.kind], shown, values
-        for handle in find_handles(text):
+        for handle in handles:
             shown = handle.shown()
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
@@ -206,15 +295,34 @@ class Scanner:
                     continue  # the number itself, or another one: nothing passes for anything
                 number = self._sites.lookalike_number(match.group(0))
                 if number is not None:
-                    yield "lookalike_number", match.group(0), {"official": number[0], "owner": number[1]}
+                    swap = _swap(match.group(0), number[0])
+                    yield (
+                        "lookalike_number",
+                        match.group(0),
+                        {"official": number[0], "owner": number[1], "swap": swap},
+                    )
+        sender = None
         for digits in find_call_numbers(text):
             # An operator's own hotline is what the bot itself recommends.
             if digits not in known.official_numbers and len(digits) > 5:
-                yield "callback_number", show_phone(digits), {}
+                sender = sender if sender is not None else self._sender(text)
+                if sender:
+                    # Sent as the operator, yet the number to call is not the operator's.
+                    yield "operator_callback", show_phone(digits), {"owner": sender}
+                else:
+                    yield "callback_number", show_phone(digits), {}
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:
                 yield "price_cut", f"{face}只要{paid}", {}
+
+
+def _swap(token: str, number: str) -> str:
+    """What passes for what in a look-alike number: 1OO86 → 字母 O 冒充数字 0."""
+    swaps = dict.fromkeys(
+        f"字母 {SHOWN_LETTER.get(c, c)} 冒充数字 {n}" for c, n in zip(token, number, strict=False) if c != n
+    )
+    return "，".join(swaps) or "字符形近"
 
 
 def _number_token(numbers: dict[str, str]) -> re.Pattern[str] | None:
@@ -230,6 +338,18 @@ def _number_token(numbers: dict[str, str]) -> re.Pattern[str] | None:
     shortest = min(len(n) for n in numbers) - 1
     longest = max(len(n) for n in numbers) - 1
     return re.compile(rf"[{starts}](?<![0-9a-z].)[0-9a-z|!$]{{{shortest},{longest}}}(?![0-9a-z|!$])")
+
+
+def _symbols(match: re.Match[str]) -> str:
+    return ":" if POINTERS.intersection(match.group(0)) else ""
+
+
+def _joined(match: re.Match[str], spelled: list[str]) -> str:
+    """ "s m a r t _ c z" → smart_cz; a name of four or more characters is noted."""
+    joined = match.group(0).replace(" ", "")
+    if len(joined) >= SPELLED_NAME:
+        spelled.append(joined)
+    return joined
 
 
 def build_scanner(content: Content) -> Scanner:

@@ -20,19 +20,25 @@ RUN = re.compile(
 )
 # A Telegram username: @ not preceded by a letter, digit or dot (that would be an e-mail address).
 HANDLE = re.compile(r"(?<![0-9a-z_.@/])@([a-z0-9_]{4,32})(?![0-9a-z_])")
+# "@ cz_888": a space after the @ to get past filters; only a name with a digit or _ counts
+# ("@ home" is not one).
+SPACED_HANDLE = re.compile(r"(?<![0-9a-z_.@/])@ (?=[a-z]{0,31}[0-9_])([a-z0-9_]{4,32})(?![0-9a-z_])")
 # A name written after the app it belongs to, with no @: "TG: esim1088", "飞机号 esim1088", "加V abc_123".
-TELEGRAM_WORDS = "tg|telegram|纸飞机|飞机号|飞机|电报"
-CHAT_WORDS = "微信号|微信|加微|vx|wx|v信|薇信|威信|加v|whatsapp|viber|qq"
+TELEGRAM_WORDS = "tg|t.g|telegram|纸飞机|飞机号|飞机|电报"
+# QQ is also written 扣扣 or Q群 (a group's number), WeChat 加薇 to get past filters.
+CHAT_WORDS = "微信号|微信|加微|加薇|vx|wx|v信|薇信|威信|加v|whatsapp|viber|line|qq群|qq|q群|扣扣群|扣扣"
 # No look-behind in front (re then finds where an app's name begins much faster): the edge
 # before a Latin name is checked on the match.
+APP_WORDS = "|".join(map(re.escape, f"{TELEGRAM_WORDS}|{CHAT_WORDS}".split("|")))
 NAMED_ID = re.compile(
-    rf"(?P<app>{TELEGRAM_WORDS}|{CHAT_WORDS})(?P<sep> {{0,2}}(?:同号|号|id)?[:=]? {{0,2}}@?)"
+    rf"(?P<app>{APP_WORDS})(?P<sep> {{0,2}}(?:同号|号|id)?[:=]? {{0,2}}@?)"
     r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9 -]{6,16}[0-9])(?![0-9a-z_-])"
 )
 TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
-# A number to call back: "请立即拨打 400-123-4567", "call 0917 123 4567".
+# A number to call back: "请立即拨打 400-123-4567", "联系专员 138-0013-8000", "call 0917 123 4567".
 CALL_NUMBER = re.compile(
-    r"(?:拨打|致电|回拨|回电|call|text)[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9 -]{5,16}[0-9])(?![0-9])"
+    r"(?:拨打|致电|回拨|回电|联系|咨询|热线|call|text|tumawag sa|tawagan)"
+    r"[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9 -]{5,16}[0-9])(?![0-9])"
 )
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 # t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.
@@ -43,10 +49,16 @@ TLD = re.compile(r"[a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]{2,24}|xn--[a-z0-
 MAX_SHOWN = 40
 
 
+# A bare IPv4 address as a link's host: only with a scheme, a port or a path ("1.2.3.4" alone may be
+# a version number).
+IP_HOST = re.compile(r"(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})){3}")
+
+
 @dataclass(frozen=True)
 class Link:
     host: str  # lower case, no scheme, port or path
     path: str
+    ip: bool = False  # the host is a bare IP address: no name to check, and operators link by name
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,10 @@ def _host_and_path(run: str) -> tuple[str, str] | None:
         if 0 <= found < end:
             end = found
     host, path = run[:end], run[end:]
-    host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".-_~,!?;")
+    host = host.rsplit("@", 1)[-1]
+    if IP_HOST.fullmatch(host.split(":", 1)[0]):
+        return (host.split(":", 1)[0], path) if scheme >= 0 or path or ":" in host else None
+    host = host.split(":", 1)[0].rstrip(".-_~,!?;")
     labels = host.split(".")
     if len(labels) < 2 or not TLD.fullmatch(labels[-1]):
         return None
@@ -92,7 +107,7 @@ def find_links(text: str) -> list[Link]:
             continue
         parts = _host_and_path(run)
         if parts is not None:
-            links.append(Link(*parts))
+            links.append(Link(*parts, ip=IP_HOST.fullmatch(parts[0]) is not None))
     return links
 
 
@@ -111,8 +126,10 @@ def telegram_name(link: Link) -> str | None:
 
 def find_handles(text: str) -> list[Handle]:
     found: dict[str, Handle] = {}
-    for match in HANDLE.finditer(text) if "@" in text else ():
-        found.setdefault(match.group(1), Handle(match.group(1), "telegram"))
+    if "@" in text:
+        for pattern in (HANDLE, SPACED_HANDLE):
+            for match in pattern.finditer(text):
+                found.setdefault(match.group(1), Handle(match.group(1), "telegram"))
     for match in NAMED_ID.finditer(text):
         if match.start() and text[match.start() - 1].isascii() and text[match.start() - 1].isalnum():
             continue  # "tg" inside a word
