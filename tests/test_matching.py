@@ -130,6 +130,30 @@ def test_sound_alike_mends_lone_characters_only(tmp_path: Path) -> None:
     assert sound.latin("chong zhi hello huafei") == "充值 hello 话费"
 
 
+def test_pinyin_is_told_from_other_latin_words(tmp_path: Path) -> None:
+    sound = SoundAlike(["充值"], tmp_path)
+    assert all(sound.is_pinyin(w) for w in ["ka", "shi", "haoma", "feilvbin", "zhifubao"])
+    assert not any(sound.is_pinyin(w) for w in ["pizza", "bitcoin", "netflix", "12", "充值"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["卡密1234 是什么星座", "smart汽车多少钱", "联通的logo是什么颜色", "水逆是什么意思"],
+)
+def test_a_domain_word_beside_an_unknown_topic_is_off_topic(conversation: Conversation, text: str) -> None:
+    # The words no example has (星座, 汽车) are what these are about; 是什么 or 卡密 alone would
+    # have said what_is_smart or balance_check.
+    assert conversation.classifier.classify(text).intent == "fallback"
+
+
+def test_unknown_words_are_named_in_the_explanation(conversation: Conversation) -> None:
+    ranking = conversation.classifier.matcher.analyse("smart汽车多少钱", explain=True).ranking
+    fallback = next(r for r in ranking if r.intent == "fallback")
+    assert any(v.feature == "unknown words 汽车" and v.points > 0 for v in fallback.votes)
+    # Function words (怎么), domain words and operator names are never unknown.
+    assert conversation.classifier.matcher.unknown_share(["smart", "怎么", "充值"]) == (0.0, [])
+
+
 def test_training_is_deterministic() -> None:
     samples = [({"w:充值": 1.0}, "a"), ({"w:余额": 1.0}, "b"), ({"w:充值": 0.5, "w:怎么": 0.5}, "a")]
     first, second = train(samples, ["a", "b"]), train(samples, ["a", "b"])
