@@ -10,6 +10,7 @@ import pytest
 from bot.core.conversation import ChatState, Conversation
 from bot.core.linear import train
 from bot.core.pinyin import SoundAlike
+from bot.core.spelling import NameSpelling
 from tests.conftest import run_cli
 
 
@@ -152,6 +153,19 @@ def test_unknown_words_are_named_in_the_explanation(conversation: Conversation) 
     assert any(v.feature == "unknown words 汽车" and v.points > 0 for v in fallback.votes)
     # Function words (怎么), domain words and operator names are never unknown.
     assert conversation.classifier.matcher.unknown_share(["smart", "怎么", "充值"]) == (0.0, [])
+
+
+@pytest.mark.parametrize("text", ["我的smat卡要冲值", "smrat卡怎么充值", "smar卡余额怎么查", "smaart load"])
+def test_a_latin_name_one_slip_off_is_the_name(conversation: Conversation, text: str) -> None:
+    assert conversation.classifier.classify(text).operator == "smart"
+
+
+def test_only_slips_of_long_names_are_mended() -> None:
+    spelling = NameSpelling(["smart", "tnt", "unicom"], words=["smar"])
+    assert spelling.mend("unicmo卡 smrat") == "unicom卡 smart"
+    # A changed letter is a word of its own (start), a missing first letter too (mart); a word the
+    # content uses is never a slip; a short name (tnt) is too close to too many words.
+    assert spelling.mend("start mart smar tn smartphone") == "start mart smar tn smartphone"
 
 
 def test_training_is_deterministic() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.operators import OperatorFinder
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
+from bot.core.spelling import NameSpelling
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
 MIN_CONFIDENCE = 0.20
@@ -75,6 +77,14 @@ def _sound_alike(
     return SoundAlike(domain, cache_dir, spelled, key)
 
 
+def _latin_words(content: Content) -> set[str]:
+    """Every Latin word the content uses: a real word is never taken for a slip of a name."""
+    texts = [*content.lexicon.words, *content.lexicon.replacements, *content.lexicon.replacements.values()]
+    for intent in content.intents.values():
+        texts += [*intent.examples, *(k.text for k in intent.keywords)]
+    return {w for t in texts for w in re.findall(r"[a-z]+", t.lower())}
+
+
 class Classifier:
     def __init__(self, content: Content, cache_dir: Path | None = None) -> None:
         self.normalize = Normalizer(content.lexicon)
@@ -96,6 +106,7 @@ class Classifier:
             cache_dir,
             sound,
             repr((*shaped_by, sound.table)),
+            NameSpelling(self.operators.names, _latin_words(content)),
         )
 
     def classify(self, text: str, explain: bool = False) -> Classification:

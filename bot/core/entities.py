@@ -32,6 +32,11 @@ class EntityFinder:
         """Every normalized name and hint (of operators: they tell which card, not what is asked)."""
         return frozenset(self._names) | frozenset(self._hints)
 
+    @property
+    def names(self) -> frozenset[str]:
+        """Every normalized name, without the hints."""
+        return frozenset(self._names)
+
     # On a tie between two entities named equally often: None, or the one mentioned first.
     tie_goes_to_first = False
 

@@ -33,6 +33,7 @@ from bot.core.disk_cache import cached_file
 from bot.core.normalize import Normalizer, latin_bounded
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
+from bot.core.spelling import NameSpelling
 
 FALLBACK = "fallback"
 FORMAT = "learned-2"  # bump when features or training change (the code's own digest is in the key too)
@@ -57,10 +58,10 @@ def _is_cjk(ch: str) -> bool:
 def _code_digest() -> str:
     """The source of every module that makes features or weights: a change to any of them trains
     anew, so a forgotten FORMAT bump cannot leave stale weights in the cache."""
-    from bot.core import normalize, pinyin, segmenter
+    from bot.core import normalize, pinyin, segmenter, spelling
 
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter):
+    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter, spelling):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 
@@ -99,11 +100,13 @@ class Matcher:
         cache_dir: Path | None = None,
         sound: SoundAlike | None = None,
         key: str = "",
+        spelling: NameSpelling | None = None,
     ) -> None:
         """`key` names everything outside the intents that shapes the features (lexicon, jieba's
         dictionary, the pinyin table): with the intents it names the cached weights."""
         self.intents = intents
         self._sound = sound
+        self._spelling = spelling
         self._domain = domain
         self._entities = entities
         # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
@@ -140,7 +143,8 @@ class Matcher:
         """normalize and segment: (scripted, normalized, kept, ignored, words), where kept is the
         normalized text without what the user says they are not asking, and words are its words."""
         scripted = self._normalize.script(text)
-        spelled = self._sound.latin(scripted) if self._sound else scripted
+        spelled = self._spelling.mend(scripted) if self._spelling else scripted
+        spelled = self._sound.latin(spelled) if self._sound else spelled
         normalized = self._normalize.replace(spelled)
         kept, ignored = self._normalize.drop_negated(normalized)
         words = self._segmenter.cut(kept)
