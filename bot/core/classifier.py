@@ -53,7 +53,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
     for op in content.operators.values():
-        words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes)]
+        words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes, *op.places)]
     return words
 
 
@@ -117,6 +117,11 @@ class Classifier:
         candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
-        operator = self.operators.find(analysis.scripted) or self.operators.find(analysis.normalized)
+        # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
+        # must not make the chat remember Smart.
+        on_topic = intent != FALLBACK
+        operator = self.operators.find(analysis.scripted, on_topic) or self.operators.find(
+            analysis.normalized, on_topic
+        )
         channel = self.channels.find(analysis.scripted) or self.channels.find(analysis.normalized)
         return Classification(text, intent, confidence, operator, channel, candidates, analysis)
