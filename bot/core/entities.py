@@ -55,8 +55,8 @@ class EntityFinder:
         for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
             if pattern is not None:
                 # Counter keeps first-seen order, so among equal counts the first mention comes first.
-                found = (m.group(0) for m in pattern.finditer(text))
-                passes.append(Counter(owners[w] for w in found if places or w not in self._places))
+                matched = (m.group(0) for m in pattern.finditer(text))
+                passes.append(Counter(owners[w] for w in matched if places or w not in self._places))
         # An entity that outranks another beats it even when only hinted at (微信上的卡商).
         beaten = set().union(*(self._outranked_by[e] for found in passes for e in found))
         for found in passes:
