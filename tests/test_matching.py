@@ -168,6 +168,21 @@ def test_only_slips_of_long_names_are_mended() -> None:
     assert spelling.mend("start mart smar tn smartphone") == "start mart smar tn smartphone"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我在日本能收到smart的短信验证码吗", "keep_number"),
+        ("这张卡在国内能收到银行验证码吗", "keep_number"),
+        ("有陌生人叫我把手机收到的验证码念给他听", "scam_check"),
+        ("有人要我的验证码", "scam_check"),
+    ],
+)
+def test_receiving_codes_is_not_being_asked_for_one(
+    conversation: Conversation, text: str, intent: str
+) -> None:
+    assert conversation.classifier.classify(text).intent == intent
+
+
 def test_training_is_deterministic() -> None:
     samples = [({"w:充值": 1.0}, "a"), ({"w:余额": 1.0}, "b"), ({"w:充值": 0.5, "w:怎么": 0.5}, "a")]
     first, second = train(samples, ["a", "b"]), train(samples, ["a", "b"])
