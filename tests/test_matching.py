@@ -183,6 +183,12 @@ def test_receiving_codes_is_not_being_asked_for_one(
     assert conversation.classifier.classify(text).intent == intent
 
 
+def test_a_keyword_inside_a_longer_domain_word_does_not_fire(conversation: Conversation) -> None:
+    # 保号 is keep_number's keyword; 保号卡 is the card, and this asks how to top it up.
+    assert conversation.classifier.classify("保号卡怎么充").intent == "topup_how"
+    assert conversation.classifier.classify("保号要充多少").intent == "keep_number"
+
+
 def test_training_is_deterministic() -> None:
     samples = [({"w:充值": 1.0}, "a"), ({"w:余额": 1.0}, "b"), ({"w:充值": 0.5, "w:怎么": 0.5}, "a")]
     first, second = train(samples, ["a", "b"]), train(samples, ["a", "b"])

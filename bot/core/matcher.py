@@ -245,8 +245,9 @@ class Matcher:
                     feats["c:" + run[i : i + n]] = 1.0
             run = ""
         priors: list[tuple[str, float, str]] = []
+        longer = [w for w in words if len(w) > 1 and (w in self._domain or w in entities)]
         for phrase, owners in self._keywords.items():
-            if phrase in text:
+            if phrase in text and not self._only_inside(phrase, text, longer):
                 feats["k:" + phrase] = 1.0
                 priors.extend(owners)
         for name, intent_id, pattern, weight in self._patterns:
@@ -257,6 +258,13 @@ class Matcher:
             feats["x:offdomain"] = 1.0
         scale = 1.0 / math.sqrt(len(feats)) if feats else 1.0
         return {f: scale for f in feats}, priors
+
+    @staticmethod
+    def _only_inside(phrase: str, text: str, longer: list[str]) -> bool:
+        """Whether every occurrence of a keyword is part of a longer domain word or name: 保号卡 is
+        the card people keep a number with, so 保号卡怎么充 asks how to top it up, not about 保号."""
+        inside = sum(w.count(phrase) for w in longer if len(w) > len(phrase))
+        return inside >= text.count(phrase)
 
     def _rank(self, text: str, words: list[str], explain: bool) -> tuple[IntentScore, ...]:
         feats, priors = self.features(text, words)
