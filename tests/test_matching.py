@@ -189,6 +189,16 @@ def test_a_keyword_inside_a_longer_domain_word_does_not_fire(conversation: Conve
     assert conversation.classifier.classify("保号要充多少").intent == "keep_number"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("重复扣的那100怎么退", "topup_failed"), ("my load expired, will i lose my number?", "keep_number")],
+)
+def test_lexicon_phrases_for_charges_and_losing_the_number(
+    conversation: Conversation, text: str, intent: str
+) -> None:
+    assert conversation.classifier.classify(text).intent == intent
+
+
 def test_training_is_deterministic() -> None:
     samples = [({"w:充值": 1.0}, "a"), ({"w:余额": 1.0}, "b"), ({"w:充值": 0.5, "w:怎么": 0.5}, "a")]
     first, second = train(samples, ["a", "b"]), train(samples, ["a", "b"])
