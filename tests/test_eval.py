@@ -22,7 +22,7 @@ QUESTION_SETS = ["questions.tsv", "holdout.tsv", "holdout_setA.tsv"]
 CHANNEL_SET = "channels.tsv"
 # 40 off-topic questions (weather, food, horoscopes, other products, chit-chat), half of them with a
 # domain word or an operator name in them (smart汽车, 营业厅附近有停车场吗), written for the unknown-words
-# prior: first sight 0.675 (baseline 0.575). Its bar is today's figure minus a margin.
+# prior: first sight 0.675 (baseline 0.575), 0.850 after. Its bar is that minus a margin.
 OFFTOPIC_SET = "offtopic.tsv"
 
 
@@ -49,7 +49,7 @@ def test_channel_set_meets_its_bars() -> None:
 
 
 def test_off_topic_set_meets_its_bar() -> None:
-    result = run_cli("eval", str(DATA / OFFTOPIC_SET), "--min-accuracy", "0.75")
+    result = run_cli("eval", str(DATA / OFFTOPIC_SET), "--min-accuracy", "0.8")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

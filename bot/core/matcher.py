@@ -195,8 +195,8 @@ class Matcher:
     def unknown_share(self, words: list[str]) -> tuple[float, list[str]]:
         """The share of a question's content words that no example has and no lexicon lists, and
         those words. Function words, numbers and punctuation are not content; operator names are
-        known content (smart汽车 is half about Smart), and
-        pinyin is not unknown: it spells something ("smart ka shi shenme")."""
+        known content (smart汽车 is half about Smart); pinyin is never unknown: it spells something
+        ("smart ka shi shenme")."""
         content = [
             w
             for w in words
@@ -245,7 +245,7 @@ class Matcher:
                     feats["c:" + run[i : i + n]] = 1.0
             run = ""
         priors: list[tuple[str, float, str]] = []
-        longer = [w for w in words if len(w) > 1 and (w in self._domain or w in entities)]
+        longer = [w for w in words if w in self._domain or w in entities]
         for phrase, owners in self._keywords.items():
             if phrase in text and not self._only_inside(phrase, text, longer):
                 feats["k:" + phrase] = 1.0
