@@ -160,7 +160,7 @@ CASES = [
         "unknown text 'stale_buton'",
         "did you mean 'stale_button'",
     ),
-    ("intents/_operators.yaml", "    label: 中国联通\n", "", 19, "missing 'label'", "label"),
+    ("intents/_operators.yaml", "    label: 中国联通\n", "", EDITED, "missing 'label'", "label"),
     ("intents/_channels.yaml", "    label: 支付宝\n", "", EDITED, "missing 'label'", "label"),
     (
         "responses/topup_where.yaml",

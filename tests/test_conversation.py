@@ -160,6 +160,13 @@ def test_full_width_and_traditional_text_is_understood(conversation: Conversatio
         ("移动和联通哪个保号便宜", None),
         # A look-alike domain right after Chinese text is a link, not a mention of 10086.
         ("这个网站10086-cz.com是官方的吗", None),
+        # A Philippine city says Smart when the question is about a card; a Chinese one says nothing.
+        ("我在马尼拉 冲多少钱可以保号", "smart"),
+        ("I am in Cebu, how do I top up", "smart"),
+        ("人在达沃，在哪能买充值卡", "smart"),
+        ("我在北京，怎么充值", None),
+        ("人在马尼拉，电信卡怎么充", "china_telecom"),
+        ("马尼拉哪里好吃", None),
     ],
 )
 def test_operator_entity(conversation: Conversation, text: str, operator: str | None) -> None:

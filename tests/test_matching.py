@@ -10,6 +10,7 @@ import pytest
 from bot.core.conversation import ChatState, Conversation
 from bot.core.linear import train
 from bot.core.pinyin import SoundAlike
+from bot.core.spelling import NameSpelling
 from tests.conftest import run_cli
 
 
@@ -128,6 +129,74 @@ def test_sound_alike_mends_lone_characters_only(tmp_path: Path) -> None:
     # A particle that differs is grammar, not a typo.
     assert SoundAlike(["号码"], tmp_path).repair(["号", "吗"])[1] == []
     assert sound.latin("chong zhi hello huafei") == "充值 hello 话费"
+
+
+def test_pinyin_is_told_from_other_latin_words(tmp_path: Path) -> None:
+    sound = SoundAlike(["充值"], tmp_path)
+    assert all(sound.is_pinyin(w) for w in ["ka", "shi", "haoma", "feilvbin", "zhifubao"])
+    assert not any(sound.is_pinyin(w) for w in ["pizza", "bitcoin", "netflix", "12", "充值"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["卡密1234 是什么星座", "smart汽车多少钱", "联通的logo是什么颜色", "水逆是什么意思"],
+)
+def test_a_domain_word_beside_an_unknown_topic_is_off_topic(conversation: Conversation, text: str) -> None:
+    # The words no example has (星座, 汽车) are what these are about; 是什么 or 卡密 alone would
+    # have said what_is_smart or balance_check.
+    assert conversation.classifier.classify(text).intent == "fallback"
+
+
+def test_unknown_words_are_named_in_the_explanation(conversation: Conversation) -> None:
+    ranking = conversation.classifier.matcher.analyse("smart汽车多少钱", explain=True).ranking
+    fallback = next(r for r in ranking if r.intent == "fallback")
+    assert any(v.feature == "unknown words 汽车" and v.points > 0 for v in fallback.votes)
+    # Function words (怎么), domain words and operator names are never unknown.
+    assert conversation.classifier.matcher.unknown_share(["smart", "怎么", "充值"]) == (0.0, [])
+
+
+@pytest.mark.parametrize("text", ["我的smat卡要冲值", "smrat卡怎么充值", "smar卡余额怎么查", "smaart load"])
+def test_a_latin_name_one_slip_off_is_the_name(conversation: Conversation, text: str) -> None:
+    assert conversation.classifier.classify(text).operator == "smart"
+
+
+def test_only_slips_of_long_names_are_mended() -> None:
+    spelling = NameSpelling(["smart", "tnt", "unicom"], words=["smar"])
+    assert spelling.mend("unicmo卡 smrat") == "unicom卡 smart"
+    # A changed letter is a word of its own (start), a missing first letter too (mart); a word the
+    # content uses is never a slip; a short name (tnt) is too close to too many words.
+    assert spelling.mend("start mart smar tn smartphone") == "start mart smar tn smartphone"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我在日本能收到smart的短信验证码吗", "keep_number"),
+        ("这张卡在国内能收到银行验证码吗", "keep_number"),
+        ("有陌生人叫我把手机收到的验证码念给他听", "scam_check"),
+        ("有人要我的验证码", "scam_check"),
+    ],
+)
+def test_receiving_codes_is_not_being_asked_for_one(
+    conversation: Conversation, text: str, intent: str
+) -> None:
+    assert conversation.classifier.classify(text).intent == intent
+
+
+def test_a_keyword_inside_a_longer_domain_word_does_not_fire(conversation: Conversation) -> None:
+    # 保号 is keep_number's keyword; 保号卡 is the card, and this asks how to top it up.
+    assert conversation.classifier.classify("保号卡怎么充").intent == "topup_how"
+    assert conversation.classifier.classify("保号要充多少").intent == "keep_number"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("重复扣的那100怎么退", "topup_failed"), ("my load expired, will i lose my number?", "keep_number")],
+)
+def test_lexicon_phrases_for_charges_and_losing_the_number(
+    conversation: Conversation, text: str, intent: str
+) -> None:
+    assert conversation.classifier.classify(text).intent == intent
 
 
 def test_training_is_deterministic() -> None:

@@ -231,7 +231,7 @@ def _entity_table(file: _File, node: Node, kind: type[E], table_key: str, noun: 
     for entity_id, body in table.items():
         what = f"{noun} '{entity_id}'"
         entry = file.mapping(body, table.line_of(entity_id), what)
-        optional = {"hints", "lookalikes", "outranks"}
+        optional = {"hints", "lookalikes", "outranks", "places"}
         if entry is None or not file.keys(entry, {"label", "names"}, optional, what):
             continue
         if not INTENT_ID.match(entity_id):
@@ -251,6 +251,7 @@ def _entity_table(file: _File, node: Node, kind: type[E], table_key: str, noun: 
                 tuple(n for n, _ in file.texts(entry, "lookalikes", what)),
                 file.where(entry.line),
                 tuple(n for n, _ in file.texts(entry, "outranks", what)),
+                tuple(n for n, _ in file.texts(entry, "places", what)),
             )
     for entity in out.values():
         for other in entity.outranks:

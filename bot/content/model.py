@@ -48,6 +48,8 @@ class Entity:
     where: Where
     # entities this one wins over when both are named ("微信上的卡商" is about the seller, not WeChat Pay)
     outranks: tuple[str, ...] = ()
+    # where the user is (马尼拉 → Smart): a hint at the entity, but no sign the question is about it
+    places: tuple[str, ...] = ()
 
 
 class Operator(Entity):

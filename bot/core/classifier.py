@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.operators import Operators
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
+from bot.core.spelling import NameSpelling
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
 MIN_CONFIDENCE = 0.20
@@ -60,7 +62,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
     for op in (*content.operators.values(), *content.uncovered.values()):
-        words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes)]
+        words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes, *op.places)]
     return words
 
 
@@ -82,6 +84,14 @@ def _sound_alike(
 
     key = repr((sorted(names), typed, examples, segmenter.dictionary.name))
     return SoundAlike(domain, cache_dir, spelled, key)
+
+
+def _latin_words(content: Content) -> set[str]:
+    """Every Latin word the content uses: a real word is never taken for a slip of a name."""
+    texts = [*content.lexicon.words, *content.lexicon.replacements, *content.lexicon.replacements.values()]
+    for intent in content.intents.values():
+        texts += [*intent.examples, *(k.text for k in intent.keywords)]
+    return {w for t in texts for w in re.findall(r"[a-z]+", t.lower())}
 
 
 class Classifier:
@@ -108,6 +118,7 @@ class Classifier:
             cache_dir,
             sound,
             repr((*shaped_by, sound.table)),
+            NameSpelling(self.operators.covered.names, _latin_words(content)),
         )
 
     def classify(self, text: str, explain: bool = False) -> Classification:
@@ -118,7 +129,9 @@ class Classifier:
         candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
-        mention = self.operators.find(analysis.scripted, analysis.normalized)
+        # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
+        # must not make the chat remember Smart.
+        mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
         channel = self.channels.find(analysis.scripted) or self.channels.find(analysis.normalized)
         return Classification(
             text,

@@ -21,7 +21,8 @@ class EntityFinder:
     def __init__(self, entities: Mapping[str, Entity], normalize: Callable[[str], str]) -> None:
         self.ids = tuple(entities)
         self._names = {normalize(n): e.id for e in entities.values() for n in e.names}
-        self._hints = {normalize(h): e.id for e in entities.values() for h in e.hints}
+        self._hints = {normalize(h): e.id for e in entities.values() for h in (*e.hints, *e.places)}
+        self._places = frozenset(normalize(p) for e in entities.values() for p in e.places)
         self._name_pattern = _alternation(self._names)
         self._hint_pattern = _alternation(self._hints)
         self._lookalikes = _alternation(normalize(w) for e in entities.values() for w in e.lookalikes)
@@ -29,8 +30,14 @@ class EntityFinder:
 
     @property
     def words(self) -> frozenset[str]:
-        """Every normalized name and hint (of operators: they tell which card, not what is asked)."""
-        return frozenset(self._names) | frozenset(self._hints)
+        """Every normalized name and hint but places (of operators: they tell which card, not what
+        is asked; a place tells neither: 马尼拉哪里好吃)."""
+        return (frozenset(self._names) | frozenset(self._hints)) - self._places
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every normalized name, without the hints."""
+        return frozenset(self._names)
 
     # On a tie between two entities named equally often: None, or the one mentioned first.
     tie_goes_to_first = False
@@ -47,19 +54,20 @@ class EntityFinder:
             return text
         return self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
 
-    def find(self, text: str) -> str | None:
+    def find(self, text: str, places: bool = True) -> str | None:
         """The entity named most often in the normalized text, else the one hinted at most often.
 
         A tie gives None unless tie_goes_to_first: an ad for "移动联通电信" or a question comparing
         two operators is about none of them in particular, and the chat must not silently
-        remember the first one.
+        remember the first one. Without `places`, where the user is counts for nothing.
         """
         text = self._without_lookalikes(text)
         passes = []
         for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
             if pattern is not None:
                 # Counter keeps first-seen order, so among equal counts the first mention comes first.
-                passes.append(Counter(owners[m.group(0)] for m in pattern.finditer(text)))
+                matched = (m.group(0) for m in pattern.finditer(text))
+                passes.append(Counter(owners[w] for w in matched if places or w not in self._places))
         # An entity that outranks another beats it even when only hinted at (微信上的卡商).
         beaten = set().union(*(self._outranked_by[e] for found in passes for e in found))
         for found in passes:

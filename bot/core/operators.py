@@ -48,14 +48,16 @@ class Operators:
                     text = text[:start] + " " * (end - start) + text[end:]
         return text
 
-    def find(self, *texts: str) -> OperatorMention:
-        """From the first of the texts (the same question, less and more normalized) that names one."""
+    def find(self, *texts: str, places: bool = True) -> OperatorMention:
+        """From the first of the texts (the same question, less and more normalized) that names one.
+
+        Without `places`, where the user is (马尼拉) tells no operator."""
         for text in texts:
             kept = self.kept(text)
             all_named = self._all.named(kept)
             # Corrected: a mention was taken back (the text without it names other operators).
             corrected = kept != text and self._all.named(text) != all_named
-            found = self._all.find(kept)
+            found = self._all.find(kept, places)
             named = tuple(op for op in all_named if op not in self._uncovered)
             if found in self._uncovered:
                 return OperatorMention(None, found, named, corrected)

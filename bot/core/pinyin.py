@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bot.core.disk_cache import cached_file
 
-FORMAT = "1"  # bump when the table's recipe changes
+FORMAT = "2"  # bump when the table's recipe changes
 LONGEST = 4  # characters; longer domain words are rare and typos in them rarer
 LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
 # A particle that differs is grammar, not a typo: 身份证号吗 asks a question, it is not 号码.
@@ -37,7 +37,7 @@ def _cjk_words(words: Iterable[str]) -> list[str]:
     return sorted({w for w in words if 2 <= len(w) <= LONGEST and all(_is_cjk(ch) for ch in w)})
 
 
-def _build_table(words: list[str], spelled: list[str]) -> dict[str, dict[str, str]]:
+def _build_table(words: list[str], spelled: list[str]) -> dict[str, object]:
     from pypinyin import Style, lazy_pinyin
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
@@ -60,7 +60,8 @@ def _build_table(words: list[str], spelled: list[str]) -> dict[str, dict[str, st
             syllable = to_normal(readings.split(",")[0])
             if syllable in wanted:
                 chars[ch] = syllable
-    return {"by_sound": by_sound, "latin": latin, "chars": chars}
+    syllables = sorted({to_normal(r) for readings in pinyin_dict.values() for r in readings.split(",")})
+    return {"by_sound": by_sound, "latin": latin, "chars": chars, "syllables": syllables}
 
 
 class SoundAlike:
@@ -85,6 +86,7 @@ class SoundAlike:
         self._by_sound: dict[str, str] = table["by_sound"]
         self._latin: dict[str, str] = table["latin"]
         self._chars: dict[str, str] = table["chars"]
+        self._syllables = frozenset(table["syllables"])
 
     def latin(self, text: str) -> str:
         """chongzhi, "bao hao" → the domain word they spell; other Latin words stay as they are."""
@@ -105,6 +107,16 @@ class SoundAlike:
                 out.append(tokens[i])
                 i += 1
         return " ".join(out)
+
+    def is_pinyin(self, word: str) -> bool:
+        """Whether a Latin word is toneless pinyin, one syllable or several (ka, haoma, feilvbin)."""
+        if not word.isascii() or not word.isalpha():
+            return False
+        # ends[i]: the word's first i letters split into syllables (at most 6 letters each).
+        ends = [True] + [False] * len(word)
+        for i in range(1, len(word) + 1):
+            ends[i] = any(ends[j] and word[j:i] in self._syllables for j in range(max(0, i - 6), i))
+        return ends[-1]
 
     @staticmethod
     def _typo(typed: str, meant: str) -> bool:
