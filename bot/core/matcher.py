@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
-import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,9 +26,10 @@ from typing import NamedTuple
 from bot.content.model import Intent
 from bot.core import clauses, linear
 from bot.core.disk_cache import cached_file
-from bot.core.normalize import Normalizer, latin_bounded
+from bot.core.normalize import Normalizer
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
+from bot.core.word_pattern import word_pattern
 
 FALLBACK = "fallback"
 FORMAT = "learned-2"  # bump when features or training change (the code's own digest is in the key too)
@@ -48,10 +48,10 @@ def _is_cjk(ch: str) -> bool:
 def _code_digest() -> str:
     """The source of every module that makes features or weights: a change to any of them trains
     anew, so a forgotten FORMAT bump cannot leave stale weights in the cache."""
-    from bot.core import normalize, pinyin, segmenter
+    from bot.core import normalize, pinyin, segmenter, word_pattern
 
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter):
+    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter, word_pattern):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 
