@@ -98,8 +98,7 @@ class Matcher:
         self._domain = domain
         self._entities = entities
         # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
-        named = sorted(entities, key=len, reverse=True)
-        self._named = re.compile("|".join(latin_bounded(e) for e in named)) if named else None
+        self._named = word_pattern(entities)
         self._normalize = normalizer
         self._segmenter = segmenter
         self._keywords: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
@@ -251,7 +250,12 @@ class Matcher:
         (Preferring the clause phrased as a question over the clauses around it was tried and
         lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
         """
-        rankings = [self._rank(clauses.join(part), part, explain) for part in parts]
+        # A clause said again is ranked once: pasted or hostile text repeats ("a.a.a…" is 2,000).
+        once: dict[tuple[str, ...], tuple[IntentScore, ...]] = {}
+        for part in parts:
+            if (key := tuple(part)) not in once:
+                once[key] = self._rank(clauses.join(part), part, explain)
+        rankings = [once[tuple(part)] for part in parts]
         main = whole
         if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
             rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]
