@@ -8,13 +8,16 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.errors import ContentError
 from bot.core.classifier import Classification, Classifier
 from bot.core.conversation import Conversation
-from bot.core.risk import Scanner
 from bot.settings import Settings, SettingsError
-from bot.store.records import Records
+
+if TYPE_CHECKING:  # the store (sqlite3, hashing) is imported by the commands that keep records
+    from bot.core.risk import Scanner
+    from bot.store.records import Records
 
 EXPLAINED_VOTES = 12  # per intent: the features that moved its score most, either way
 

@@ -95,6 +95,9 @@ class Answers:
         self._env = jinja2.Environment(
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
         )
+        # One compiled template per source: most answers are one text rendered for every operator,
+        # channel and place, and compiling is most of the start-up's rendering time.
+        self._compiled: dict[str, jinja2.Template] = {}
         problems: list[Problem] = []
         self._check_facts(problems)
         self._check_titles(problems)
@@ -279,8 +282,11 @@ class Answers:
         }
 
     def _compile(self, problems: list[Problem], template: Template) -> jinja2.Template | None:
+        if (known := self._compiled.get(template.source)) is not None:
+            return known
         try:
-            return self._env.from_string(template.source)
+            compiled = self._compiled[template.source] = self._env.from_string(template.source)
+            return compiled
         except jinja2.TemplateSyntaxError as exc:
             line = template.where.line + (exc.lineno or 1) - 1
             problems.append(

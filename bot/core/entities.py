@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from bot.content.model import Entity
-from bot.core.normalize import latin_bounded
-
-
-def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile("|".join(latin_bounded(w) for w in ordered)) if ordered else None
+from bot.core.word_pattern import word_pattern
 
 
 class EntityFinder:
@@ -23,10 +17,16 @@ class EntityFinder:
         self._names = {normalize(n): e.id for e in entities.values() for n in e.names}
         self._hints = {normalize(h): e.id for e in entities.values() for h in (*e.hints, *e.places)}
         self._places = frozenset(normalize(p) for e in entities.values() for p in e.places)
-        self._name_pattern = _alternation(self._names)
-        self._hint_pattern = _alternation(self._hints)
-        self._lookalikes = _alternation(normalize(w) for e in entities.values() for w in e.lookalikes)
+        self._name_pattern = word_pattern(self._names)
+        self._hint_pattern = word_pattern(self._hints)
+        self._lookalikes = word_pattern(normalize(w) for e in entities.values() for w in e.lookalikes)
         self._outranked_by = {e.id: set(e.outranks) for e in entities.values()}
+        # Names first, hints second; each a pattern and what its words stand for.
+        self._passes = [
+            (pattern, owners)
+            for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints))
+            if pattern is not None
+        ]
 
     @property
     def words(self) -> frozenset[str]:
@@ -47,7 +47,7 @@ class EntityFinder:
         if self._name_pattern is None:
             return ()
         text = self._without_lookalikes(text)
-        return tuple(dict.fromkeys(self._names[m.group(0)] for m in self._name_pattern.finditer(text)))
+        return tuple(dict.fromkeys(self._names[w] for w in self._name_pattern.findall(text)))
 
     def _without_lookalikes(self, text: str) -> str:
         if self._lookalikes is None:
@@ -62,12 +62,13 @@ class EntityFinder:
         remember the first one. Without `places`, where the user is counts for nothing.
         """
         text = self._without_lookalikes(text)
-        passes = []
-        for pattern, owners in ((self._name_pattern, self._names), (self._hint_pattern, self._hints)):
-            if pattern is not None:
-                # Counter keeps first-seen order, so among equal counts the first mention comes first.
-                matched = (m.group(0) for m in pattern.finditer(text))
-                passes.append(Counter(owners[w] for w in matched if places or w not in self._places))
+        # Counter keeps first-seen order, so among equal counts the first mention comes first.
+        # Most questions name nothing: no Counter is made for a pass that found nothing.
+        passes = [
+            Counter(owners[w] for w in matched if places or w not in self._places)
+            for pattern, owners in self._passes
+            if (matched := pattern.findall(text))
+        ]
         # An entity that outranks another beats it even when only hinted at (微信上的卡商).
         beaten = set().union(*(self._outranked_by[e] for found in passes for e in found))
         for found in passes:

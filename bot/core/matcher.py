@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
-import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,10 +29,11 @@ from typing import NamedTuple
 from bot.content.model import Intent
 from bot.core import clauses, linear
 from bot.core.disk_cache import cached_file
-from bot.core.normalize import Normalizer, latin_bounded
+from bot.core.normalize import Normalizer
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 from bot.core.spelling import NameSpelling
+from bot.core.word_pattern import word_pattern
 
 FALLBACK = "fallback"
 FORMAT = "learned-2"  # bump when features or training change (the code's own digest is in the key too)
@@ -58,10 +58,19 @@ def _is_cjk(ch: str) -> bool:
 def _code_digest() -> str:
     """The source of every module that makes features or weights: a change to any of them trains
     anew, so a forgotten FORMAT bump cannot leave stale weights in the cache."""
-    from bot.core import normalize, pinyin, segmenter, spelling
+    from bot.core import normalize, pinyin, segmenter, spelling, word_pattern
 
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], clauses, linear, normalize, pinyin, segmenter, spelling):
+    for module in (
+        sys.modules[__name__],
+        clauses,
+        linear,
+        normalize,
+        pinyin,
+        segmenter,
+        spelling,
+        word_pattern,
+    ):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 
@@ -110,8 +119,7 @@ class Matcher:
         self._domain = domain
         self._entities = entities
         # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
-        named = sorted(entities, key=len, reverse=True)
-        self._named = re.compile("|".join(latin_bounded(e) for e in named)) if named else None
+        self._named = word_pattern(entities)
         self._normalize = normalizer
         self._segmenter = segmenter
         self._keywords: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
@@ -321,7 +329,12 @@ class Matcher:
         (Preferring the clause phrased as a question over the clauses around it was tried and
         lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
         """
-        rankings = [self._rank(clauses.join(part), part, explain) for part in parts]
+        # A clause said again is ranked once: pasted or hostile text repeats ("a.a.a…" is 2,000).
+        once: dict[tuple[str, ...], tuple[IntentScore, ...]] = {}
+        for part in parts:
+            if (key := tuple(part)) not in once:
+                once[key] = self._rank(clauses.join(part), part, explain)
+        rankings = [once[tuple(part)] for part in parts]
         main = whole
         if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
             rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]

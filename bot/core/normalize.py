@@ -9,6 +9,7 @@ import opencc
 
 from bot.content.model import Lexicon
 from bot.core.links import find_links
+from bot.core.word_pattern import word_pattern
 
 # Longer input is cut: Telegram caps a message at 4,096 characters, and a pasted advert
 # shows its nature well before that. The cut is taken again after NFKC, which can make one
@@ -49,17 +50,6 @@ def tokenize_links(text: str) -> str:
     return "".join(pieces)
 
 
-def latin_bounded(word: str) -> str:
-    """A regex for the word; a Latin or digit edge matches only whole ("load", not "download";
-    "smart", not "smartphone"; 10086, not inside a longer number). Chinese has no word edges."""
-    escaped = re.escape(word)
-    if word[:1].isascii() and word[:1].isalnum():
-        escaped = r"(?<![a-z0-9])" + escaped
-    if word[-1:].isascii() and word[-1:].isalnum():
-        escaped += r"(?![a-z0-9])"
-    return escaped
-
-
 class Normalizer:
     """NFKC (full width to half width), lower case, traditional to simplified, then typos and synonyms."""
 
@@ -68,11 +58,7 @@ class Normalizer:
         self._negations = [n.regex for n in lexicon.negations if n.regex is not None]
         table = {self._script(wrong): self._script(right) for wrong, right in lexicon.replacements.items()}
         self._replacements = table
-        if table:
-            alternatives = "|".join(latin_bounded(w) for w in sorted(table, key=len, reverse=True))
-            self._pattern: re.Pattern[str] | None = re.compile(alternatives)
-        else:
-            self._pattern = None
+        self._pattern = word_pattern(table)
 
     def _script(self, text: str) -> str:
         return self._t2s.convert(unicodedata.normalize("NFKC", text).lower())
