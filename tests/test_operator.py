@@ -15,7 +15,7 @@ from bot.core.conversation import ChatState, Conversation
 from bot.devtools.report import render
 from bot.store.database import FILENAME, Database
 from bot.store.masking import Masker
-from bot.store.records import Records, open_records, outcome_of
+from bot.store.records import Records, cut, open_records, outcome_of
 from bot.store.report import build_report
 from tests.conftest import run_cli
 from tests.test_content_errors import edit, line_of
@@ -318,6 +318,14 @@ def test_report_shows_verdicts_per_level_per_day(conversation: Conversation, tmp
     now[0] += 31 * 86400
     records.record("terminal", 1, conversation.on_text(HIGH, ChatState()))
     assert database.read("SELECT COUNT(*) FROM verdict") == [(1,)]  # and they expire
+
+
+def test_a_cut_leaves_no_half_of_an_address_or_number() -> None:
+    text = "联系 zhang.san@163.com 或 13912345678 谢谢"
+    assert cut(text, 12) == "联系 "  # "zhang.san" alone would pass the masker as a word
+    assert cut(text, 27) == "联系 zhang.san@163.com 或 "
+    assert cut(text, 20) == "联系 zhang.san@163.com"  # the cut meets a space: nothing cut through
+    assert cut(text, 100) == text
 
 
 def test_report_without_records_or_days(tmp_path: Path) -> None:

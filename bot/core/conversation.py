@@ -70,6 +70,8 @@ class ChatState:
 
 @dataclass(frozen=True)
 class Rated:
+    """A message the scam check gave its verdict on, as the operator's records need it."""
+
     text: str
     report: RiskReport
 
