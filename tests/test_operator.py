@@ -311,7 +311,7 @@ def test_report_shows_verdicts_per_level_per_day(conversation: Conversation, tmp
     assert f'verdicts,{records.day(1)},3,"high 2, medium 1, low 0",,,' in csv_lines
     assert "topup_channel,ecommerce,1,,,," in csv_lines
     page = render(report, "html")
-    assert "Scam verdicts per day" in page and "slow_topup" in page
+    assert "Scam verdicts per day" in page and "slow_topup" in page and "ecommerce" in page
     records.forget(1)
     assert build_report(database, records.day(1), records.day()).verdicts == []  # /forget takes them too
     records.record("terminal", 1, conversation.on_text(HIGH, ChatState()))

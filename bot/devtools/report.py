@@ -119,10 +119,12 @@ fallback rate <b>{{ "%.1f"|format(r.fallback_rate * 100) }}%</b>.</p>
 unanswered (fallback, “你想问的是…”)</small></p>
 <h2>Questions not answered surely</h2>
 <p><small>Add the example to the intent it came closest to (or to a new intent).</small></p>
-<table><tr><th>count</th><th>example (masked)</th><th>how it ended</th><th>closest intent</th></tr>
+<table><tr><th>count</th><th>example (masked)</th><th>how it ended</th>
+<th>closest intent <small>(channel named)</small></th></tr>
 {% for u in r.unanswered %}<tr><td class="n">{{ u.count }}</td><td>{{ u.example }}</td>
 <td>{% for k, v in u.outcomes|dictsort %}{{ k }} {{ v }} {% endfor %}</td>
-<td>{{ u.closest_intent or "-" }}</td></tr>
+<td>{{ u.closest_intent or "-" }}
+{% if u.topup_channel %}<small>({{ u.topup_channel }})</small>{% endif %}</td></tr>
 {% endfor %}</table>
 <h2>Answers per intent</h2>
 <p><small>Typed questions answered and intent buttons tapped.</small></p>
