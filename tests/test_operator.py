@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.build import build
+from bot.channels.telegram.callback_data import encode
 from bot.core.conversation import ChatState, Conversation
 from bot.devtools.report import render
 from bot.store.database import FILENAME, Database
 from bot.store.masking import Masker
-from bot.store.records import Records, open_records, outcome_of
+from bot.store.records import Records, cut, open_records, outcome_of
 from bot.store.report import build_report
 from tests.conftest import run_cli
 from tests.test_content_errors import edit, line_of
@@ -198,7 +199,7 @@ def test_report_formats(conversation: Conversation, tmp_path: Path) -> None:
     table = render(report, "table")
     assert "fallback rate" in table and "今天天气怎么样" in table
     csv_text = render(report, "csv")
-    assert csv_text.splitlines()[0] == "part,key,count,detail,example,closest_intent"
+    assert csv_text.splitlines()[0] == "part,key,count,detail,example,closest_intent,topup_channel"
     assert any(line.startswith("unanswered,") and ",2," in line for line in csv_text.splitlines())
     page = render(report, "html")
     assert "<svg" in page and "今天天气怎么样" in page
@@ -218,6 +219,113 @@ def test_the_terminal_records_too(tmp_path: Path) -> None:
     forgot = run_cli("chat", stdin="/privacy\n/forget\n/quit\n", env=env)
     assert "30 天后自动删除" in forgot.stdout and "已删除" in forgot.stdout
     assert json.loads(run_cli("report", "--format", "json", env=env).stdout)["questions"] == 0
+
+
+# What a person does in either channel, in order: tap the menu's first button, type a scam
+# advert (高), a question about a private seller (中), /check a message of their own (低), ask
+# about a channel entity and about an operator the bot does not cover, ask something it cannot answer.
+HIGH = "有人卖慢充话费，加微信 13912345678 靠谱吗"
+MEDIUM = "电报上有个人说能帮忙充Smart，联系 zhang.san@163.com 靠谱吗"
+LOW = "明天下午三点开会 我的号码15811112222"
+STORY = [HIGH, MEDIUM, f"/check {LOW}", "支付宝能给Smart充值吗", "Globe卡怎么充值", "今天天气怎么样"]
+STORY_SECRETS = [b"13912345678", b"zhang.san@163.com", b"15811112222", LOW.split()[0].encode()]
+
+
+def kept_rows(folder: Path) -> list[tuple[object, ...]]:
+    """Every record, without what differs between channels (the adapter's name, the chat's hash)."""
+    with sqlite3.connect(folder / FILENAME) as db:
+        questions = db.execute(
+            "SELECT day, outcome, intent, confidence, operator, nearest, text, topup_channel, uncovered"
+            " FROM question ORDER BY id"
+        ).fetchall()
+        verdicts = db.execute("SELECT day, level, flags, operator, text FROM verdict ORDER BY id").fetchall()
+    return [*questions, *verdicts]
+
+
+def test_verdicts_taps_and_channels_are_recorded_the_same_in_both_channels(
+    conversation: Conversation, tmp_path: Path
+) -> None:
+    first = conversation.menu(ChatState()).reply.buttons[0].action
+    telegram_dir, terminal_dir = tmp_path / "telegram", tmp_path / "terminal"
+    telegram_dir.mkdir()
+
+    async def scenario() -> None:
+        async with running(conversation, telegram_dir, admins=frozenset({ADMIN})) as (_, standin):
+            standin.push_button(ADMIN, encode(first))
+            await standin.wait_for(1, chat_id=ADMIN)
+            for number, text in enumerate(STORY, start=2):
+                standin.push_text(ADMIN, text)
+                await standin.wait_for(number, chat_id=ADMIN)
+            standin.push_text(ADMIN, "/stats")
+            stats = (await standin.wait_for(len(STORY) + 2, chat_id=ADMIN))[-1].params["text"]
+            assert "今天的诈骗判断：高 1，中 1，低 1" in stats
+            assert "今天：3 个问题" in stats  # the tap and the verdicts are not typed questions
+
+    run(scenario)
+    from tests.conftest import ROOT
+
+    env = {"BOT_DATA_DIR": str(terminal_dir), "BOT_CONTENT_DIR": str(ROOT)}
+    chat = run_cli("chat", stdin="\n".join(["1", *STORY, "/quit"]) + "\n", env=env)
+    assert chat.returncode == 0, chat.stderr
+
+    rows = kept_rows(telegram_dir)
+    assert rows == kept_rows(terminal_dir)  # one code path: the same turns keep the same rows
+    for secret in STORY_SECRETS:
+        assert secret not in everything_kept(telegram_dir), secret
+        assert secret not in everything_kept(terminal_dir), secret
+    with sqlite3.connect(telegram_dir / FILENAME) as db:
+        texts = dict(db.execute("SELECT level, text FROM verdict").fetchall())
+    assert texts["high"] is not None and "[电话]" in texts["high"]
+    assert texts["medium"] is not None and "[邮箱]" in texts["medium"]
+    assert texts["low"] is None  # a harmless-looking message keeps no text at all
+
+    result = run_cli("report", "--format", "json", "--days", "1", env={"BOT_DATA_DIR": str(telegram_dir)})
+    report = json.loads(result.stdout)
+    [today] = report["verdicts"]
+    assert (today["high"], today["medium"], today["low"], today["total"]) == (1, 1, 1, 3)
+    assert {"slow_topup", "private_seller"} <= set(report["verdict_flags"])
+    assert report["questions"] == 3 and report["days"][0]["taps"] == 1
+    assert report["answers_per_intent"][first.removeprefix("intent:")] >= 1  # the tap counts as an answer
+    assert report["questions_per_topup_channel"] == {"alipay": 1}
+    assert report["uncovered_operators"] == {"globe": 1}
+
+
+def test_report_shows_verdicts_per_level_per_day(conversation: Conversation, tmp_path: Path) -> None:
+    now = [1_800_000_000.0]
+    database = Database.in_folder(tmp_path)
+    records = Records(database, Masker(), conversation.classifier.normalize, b"k" * 32, 30, lambda: now[0])
+    for text in [HIGH, HIGH, MEDIUM]:
+        records.record("terminal", 1, conversation.on_text(text, ChatState()))
+    now[0] += 86400
+    records.record("terminal", 1, conversation.check(LOW, ChatState()))
+    records.record("terminal", 1, conversation.on_text("在淘宝怎么充联通话费", ChatState()))
+    report = build_report(database, records.day(1), records.day())
+    assert [(v.day, v.high, v.medium, v.low) for v in report.verdicts] == [
+        (records.day(1), 2, 1, 0),
+        (records.day(), 0, 0, 1),
+    ]
+    assert report.verdict_flags["slow_topup"] == 2
+    table = render(report, "table")
+    assert f"{records.day(1)}       2       1       0" in table and "ecommerce 1" in table
+    csv_lines = render(report, "csv").splitlines()
+    assert f'verdicts,{records.day(1)},3,"high 2, medium 1, low 0",,,' in csv_lines
+    assert "topup_channel,ecommerce,1,,,," in csv_lines
+    page = render(report, "html")
+    assert "Scam verdicts per day" in page and "slow_topup" in page and "ecommerce" in page
+    records.forget(1)
+    assert build_report(database, records.day(1), records.day()).verdicts == []  # /forget takes them too
+    records.record("terminal", 1, conversation.on_text(HIGH, ChatState()))
+    now[0] += 31 * 86400
+    records.record("terminal", 1, conversation.on_text(HIGH, ChatState()))
+    assert database.read("SELECT COUNT(*) FROM verdict") == [(1,)]  # and they expire
+
+
+def test_a_cut_leaves_no_half_of_an_address_or_number() -> None:
+    text = "联系 zhang.san@163.com 或 13912345678 谢谢"
+    assert cut(text, 12) == "联系 "  # "zhang.san" alone would pass the masker as a word
+    assert cut(text, 27) == "联系 zhang.san@163.com 或 "
+    assert cut(text, 20) == "联系 zhang.san@163.com"  # the cut meets a space: nothing cut through
+    assert cut(text, 100) == text
 
 
 def test_report_without_records_or_days(tmp_path: Path) -> None:

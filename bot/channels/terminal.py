@@ -87,7 +87,7 @@ def chat(
         taken = step(conversation, line.rstrip("\n"), state, last, records)
         if taken is None:
             break
-        if records is not None and taken.heard is not None:
+        if records is not None:  # as the Telegram adapter does: records.py decides what is kept
             records.record("terminal", TERMINAL_CHAT, taken)
         state, last = taken.state, taken.reply
         show(taken.reply, out)

@@ -69,10 +69,20 @@ class ChatState:
 
 
 @dataclass(frozen=True)
+class Rated:
+    """A message the scam check gave its verdict on, as the operator's records need it."""
+
+    text: str
+    report: RiskReport
+
+
+@dataclass(frozen=True)
 class Turn:
     reply: Reply
     state: ChatState
     heard: Classification | None = None  # how a typed question was read (for the operator's records)
+    rated: Rated | None = None  # the message the reply gives a scam verdict on (for the records)
+    tapped: str | None = None  # the intent of a tapped intent button (for the records)
 
 
 P = ParamSpec("P")
@@ -186,7 +196,7 @@ class Conversation:
     def on_action(self, action: str, state: ChatState) -> Turn:
         kind, _, value = action.partition(":")
         if kind == "intent" and self.answers.has(value):
-            return self._answer(value, replace(state, pending=None, channel=None))
+            return replace(self._answer(value, replace(state, pending=None, channel=None)), tapped=value)
         if kind == "operator" and value in self._operator_ids:
             return self._choose_operator(value, state)
         if kind == "operator-menu" and self.answers.has(value):
@@ -334,7 +344,8 @@ class Conversation:
         channel = self.classifier.channels.find(scripted) if report.level != "high" else None
         owner = self.answers.channel_owner(SCAM_INTENT, channel)
         instead = self.answers.text(owner, operator, channel) if owner else None
-        return Turn(self.risk.reply(report, operator, instead), replace(state, pending=None))
+        reply = self.risk.reply(report, operator, instead)
+        return Turn(reply, replace(state, pending=None), rated=Rated(text, report))
 
     def _ask_operator_for(
         self, intent: str, state: ChatState, channel: str | None = None, detail: str | None = None

@@ -22,6 +22,8 @@ def as_json(report: Report) -> str:
     for day, row in zip(data["days"], report.days, strict=True):
         day["answered"] = row.answered
         day["fallback_rate"] = round(row.fallback_rate, 4)
+    for day, verdicts in zip(data["verdicts"], report.verdicts, strict=True):
+        day["total"] = verdicts.total
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -29,17 +31,32 @@ def as_csv(report: Report) -> str:
     """One table; the first column says which part of the report a row belongs to."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["part", "key", "count", "detail", "example", "closest_intent"])
+    header = ["part", "key", "count", "detail", "example", "closest_intent", "topup_channel"]
+
+    def put(*cells: object) -> None:  # every row as wide as the header, so any reader takes it
+        writer.writerow([*cells, *[""] * (len(header) - len(cells))])
+
+    writer.writerow(header)
     for day in report.days:
-        detail = f"answered {day.answered}, fallback {day.fallbacks} ({day.fallback_rate:.1%})"
-        writer.writerow(["day", day.day, day.questions, detail, "", ""])
+        detail = (
+            f"answered {day.answered}, fallback {day.fallbacks} ({day.fallback_rate:.1%}), taps {day.taps}"
+        )
+        put("day", day.day, day.questions, detail)
     for intent, count in report.answers_per_intent.items():
-        writer.writerow(["intent", intent, count, "", "", ""])
+        put("intent", intent, count)
     for group in report.unanswered:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(group.outcomes.items()))
-        writer.writerow(
-            ["unanswered", group.normalized, group.count, outcomes, group.example, group.closest_intent]
-        )
+        where = (group.closest_intent, group.topup_channel)
+        put("unanswered", group.normalized, group.count, outcomes, group.example, *where)
+    for channel, count in report.questions_per_topup_channel.items():
+        put("topup_channel", channel, count)
+    for operator, count in report.uncovered_operators.items():
+        put("uncovered_operator", operator, count)
+    for verdicts in report.verdicts:
+        detail = f"high {verdicts.high}, medium {verdicts.medium}, low {verdicts.low}"
+        put("verdicts", verdicts.day, verdicts.total, detail)
+    for flag, count in report.verdict_flags.items():
+        put("flag", flag, count)
     return out.getvalue()
 
 
@@ -55,7 +72,20 @@ def as_table(report: Report) -> str:
     lines += [f"  {count:>6}  {intent}" for intent, count in report.answers_per_intent.items()]
     lines += ["", "questions not answered surely (count, text, the intent they came closest to)"]
     for group in report.unanswered:
-        lines.append(f"  {group.count:>6}  {group.example}  → {group.closest_intent or '-'}")
+        via = f" [{group.topup_channel}]" if group.topup_channel else ""
+        lines.append(f"  {group.count:>6}  {group.example}{via}  → {group.closest_intent or '-'}")
+    if report.questions_per_topup_channel or report.uncovered_operators:
+        named = [f"{c} {n}" for c, n in report.questions_per_topup_channel.items()]
+        uncovered = [f"{o} {n}" for o, n in report.uncovered_operators.items()]
+        lines += [
+            "",
+            f"channels named: {', '.join(named) or '-'}",
+            f"operators not covered: {', '.join(uncovered) or '-'}",
+        ]
+    lines += ["", "scam verdicts   high  medium     low"]
+    lines += [f"{v.day}  {v.high:>6}  {v.medium:>6}  {v.low:>6}" for v in report.verdicts]
+    if report.verdict_flags:
+        lines.append("flags: " + ", ".join(f"{flag} {n}" for flag, n in report.verdict_flags.items()))
     return "\n".join(lines) + "\n"
 
 
@@ -89,14 +119,31 @@ fallback rate <b>{{ "%.1f"|format(r.fallback_rate * 100) }}%</b>.</p>
 unanswered (fallback, “你想问的是…”)</small></p>
 <h2>Questions not answered surely</h2>
 <p><small>Add the example to the intent it came closest to (or to a new intent).</small></p>
-<table><tr><th>count</th><th>example (masked)</th><th>how it ended</th><th>closest intent</th></tr>
+<table><tr><th>count</th><th>example (masked)</th><th>how it ended</th>
+<th>closest intent <small>(channel named)</small></th></tr>
 {% for u in r.unanswered %}<tr><td class="n">{{ u.count }}</td><td>{{ u.example }}</td>
 <td>{% for k, v in u.outcomes|dictsort %}{{ k }} {{ v }} {% endfor %}</td>
-<td>{{ u.closest_intent or "-" }}</td></tr>
+<td>{{ u.closest_intent or "-" }}
+{% if u.topup_channel %}<small>({{ u.topup_channel }})</small>{% endif %}</td></tr>
 {% endfor %}</table>
 <h2>Answers per intent</h2>
+<p><small>Typed questions answered and intent buttons tapped.</small></p>
 <table>{% for intent, count in r.answers_per_intent.items() %}
 <tr><td class="n">{{ count }}</td><td>{{ intent }}</td></tr>{% endfor %}</table>
+{% if r.questions_per_topup_channel or r.uncovered_operators %}<h2>Channels and operators named</h2>
+<table>{% for channel, count in r.questions_per_topup_channel.items() %}
+<tr><td class="n">{{ count }}</td><td>{{ channel }}</td></tr>{% endfor %}
+{% for operator, count in r.uncovered_operators.items() %}
+<tr><td class="n">{{ count }}</td><td>{{ operator }} <small>(not covered)</small></td></tr>{% endfor %}
+</table>{% endif %}
+<h2>Scam verdicts per day</h2>
+<table><tr><th>day</th><th>高 high</th><th>中 medium</th><th>低 low</th></tr>
+{% for v in r.verdicts %}<tr><td>{{ v.day }}</td><td class="n">{{ v.high }}</td>
+<td class="n">{{ v.medium }}</td><td class="n">{{ v.low }}</td></tr>
+{% endfor %}</table>
+{% if r.verdict_flags %}<p><small>Flags raised:
+{% for flag, count in r.verdict_flags.items() %}{{ flag }} {{ count }}{{ ", " if not loop.last }}{% endfor %}
+</small></p>{% endif %}
 </body></html>
 """
 )

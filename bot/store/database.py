@@ -51,6 +51,23 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX question_day ON question (day);
     CREATE INDEX question_chat ON question (chat);
     """,
+    # 3: the channel entity and an uncovered operator a question named; the scam check's verdicts
+    """
+    ALTER TABLE question ADD COLUMN topup_channel TEXT;
+    ALTER TABLE question ADD COLUMN uncovered TEXT;
+    CREATE TABLE verdict (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        chat TEXT NOT NULL,
+        level TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        operator TEXT,
+        text TEXT
+    );
+    CREATE INDEX verdict_day ON verdict (day);
+    CREATE INDEX verdict_chat ON verdict (chat);
+    """,
 )
 # A writer waits this long for another process's transaction before giving up on one change.
 BUSY_TIMEOUT_MS = 2000

@@ -1,11 +1,18 @@
 """The operator's records: what was asked, how it ended, per day; masked, keyed, and kept for a while.
 
 Every typed question leaves one row: the day, the channel, the intent answered, the confidence,
-the operator, and how it ended (answered, fallback, clarify, low confidence). Only the questions
-that did not end in a sure answer keep their text, masked (masking.py) before it is written. The
-chat is stored as a keyed hash (HMAC-SHA256), never its id: /forget can find a chat's rows, a
+the operator, the channel entity it named (支付宝, 门店…), an operator the bot does not cover, and
+how it ended (answered, fallback, clarify, low confidence). A tapped intent button leaves a row
+too ("tap": an answer of that intent, no text). Only the questions that did not end in a sure
+answer keep their text, masked (masking.py) before it is written.
+
+Every scam verdict (a risky message, /check) leaves a row with its level and flag ids. The text
+of a 中 or 高 message is kept masked, so the operator can see what the adverts say now; a 低 one
+keeps none: a message that looked harmless is more likely a person's own than an advert.
+
+The chat is stored as a keyed hash (HMAC-SHA256), never its id: /forget can find a chat's rows, a
 copy of the file cannot tell whose they are. Rows older than the retention go at start and
-each new day.
+each new day. Both adapters hand every Turn to `record`, which decides what of it is kept.
 """
 
 from __future__ import annotations
@@ -15,12 +22,14 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bot.core.conversation import Turn
+from bot.core.classifier import Classification
+from bot.core.conversation import Rated, Turn
 from bot.core.matcher import FALLBACK
 from bot.store.database import Database
 from bot.store.masking import Masker, service_numbers
@@ -31,8 +40,31 @@ logger = logging.getLogger(__name__)
 LOW_CONFIDENCE = 0.5
 KEY_FILE = "record.key"
 MAX_TEXT = 500  # characters of a question kept: enough to recognise it, not a pasted document
+# Characters of a rated message kept: an advert's opening says what it offers, and masking is
+# the cost of recording (500 characters took 0.9 ms, 7 % of a pasted advert's update; 200: see bench).
+VERDICT_TEXT = 200
 
 ANSWERED, FALLBACK_OUTCOME, CLARIFY, LOW = "answered", "fallback", "clarify", "low_confidence"
+TAP = "tap"  # an intent button tapped: an answer, but no question typed
+TABLES = ("question", "verdict")
+QUESTION_COLUMNS = (
+    "day", "channel", "chat", "outcome", "intent", "confidence", "operator", "nearest", "text", "normalized",
+    "topup_channel", "uncovered",
+)  # fmt: skip
+
+
+# What an address, a handle or a number is made of: a cut must not leave half of one behind.
+_TOKEN_CHAR = re.compile(r"[0-9A-Za-z._%+@\-０-９Ａ-Ｚａ-ｚ＠．＿]")
+_TOKEN_TAIL = re.compile(r"[0-9A-Za-z._%+@\-０-９Ａ-Ｚａ-ｚ＠．＿]+$")
+
+
+def cut(text: str, kept: int) -> str:
+    """The first `kept` characters, less a token the cut goes through ("zhang.san@16" is no
+    longer an e-mail address to the masker, but still says whose it is)."""
+    if len(text) <= kept:
+        return text
+    piece = text[:kept]
+    return _TOKEN_TAIL.sub("", piece) if _TOKEN_CHAR.match(text[kept]) else piece
 
 
 def outcome_of(turn: Turn) -> str | None:
@@ -95,6 +127,10 @@ class Records:
         self.retention_days = retention_days
         self._clock = clock
         self._purged_on = ""
+        placeholders = ", ".join("?" * len(QUESTION_COLUMNS))
+        self._insert_question_sql = (
+            f"INSERT INTO question ({', '.join(QUESTION_COLUMNS)}) VALUES ({placeholders})"
+        )
 
     def chat_key(self, chat_id: int) -> str:
         return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
@@ -103,42 +139,68 @@ class Records:
         return time.strftime("%Y-%m-%d", time.gmtime(self._clock() - days_ago * 86400))
 
     def record(self, channel: str, chat_id: int, turn: Turn) -> None:
-        outcome = outcome_of(turn)
-        if outcome is None or turn.heard is None:
+        """Keeps what the operator needs of one turn; a turn with nothing for them keeps nothing."""
+        if turn.heard is None and turn.tapped is None and turn.rated is None:
             return
         today = self.day()
         if self._purged_on != today:
             self.purge()
+        where = (today, channel, self.chat_key(chat_id))
+        if turn.heard is not None:
+            self._question(where, turn, turn.heard)
+        elif turn.tapped is not None:
+            self._insert_question(where, TAP, turn.tapped, 1.0, turn.state.operator)
+        if turn.rated is not None:
+            self._verdict(where, turn.rated)
+
+    def _question(self, where: tuple[str, str, str], turn: Turn, heard: Classification) -> None:
+        outcome = outcome_of(turn)
         masked = normalized = None
         if outcome != ANSWERED:
-            # Cut before masking too: masking reads the whole text (libphonenumber is slow on long
-            # text; ㏘×4000 took 0.6 s), and only the first MAX_TEXT characters are kept anyway.
-            masked = self._mask(turn.heard.text[:MAX_TEXT])[:MAX_TEXT]
+            masked = self._masked(heard.text)
             normalized = self.normalize(masked)
-        heard = turn.heard
         nearest = next((intent for intent, _ in heard.candidates if intent != FALLBACK), None)
-        self.database.write(
-            "INSERT INTO question (day, channel, chat, outcome, intent, confidence, operator, nearest,"
-            " text, normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    today,
-                    channel,
-                    self.chat_key(chat_id),
-                    outcome,
-                    turn.reply.intent or heard.intent,
-                    round(heard.confidence, 3),
-                    turn.state.operator,
-                    nearest,
-                    masked,
-                    normalized,
-                )
-            ],
+        self._insert_question(
+            where,
+            outcome or ANSWERED,
+            turn.reply.intent or heard.intent,
+            round(heard.confidence, 3),
+            turn.state.operator,
+            (nearest, masked, normalized, heard.channel, heard.uncovered),
         )
 
+    def _insert_question(
+        self,
+        where: tuple[str, str, str],
+        outcome: str,
+        intent: str,
+        confidence: float,
+        operator: str | None,
+        heard: tuple[str | None, ...] = (None,) * 5,  # nearest, text, normalized, topup_channel, uncovered
+    ) -> None:
+        row = (*where, outcome, intent, confidence, operator, *heard)
+        self.database.write(self._insert_question_sql, [row])
+
+    def _verdict(self, where: tuple[str, str, str], rated: Rated) -> None:
+        report = rated.report
+        text = self._masked(rated.text, VERDICT_TEXT) if report.risky else None  # 低: no text (see above)
+        flags = " ".join(flag.id for flag in report.flags)
+        self.database.write(
+            "INSERT INTO verdict (day, channel, chat, level, flags, operator, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*where, report.level, flags, report.operator, text)],
+        )
+
+    def _masked(self, text: str, kept: int = MAX_TEXT) -> str:
+        # Cut before masking too: masking reads the whole text (libphonenumber is slow on long
+        # text; ㏘×4000 took 0.6 s), and only the first `kept` characters are kept anyway.
+        return self._mask(cut(text, kept))[:kept]
+
     def forget(self, chat_id: int) -> None:
-        self.database.write("DELETE FROM question WHERE chat = ?", [(self.chat_key(chat_id),)])
+        for table in TABLES:
+            self.database.write(f"DELETE FROM {table} WHERE chat = ?", [(self.chat_key(chat_id),)])
 
     def purge(self) -> None:
         self._purged_on = self.day()
-        self.database.write("DELETE FROM question WHERE day < ?", [(self.day(self.retention_days),)])
+        for table in TABLES:
+            self.database.write(f"DELETE FROM {table} WHERE day < ?", [(self.day(self.retention_days),)])

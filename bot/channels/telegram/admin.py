@@ -16,7 +16,7 @@ from bot.build import build
 from bot.channels.telegram import handlers
 from bot.content.errors import ContentError
 from bot.core.conversation import Conversation, Reply
-from bot.store.report import build_report
+from bot.store.report import Report, Verdicts, build_report
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Today and the last 7 days: questions, fallback rate, the most frequent unanswered (/stats)."""
+    """Today and the last 7 days: questions, fallback rate, the most frequent unanswered; today's
+    scam verdicts per level (/stats)."""
     if not is_admin(update, context):
         await handlers.unknown_command(update, context)
         return
@@ -45,11 +46,17 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [
         f"今天：{today.questions} 个问题，兜底率 {today.fallback_rate:.0%}",
         f"近 7 天：{week.questions} 个问题，兜底率 {week.fallback_rate:.0%}",
+        _verdicts_today(today),
         "最常见的未确定回答的问题：" if week.unanswered else "近 7 天没有未确定回答的问题。",
     ]
     for number, group in enumerate(week.unanswered, start=1):
         lines.append(f"{number}. （{group.count} 次）{group.example} → {group.closest_intent or '-'}")
     await handlers.send_reply(update.effective_chat, Reply("\n".join(lines)))
+
+
+def _verdicts_today(today: Report) -> str:
+    counts = today.verdicts[0] if today.verdicts else Verdicts(today.since, 0, 0, 0)
+    return f"今天的诈骗判断：高 {counts.high}，中 {counts.medium}，低 {counts.low}"
 
 
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
