@@ -13,7 +13,10 @@ from tests.conftest import DATA, run_cli
 # holdout_setA.tsv: questions written apart from the YAML for issue 8 (first sight 0.732 on its 250;
 # the 14 that happen to equal an example once normalized are left out). Its 19 about invoices or what
 # Smart is joined once those intents existed: 0.947 at their first sight (baseline 0.895).
-QUESTION_SETS = ["questions.tsv", "holdout.tsv", "holdout_setA.tsv"]
+# holdout_setB.tsv: the last set written apart, kept unseen until the matcher, entities and content
+# of this round were done: first sight 0.935 on its 260 (the SVM baseline 0.796), operator 0.981;
+# the 14 that equal an example once normalized are left out.
+QUESTION_SETS = ["questions.tsv", "holdout.tsv", "holdout_setA.tsv", "holdout_setB.tsv"]
 # 140 questions about top-up channels (营业厅, 便利店, ATM, 支付宝, 淘宝, Pasaload…), written apart from
 # the YAML by another helper, with a channel column. First sight (before the channel work): 0.514.
 # Its bars are what the matcher reaches now minus a margin, below the 0.92 of the other sets: most

@@ -283,6 +283,23 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "recall", "false_high"),
+    [
+        # 100 messages a tester wrote without seeing the rules: first sight recall 0.724 and one
+        # harmless message rated 高; the second round of general signals brought it to 1.0 / 0.
+        ("scam_tryout.tsv", "1.0", "0"),
+        # 120 messages written apart and kept unseen until the checker was done: first sight recall
+        # 0.840, one harmless message rated 高 (USDT talk); 0.920 after three request-for-secret
+        # patterns. The bar holds what it reaches, not more.
+        ("scam_final.tsv", "0.92", "1"),
+    ],
+)
+def test_eval_scan_holds_on_sets_written_apart(name: str, recall: str, false_high: str) -> None:
+    result = run_cli("eval-scan", str(DATA / name), "--min-recall", recall, "--max-false-high", false_high)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_eval_scan_fails_below_the_bars(tmp_path: Path) -> None:
     path = tmp_path / "set.tsv"
     path.write_text("text\tlevels\n怎么充值\thigh\n网址 10086-cz.com\\n快点\tlow\n", encoding="utf-8")
