@@ -41,7 +41,7 @@ def build(root: Path, cache_dir: Path | None = None) -> Conversation:
 def build_classifier(root: Path, cache_dir: Path | None = None) -> Classifier:
     """The matcher alone, for `classify`: the same content checks, no answers or scanner to build.
 
-    Answers and the scam scanner are a third of the start-up time and classify uses neither;
+    Answers and the scam scanner were about 40% of its start-up time and classify uses neither;
     `check` and every conversational command still render every answer at start.
     """
     return Classifier(_checked_content(root), cache_dir)

@@ -14,7 +14,7 @@ from bot.content.errors import ContentError
 from bot.core.classifier import Classification, Classifier
 from bot.settings import Settings, SettingsError
 
-if TYPE_CHECKING:  # the store (sqlite3, hashing) is imported by the commands that keep records
+if TYPE_CHECKING:  # imported by the commands that use them: the store (sqlite3, hashing), the whole chat
     from bot.core.conversation import Conversation
     from bot.core.risk import Scanner
     from bot.store.records import Records
