@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.references import check_references
-from bot.core.answers import Answers
 from bot.core.classifier import Classifier
-from bot.core.conversation import Conversation
-from bot.core.risk import build_scanner
-from bot.core.risk_reply import RiskCheck
+
+if TYPE_CHECKING:  # the conversation's parts (answers, scanner) are imported only by build()
+    from bot.core.answers import Answers
+    from bot.core.conversation import Conversation
+    from bot.core.risk_reply import RiskCheck
 
 
 def content_root(explicit: str | None = None) -> Path:
@@ -28,13 +30,33 @@ def content_root(explicit: str | None = None) -> Path:
 
 def build(root: Path, cache_dir: Path | None = None) -> Conversation:
     """Loads and checks the content, renders every answer and builds the matcher: once per process."""
-    content = load_content(root)
-    check_references(content)
+    from bot.core.answers import Answers
+    from bot.core.conversation import Conversation
+
+    content = _checked_content(root)
     answers = Answers(content)
     return Conversation(Classifier(content, cache_dir), answers, _risk_check(content, answers))
 
 
+def build_classifier(root: Path, cache_dir: Path | None = None) -> Classifier:
+    """The matcher alone, for `classify`: the same content checks, no answers or scanner to build.
+
+    Answers and the scam scanner were about 40% of its start-up time and classify uses neither;
+    `check` and every conversational command still render every answer at start.
+    """
+    return Classifier(_checked_content(root), cache_dir)
+
+
+def _checked_content(root: Path) -> Content:
+    content = load_content(root)
+    check_references(content)
+    return content
+
+
 def _risk_check(content: Content, answers: Answers) -> RiskCheck | None:
+    from bot.core.risk import build_scanner
+    from bot.core.risk_reply import RiskCheck
+
     if content.risk is None:
         return None
     return RiskCheck(build_scanner(content), content.risk.texts, answers)

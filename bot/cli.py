@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from bot.content.errors import ContentError
 from bot.core.classifier import Classification, Classifier
-from bot.core.conversation import Conversation
 from bot.settings import Settings, SettingsError
 
-if TYPE_CHECKING:  # the store (sqlite3, hashing) is imported by the commands that keep records
+if TYPE_CHECKING:  # imported by the commands that use them: the store (sqlite3, hashing), the whole chat
+    from bot.core.conversation import Conversation
     from bot.core.risk import Scanner
     from bot.store.records import Records
 
@@ -85,7 +85,10 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    classifier = _conversation(args).classifier
+    from bot.build import build_classifier, content_root
+
+    classifier = build_classifier(content_root(args.content))
+    gc.freeze()  # as _conversation does: the index lives as long as the process
     _read_stdin_leniently()
     out = sys.stdout
     for line in sys.stdin:

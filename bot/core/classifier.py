@@ -132,7 +132,10 @@ class Classifier:
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
         # must not make the chat remember Smart.
         mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
-        channel = self.channels.find(analysis.scripted) or self.channels.find(analysis.normalized)
+        scripted, normalized = analysis.scripted, analysis.normalized
+        # Most questions need no normalizing: then the normalized text is not looked at again.
+        again = normalized != scripted
+        channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
         return Classification(
             text,
             intent,
@@ -144,6 +147,6 @@ class Classifier:
             mention.uncovered,
             mention.named,
             mention.corrected,
-            self.places.find(analysis.scripted),
-            self.details.find(analysis.scripted) or self.details.find(analysis.normalized),
+            self.places.find(scripted),
+            self.details.find(scripted) or (self.details.find(normalized) if again else None),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
+from operator import add
 
 Features = Mapping[str, float]
 
@@ -46,7 +47,9 @@ class LinearModel:
         for feature, value in features.items():
             row = weights.get(feature)
             if row is not None:
-                scores = [s + value * w for s, w in zip(scores, row, strict=True)]
+                # The same sums in the same order as s + value * w per class, with no Python-level
+                # loop: this runs for every feature of every question.
+                scores = list(map(add, scores, map(value.__mul__, row)))
         return scores
 
     def contributions(self, features: Features, klass: int) -> list[tuple[str, float]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -51,8 +52,8 @@ NGRAMS = (1, 2, 3)  # character n-grams: unseen words, typos and word order all 
 PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～·,.!?;:'\"()[]{}<>~`#$%^&*+=|\\/-_ ")
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+# The runs of CJK ideographs (U+4E00–U+9FFF) the character n-grams are cut from, in order.
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 def _code_digest() -> str:
@@ -242,16 +243,10 @@ class Matcher:
                 continue
             feats["w:" + word] = 1.0
             pieces.append(word)
-        joined = "".join(pieces)
-        run = ""
-        for ch in joined + " ":
-            if _is_cjk(ch):
-                run += ch
-                continue
+        for run in _CJK_RUN.findall("".join(pieces)):
             for n in NGRAMS:
                 for i in range(len(run) - n + 1):
                     feats["c:" + run[i : i + n]] = 1.0
-            run = ""
         priors: list[tuple[str, float, str]] = []
         longer = [w for w in words if w in self._domain or w in entities]
         for phrase, owners in self._keywords.items():

@@ -52,7 +52,7 @@ class Operators:
         """From the first of the texts (the same question, less and more normalized) that names one.
 
         Without `places`, where the user is (马尼拉) tells no operator."""
-        for text in texts:
+        for text in dict.fromkeys(texts):  # most questions need no normalizing: no second look
             kept = self.kept(text)
             all_named = self._all.named(kept)
             # Corrected: a mention was taken back (the text without it names other operators).
