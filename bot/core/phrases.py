@@ -153,16 +153,21 @@ class PhraseFinder:
 
     @staticmethod
     def _led_by_words(source: str, first: int) -> list[tuple[str, str]] | None:
-        """(group name, "word(?P<group>rest)") per leading word; None if the pattern leads otherwise."""
+        """(group name, "w(?:ord)(?P<group>rest)") per first character; None if led otherwise."""
         match = LEADING_WORDS.match(source)
         if match is None or _has_top_level_bar(source[match.end() :]):
             return None
         rest = source[match.end() :]
         if LEANING_REST.search(rest) is not None:
             return None
+        # Words that begin alike share a branch ("发(?:|给|送)rest"): every branch still begins with
+        # a literal, and the rest is written (and compiled) once per first character, not per word.
+        tails: dict[str, list[str]] = {}
+        for word in match.group("words").split("|"):
+            tails.setdefault(word[0], []).append(re.escape(word[1:]))
         return [
-            (f"w{number}", f"{re.escape(word)}(?P<w{number}>{rest})")
-            for number, word in enumerate(match.group("words").split("|"), start=first)
+            (f"w{number}", f"{re.escape(char)}(?:{'|'.join(ends)})(?P<w{number}>{rest})")
+            for number, (char, ends) in enumerate(tails.items(), start=first)
         ]
 
     def find(self, text: str) -> list[tuple[RiskSignal, str, float]]:
