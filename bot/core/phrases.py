@@ -4,9 +4,10 @@ Every message is scanned, so the cost per message matters more than the cost of 
 - all phrases form one regex shaped as a trie ("代(?:充|缴)"), where a position that starts
   no phrase costs one look-up;
 - patterns that begin with literal words ("(发|告诉|提供)…验证码") are joined into one more
-  regex, one branch per word followed by its pattern's rest ("发(?P<w0>…)|告诉(?P<w1>…)"): as
-  every branch begins with a literal, re skips at C speed to where one may begin, where an
-  alternation of whole patterns would be tried branch by branch at every position;
+  regex, one branch per first character followed by its pattern's rest
+  ("发(?:|送)(?P<w0>…)|告诉(?P<w1>…)"): as every branch begins with a literal, re skips at C
+  speed to where one may begin, where an alternation of whole patterns would be tried branch
+  by branch at every position;
 - the few patterns that begin otherwise ("[1-9]…折") run on their own.
 Only optional groups and the YAML's own bounded repeats: linear in the text.
 """
@@ -188,7 +189,9 @@ class PhraseFinder:
             if pattern.search(text) is not None:
                 for match in pattern.finditer(text):
                     matches.append((signal, match))
-        questions = Questions(text) if matches else None
+        if not matches:
+            return []  # most messages
+        questions = Questions(text)
         # Where the first word that reports someone's offer ends ("有人卖…"): found once, not per match.
         reported = min(
             (found + len(word) for word in self._reporters if (found := text.find(word)) >= 0),
@@ -200,12 +203,10 @@ class PhraseFinder:
             if not cancelled(text, match.start(), signal)
         ]
 
-    def _share(
-        self, match: re.Match[str], signal: RiskSignal, questions: Questions | None, reported: int
-    ) -> float:
+    def _share(self, match: re.Match[str], signal: RiskSignal, questions: Questions, reported: int) -> float:
         """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one
         ("有人卖8折代充，靠谱吗"): then the phrase counts only for a share of its weight."""
         share = self._question_share if signal.question_share is None else signal.question_share
-        if share == 1.0 or questions is None or not questions.around(match.start(), match.end()):
+        if share == 1.0 or not questions.around(match.start(), match.end()):
             return 1.0
         return 1.0 if reported <= match.start() else share
