@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.core.conversation import Conversation
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.tsv"
+QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.tsv"
 ADVERTS = QUESTIONS.parent / "ads"
 SAME_LOAD = 250  # questions per turn when two ways of answering are timed against each other
 FALLBACK_QUESTIONS = ["smart卡怎么充值", "代充靠谱吗", "充值没到账", "怎么保号", "今天天气怎么样"]
