@@ -4,15 +4,17 @@ Every message is scanned, so the cost per message matters more than the cost of 
 - all phrases form one regex shaped as a trie ("代(?:充|缴)"), where a position that starts
   no phrase costs one look-up;
 - patterns that begin with literal words ("(发|告诉|提供)…验证码") are joined into one more
-  regex, one branch per word followed by its pattern's rest ("发(?P<w0>…)|告诉(?P<w1>…)"): as
-  every branch begins with a literal, re skips at C speed to where one may begin, where an
-  alternation of whole patterns would be tried branch by branch at every position;
+  regex, one branch per first character followed by its pattern's rest
+  ("发(?:|送)(?P<w0>…)|告诉(?P<w1>…)"): as every branch begins with a literal, re skips at C
+  speed to where one may begin, where an alternation of whole patterns would be tried branch
+  by branch at every position;
 - the few patterns that begin otherwise ("[1-9]…折") run on their own.
 Only optional groups and the YAML's own bounded repeats: linear in the text.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 
@@ -21,6 +23,10 @@ from bot.content.model import RiskSignal
 Trie = dict[str, "Trie"]
 # A pattern that begins with a group of plain words: "(发|告诉|提供)rest" or "(?:a|b)rest".
 LEADING_WORDS = re.compile(r"\((?:\?:)?(?P<words>[^()\[\]{}\\|?*+.^$]+(?:\|[^()\[\]{}\\|?*+.^$]+)*)\)")
+# A rest that cannot stand without the leading group: it refers to a group ("\1", "(?P=w)",
+# "(?(1)…)") or repeats what went before ("?…"). Found by reading, not by compiling each branch on
+# its own, which cost the scanner's start more than compiling them all together.
+LEANING_REST = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|^[?*+]|^\{[0-9]")
 # How far before a phrase a "不要"/"请勿"/"do not" still cancels it (within its clause).
 NOT_AFTER_WINDOW = 10
 # Where a clause ends, and what makes it a question.
@@ -68,11 +74,32 @@ def cancelled(text: str, start: int, signal: RiskSignal) -> bool:
     return any(word in before[opening:] for word in signal.not_after)
 
 
-def in_question(text: str, start: int, end: int) -> bool:
-    """Whether the clause around text[start:end] asks something ("慢充是什么意思", "USDT能充话费吗")."""
-    opening = max(text.rfind(mark, 0, start) for mark in CLAUSE_ENDS) + 1
-    closing = min((i for i in (text.find(mark, end) for mark in CLAUSE_ENDS) if i >= 0), default=len(text))
-    return QUESTION.search(text, opening, closing + 1) is not None
+CLAUSE_END = re.compile("[" + re.escape(CLAUSE_ENDS) + "]")
+
+
+class Questions:
+    """Which clauses of one text ask something, each clause searched once however many phrases it holds.
+
+    Asking per match (look back and ahead for the clause's ends, then search it) costs the
+    clause's length each time: a long clause full of phrases ("代充 " × 3,000) made it quadratic.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._ends = [match.start() for match in CLAUSE_END.finditer(text)]
+        self._asks: dict[tuple[int, int], bool] = {}
+
+    def around(self, start: int, end: int) -> bool:
+        """Whether the clause around text[start:end] asks something ("慢充是什么意思", "USDT能充话费吗")."""
+        before = bisect.bisect_left(self._ends, start) - 1
+        after = bisect.bisect_left(self._ends, end)
+        opening = self._ends[before] + 1 if before >= 0 else 0
+        closing = self._ends[after] if after < len(self._ends) else len(self._text)
+        asks = self._asks.get((opening, closing))
+        if asks is None:
+            asks = QUESTION.search(self._text, opening, closing + 1) is not None
+            self._asks[opening, closing] = asks
+        return asks
 
 
 def _has_top_level_bar(source: str) -> bool:
@@ -127,20 +154,22 @@ class PhraseFinder:
 
     @staticmethod
     def _led_by_words(source: str, first: int) -> list[tuple[str, str]] | None:
-        """(group name, "word(?P<group>rest)") per leading word; None if the pattern leads otherwise."""
+        """(group name, "w(?:ord)(?P<group>rest)") per first character; None if led otherwise."""
         match = LEADING_WORDS.match(source)
         if match is None or _has_top_level_bar(source[match.end() :]):
             return None
         rest = source[match.end() :]
-        branches = []
-        for number, word in enumerate(match.group("words").split("|"), start=first):
-            branch = f"{re.escape(word)}(?P<w{number}>{rest})"
-            try:
-                re.compile(branch)
-            except re.error:
-                return None  # the rest refers to the group that was taken apart
-            branches.append((f"w{number}", branch))
-        return branches
+        if LEANING_REST.search(rest) is not None:
+            return None
+        # Words that begin alike share a branch ("发(?:|给|送)rest"): every branch still begins with
+        # a literal, and the rest is written (and compiled) once per first character, not per word.
+        tails: dict[str, list[str]] = {}
+        for word in match.group("words").split("|"):
+            tails.setdefault(word[0], []).append(re.escape(word[1:]))
+        return [
+            (f"w{number}", f"{re.escape(char)}(?:{'|'.join(ends)})(?P<w{number}>{rest})")
+            for number, (char, ends) in enumerate(tails.items(), start=first)
+        ]
 
     def find(self, text: str) -> list[tuple[RiskSignal, str, float]]:
         """Each (signal, evidence, share of its weight) found; a cancelled match does not count.
@@ -160,17 +189,24 @@ class PhraseFinder:
             if pattern.search(text) is not None:
                 for match in pattern.finditer(text):
                     matches.append((signal, match))
+        if not matches:
+            return []  # most messages
+        questions = Questions(text)
+        # Where the first word that reports someone's offer ends ("有人卖…"): found once, not per match.
+        reported = min(
+            (found + len(word) for word in self._reporters if (found := text.find(word)) >= 0),
+            default=len(text) + 1,
+        )
         return [
-            (signal, match.group(0).strip(), self._share(text, match, signal))
+            (signal, match.group(0).strip(), self._share(match, signal, questions, reported))
             for signal, match in matches
             if not cancelled(text, match.start(), signal)
         ]
 
-    def _share(self, text: str, match: re.Match[str], signal: RiskSignal) -> float:
+    def _share(self, match: re.Match[str], signal: RiskSignal, questions: Questions, reported: int) -> float:
         """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one
         ("有人卖8折代充，靠谱吗"): then the phrase counts only for a share of its weight."""
         share = self._question_share if signal.question_share is None else signal.question_share
-        if share == 1.0 or not in_question(text, match.start(), match.end()):
+        if share == 1.0 or not questions.around(match.start(), match.end()):
             return 1.0
-        before = text[: match.start()]
-        return 1.0 if any(word in before for word in self._reporters) else share
+        return 1.0 if reported <= match.start() else share

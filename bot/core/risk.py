@@ -8,6 +8,7 @@ checks (bot/core/risk_links.py, bot/core/lookalike.py) only when there is a link
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -138,8 +139,6 @@ class Scanner:
                 self._by_detector.setdefault(detector, []).append(signal)
         self._phrases = PhraseFinder(rules.signals, self.prepare, rules.question_share, rules.reporters)
         self._number_token = _number_token(rules.official_numbers)
-        self._victims = re.compile(trie_pattern(map(self.prepare, rules.victims))) if rules.victims else None
-        self._talk = re.compile(trie_pattern(map(self.prepare, rules.talk))) if rules.talk else None
         # An operator's names as a sender writes them: its label without the part in brackets
         # ("Smart（菲律宾）" → smart) and the name of its official site (smart, 10086).
         self._sender_names: dict[str, set[str]] = {}
@@ -148,6 +147,15 @@ class Scanner:
         for domain, owner in rules.official_sites.items():
             if owner in owner_labels:
                 self._sender_names.setdefault(owner, set()).add(domain.split(".")[0])
+
+    # Compiled on the first message with a red flag, not at start: most messages have none.
+    @functools.cached_property
+    def _victims(self) -> re.Pattern[str] | None:
+        return re.compile(trie_pattern(map(self.prepare, self.rules.victims))) if self.rules.victims else None
+
+    @functools.cached_property
+    def _talk(self) -> re.Pattern[str] | None:
+        return re.compile(trie_pattern(map(self.prepare, self.rules.talk))) if self.rules.talk else None
 
     def prepare(self, text: str) -> str:
         """Controls out, NFKC (full width → half width), lower case, 繁→简, no spaces inside Chinese,

@@ -17,12 +17,34 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.core.conversation import Conversation
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.tsv"
+QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.tsv"
 ADVERTS = QUESTIONS.parent / "ads"
 SAME_LOAD = 250  # questions per turn when two ways of answering are timed against each other
 FALLBACK_QUESTIONS = ["smart卡怎么充值", "代充靠谱吗", "充值没到账", "怎么保号", "今天天气怎么样"]
 # Messages built to be slow: NFKC growth (㏘ is "p.m."), long dotted runs, a 4,096-character paste.
 HOSTILE = ["㏘" * 4096, "a." * 2048, "1." * 2048 + "com", "a.-" * 1365, "x-" * 2048 + ".com", "充值" * 2048]
+# Messages built to slow the scam-risk check, up to its 10,000-character cut: an app's name or a
+# phrase over and over in one clause (each match once looked at its whole clause), letters spelled
+# apart, emoji between letters, dotted and dashed runs, handles, numbers to call, and all mixed.
+SCAN_HOSTILE = {
+    "tg : × 2000": "tg : " * 2000,
+    "代充 × 3000": "代充 " * 3000,
+    "wx × 3000": "wx " * 3000,
+    "慢充 × 5000": "慢充" * 5000,
+    "代充吗 × 3000": "代充吗 " * 3000,
+    "发验证码 × 2500": "发验证码 " * 2500,
+    "a × 5000 spelled apart": "a " * 5000,
+    "a🔸 × 4000": "a🔸" * 4000,
+    "🔸 × 5000": "🔸" * 5000,
+    "a. × 5000": "a." * 5000,
+    "a . × 2500": "a . " * 2500,
+    "a- × 5000": "a-" * 5000,
+    "@aaaa × 2000": "@aaaa " * 2000,
+    "拨打 × 3000": "拨打 " * 3000,
+    "10,000 mixed": (
+        "Smart卡代充 TG: esim1088 加V abc_123 1OO86.com 拨打 400-123-4567 100只要70 🔸 s m a r t 点 cn " * 200
+    )[:10_000],
+}
 
 
 def _questions(batch: int) -> list[str]:
@@ -123,6 +145,10 @@ def _scan_figures(conversation: Conversation, questions: list[str], rounds: int)
         scan(text)
         classify(text)
 
+    hostile = []
+    for _ in range(rounds):
+        hostile.append(max(_seconds(scan, [text]) for text in SCAN_HOSTILE.values()) * 1000)
+    _median(f"scan: slowest of {len(SCAN_HOSTILE)} hostile messages", hostile, "ms", "{:.1f}")
     scan_rates, both_rates, ratios, advert_ms = [], [], [], []
     chunks = [questions[i : i + SAME_LOAD] for i in range(0, len(questions), SAME_LOAD)]
     for _ in range(rounds):
