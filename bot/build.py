@@ -14,7 +14,7 @@ from bot.core.classifier import Classifier
 if TYPE_CHECKING:  # the conversation's parts (answers, scanner) are imported only by build()
     from bot.core.answers import Answers
     from bot.core.conversation import Conversation
-    from bot.core.risk_reply import RiskCheck
+    from bot.core.risk.reply import RiskCheck
 
 
 def content_root(explicit: str | None = None) -> Path:
@@ -54,8 +54,8 @@ def _checked_content(root: Path) -> Content:
 
 
 def _risk_check(content: Content, answers: Answers) -> RiskCheck | None:
-    from bot.core.risk import build_scanner
-    from bot.core.risk_reply import RiskCheck
+    from bot.core.risk.reply import RiskCheck
+    from bot.core.risk.scanner import build_scanner
 
     if content.risk is None:
         return None

@@ -16,7 +16,7 @@ from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:  # imported by the commands that use them: the store (sqlite3, hashing), the whole chat
     from bot.core.conversation import Conversation
-    from bot.core.risk import Scanner
+    from bot.core.risk.scanner import Scanner
     from bot.store.records import Records
 
 EXPLAINED_VOTES = 12  # per intent: the features that moved its score most, either way
@@ -191,7 +191,7 @@ def _cross_validate(classifier: Classifier, k: int) -> int:
 def _scanner(args: argparse.Namespace) -> Scanner:
     from bot.build import content_root
     from bot.content.loader import load_content
-    from bot.core.risk import build_scanner
+    from bot.core.risk.scanner import build_scanner
 
     # The scanner needs the content only, not the matcher: it starts in a fraction of the time.
     return build_scanner(load_content(content_root(args.content)))

@@ -55,7 +55,7 @@ SHORT_ANSWER = 360
 
 
 def test_every_answer_to_a_one_line_question_is_short(conversation: Conversation) -> None:
-    # scam_check's checklist is being reworked with the scam-risk checker (bot/core/risk*.py).
+    # scam_check's checklist is being reworked with the scam-risk checker (bot/core/risk/).
     long = {
         key: len(text)
         for key, text, _ in conversation.answers.every_text()

@@ -12,10 +12,10 @@ import pytest
 
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
-from bot.core import phrases
 from bot.core.conversation import Conversation
-from bot.core.risk import RiskReport, Scanner
-from bot.core.risk_links import find_handles, find_links, show_handle, show_host
+from bot.core.risk import phrases
+from bot.core.risk.links import find_handles, find_links, show_handle, show_host
+from bot.core.risk.scanner import RiskReport, Scanner
 from bot.devtools.benchmark import SCAN_HOSTILE
 from tests.conftest import DATA, run_cli
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.answers import off_allowlist
 from bot.core.conversation import ChatState, Conversation, Turn
-from bot.core.risk_links import find_handles, find_links
+from bot.core.risk.links import find_handles, find_links
 from tests.conftest import DATA
 from tests.test_risk import ADS, sample_lines
 

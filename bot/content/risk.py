@@ -12,7 +12,7 @@ from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, 
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("high", "medium", "low")
-# The built-in detectors (bot/core/risk.py) and the placeholders each can fill in a reason.
+# The built-in detectors (bot/core/risk/scanner.py) and the placeholders each can fill in a reason.
 DETECTORS: dict[str, frozenset[str]] = {
     "known_contact": frozenset({"evidence"}),
     "telegram_handle": frozenset({"evidence"}),

@@ -19,8 +19,8 @@ from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 from bot.core.sensitive import sensitive_numbers
 
 if TYPE_CHECKING:
-    from bot.core.risk import RiskReport
-    from bot.core.risk_reply import RiskCheck
+    from bot.core.risk.reply import RiskCheck
+    from bot.core.risk.scanner import RiskReport
 
 # A runner-up with at least this share of the winner's probability is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.6

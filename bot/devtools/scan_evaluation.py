@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.risk import RiskReport, Scanner
+from bot.core.risk.scanner import RiskReport, Scanner
 from bot.devtools.evaluation import tsv_rows
 
 HEADER = ["text", "levels"]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.risk_links import registrable, split_host
+from bot.core.risk.links import registrable, split_host
 
 # Characters that pass for one another in a domain or a sender's number.
 SKELETON = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "$": "s"})

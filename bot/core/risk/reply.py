@@ -12,7 +12,7 @@ from bot.content.errors import ContentError, Problem
 from bot.content.model import RiskTexts, Template
 from bot.core.answers import Answers
 from bot.core.conversation import Button, Reply
-from bot.core.risk import RiskReport, Scanner
+from bot.core.risk.scanner import RiskReport, Scanner
 
 # Telegram shows this much at a glance; a longer warning is read less, not more.
 MAX_REPLY = 600

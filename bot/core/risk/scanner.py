@@ -2,8 +2,8 @@
 
 Pure and channel-agnostic, like the matcher: the rules, weights and reasons come from
 intents/_risk.yaml; adapters only render the report. Cheap enough to run on every message:
-one normalization, the phrases and patterns in few passes (bot/core/phrases.py), and the link
-checks (bot/core/risk_links.py, bot/core/lookalike.py) only when there is a link.
+one normalization, the phrases and patterns in few passes (bot/core/risk/phrases.py), and the link
+checks (bot/core/risk/links.py, bot/core/risk/lookalike.py) only when there is a link.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from typing import Literal
 import opencc
 
 from bot.content.model import Content, RiskRules, RiskSignal
-from bot.core.lookalike import OfficialSites, skeleton
 from bot.core.normalize import CONTROLS
-from bot.core.phrases import PhraseFinder, trie_pattern
-from bot.core.risk_links import (
+from bot.core.risk.links import (
     find_call_numbers,
     find_handles,
     find_links,
@@ -30,6 +28,8 @@ from bot.core.risk_links import (
     show_phone,
     telegram_name,
 )
+from bot.core.risk.lookalike import OfficialSites, skeleton
+from bot.core.risk.phrases import PhraseFinder, trie_pattern
 
 Level = Literal["high", "medium", "low"]
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted
@@ -118,7 +118,7 @@ class _Found:
 
     evidence: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
-    share: float = 0.0  # of the signal's weight: less when only asked about (bot/core/phrases.py)
+    share: float = 0.0  # of the signal's weight: less when only asked about (bot/core/risk/phrases.py)
 
     def add(self, evidence: str, **values: str) -> None:
         if evidence not in self.evidence and len(self.evidence) < EVIDENCE_PER_FLAG:
