@@ -81,3 +81,16 @@ def test_the_place_is_remembered_for_the_next_questions(conversation: Conversati
 def test_a_city_alone_does_not_choose_smart(conversation: Conversation) -> None:
     turn = conversation.on_text("马尼拉哪里好吃", ChatState())
     assert turn.state.operator is None and turn.reply.intent == "fallback"
+
+
+def test_saying_only_where_one_is_is_kept_for_the_next_answer(conversation: Conversation) -> None:
+    # The Smart answer asks where the user is; "我在日本" alone is that answer, not an unknown question.
+    asked = conversation.on_text("Smart卡怎么充值", ChatState())
+    noted = conversation.on_text("我在日本", asked.state)
+    assert (
+        noted.reply.intent is None
+        and "在菲律宾以外" in noted.reply.text
+        and "回答不了" not in noted.reply.text
+    )
+    again = conversation.on_action("intent:topup_how", noted.state).reply.text
+    assert "人不在菲律宾" in again and "零售点" not in again

@@ -44,6 +44,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "which_operator": {"operators": "Smart、中国电信"},
     "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
+    "place_noted": {"place": "在菲律宾以外"},
     "operator_forgotten": {},
     "stale_button": {},
     "not_text": {},

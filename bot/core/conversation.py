@@ -8,6 +8,7 @@ it anywhere.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec
@@ -27,6 +28,10 @@ AMBIGUITY_RATIO = 0.6
 # After "which operator?", a message that names one is a new question only when it is clearly one.
 NEW_QUESTION_CONFIDENCE = 0.5
 MENU_INTENT = "help"
+# What may stand beside a place in a message that only says where the user is.
+PLACE_FILLER = re.compile(
+    r"[\s\W\d_]|我|人|现在|目前|呢|啊|哦|呀|了|的|\b(?:i|m|im|am|in|at|now|here|currently|ako|dito|sa|na)\b"
+)
 SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
 VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps, not a verdict
 CHANGE_OPERATOR_INTENT = "change_operator"  # its answer carries the operator buttons
@@ -113,6 +118,9 @@ class Conversation:
         self.risk = risk
         self._operator_ids = {choice.id for choice in answers.operators}
         self._change_operator = answers.ui("change_operator")
+        # Longest first, so "在菲律宾" goes whole before "菲律宾" could.
+        names = sorted(classifier.places.words, key=len, reverse=True)
+        self._place_names = re.compile("|".join(map(re.escape, names)) or "(?!)")
         self._scripts = ScriptDetector()
         self.convert = ScriptConverter()
         self._official_numbers = answers.official_numbers
@@ -184,6 +192,10 @@ class Conversation:
             if state.pending and self._not_a_new_question(result, state.pending):
                 return self._answer(state.pending, replace(state, pending=None), state.channel, state.detail)
         state = replace(state, pending=None, channel=None, detail=None)
+        if result.intent == FALLBACK and result.place and self._only_a_place(result.analysis.scripted):
+            # "我在日本" after an answer that depends on where the user is: kept, not unanswered.
+            label = self.answers.places[result.place]
+            return Turn(Reply(self.answers.ui("place_noted", place=label), self._menu_buttons()), state)
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         close = close_call(result)
@@ -282,6 +294,10 @@ class Conversation:
         if unsure and result.operator in result.operators_named and only_an_operator:
             return self._choose_operator(result.operator, state)  # "联通的", "不是问移动，是问联通"
         return None
+
+    def _only_a_place(self, scripted: str) -> bool:
+        """The message says where the user is and nothing else ("我在日本", "I'm in Cebu now")."""
+        return not PLACE_FILLER.sub("", self._place_names.sub("", scripted))
 
     @staticmethod
     def _sure(result: Classification) -> bool:
