@@ -24,6 +24,7 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import neg
 from pathlib import Path
 from typing import NamedTuple
 
@@ -298,9 +299,12 @@ class Matcher:
                 priors = [(FALLBACK, UNKNOWN_PRIOR * share / RULE_PRIOR, rule)]
                 logits[self._class_index[FALLBACK]] += UNKNOWN_PRIOR * share
         probs = linear.softmax(logits)
-        order = sorted(range(len(probs)), key=lambda c: (-probs[c], self.classes[c]))
+        # Highest probability first, ties by name (names are unique, so the index never decides):
+        # sorted on plain tuples, with no key function called per class.
+        classes = self.classes
+        order = [c for _, _, c in sorted(zip(map(neg, probs), classes, range(len(probs)), strict=True))]
         if not explain:
-            return tuple(IntentScore(self.classes[c], probs[c]) for c in order)
+            return tuple(map(IntentScore, map(classes.__getitem__, order), map(probs.__getitem__, order)))
         ranked = []
         for c in order:
             intent_id = self.classes[c]
