@@ -91,13 +91,15 @@ def cmd_classify(args: argparse.Namespace) -> int:
     gc.freeze()  # as _conversation does: the index lives as long as the process
     _read_stdin_leniently()
     out = sys.stdout
+    # One encoder for the whole stream: json.dumps with any option builds a new one per call.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     for line in sys.stdin:
         text = line.rstrip("\r\n")
         result = classifier.classify(text, explain=args.explain)
         record = result.as_json()
         if args.explain:
             record["explain"] = _explanation(result)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(encode(record) + "\n")
         out.flush()
     return 0
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from operator import add
+from itertools import repeat
+from operator import add, mul
 
 Features = Mapping[str, float]
 
@@ -43,13 +44,14 @@ class LinearModel:
 
     def logits(self, features: Features) -> list[float]:
         scores = list(self.bias)
-        weights = self.weights
+        get = self.weights.get
         for feature, value in features.items():
-            row = weights.get(feature)
+            row = get(feature)
             if row is not None:
                 # The same sums in the same order as s + value * w per class, with no Python-level
-                # loop: this runs for every feature of every question.
-                scores = list(map(add, scores, map(value.__mul__, row)))
+                # loop: this runs for every feature of every question (mul over repeat() is
+                # quicker than the bound value.__mul__).
+                scores = list(map(add, scores, map(mul, repeat(value), row)))
         return scores
 
     def contributions(self, features: Features, klass: int) -> list[tuple[str, float]]:

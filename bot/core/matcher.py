@@ -24,6 +24,7 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import neg
 from pathlib import Path
 from typing import NamedTuple
 
@@ -128,6 +129,15 @@ class Matcher:
             for keyword in intent.keywords:
                 rule = (intent.id, keyword.weight, f"keyword {keyword.text}")
                 self._keywords[normalizer(keyword.text)].append(rule)
+        # Each keyword filed under its first character: a question tests only the keywords that
+        # could start somewhere in it, in the same order as the full list (the features' order
+        # fixes the order of the sums).
+        self._keyword_list = list(self._keywords.items())
+        self._keywords_at: dict[str, list[int]] = defaultdict(list)
+        self._keywords_always = [n for n, (phrase, _) in enumerate(self._keyword_list) if not phrase]
+        for n, (phrase, _) in enumerate(self._keyword_list):
+            if phrase:
+                self._keywords_at[phrase[0]].append(n)
         self._patterns = [
             (f"p:{i.id}#{n}", i.id, p.regex, p.weight)
             for i in intents.values()
@@ -238,18 +248,22 @@ class Matcher:
                 feats["e:" + word] = 1.0
                 pieces.append(" ")
                 continue
-            if all(ch in PUNCTUATION for ch in word):
+            if PUNCTUATION.issuperset(word):
                 pieces.append(" ")
                 continue
             feats["w:" + word] = 1.0
             pieces.append(word)
         for run in _CJK_RUN.findall("".join(pieces)):
             for n in NGRAMS:
-                for i in range(len(run) - n + 1):
-                    feats["c:" + run[i : i + n]] = 1.0
+                feats.update(("c:" + run[i : i + n], 1.0) for i in range(len(run) - n + 1))
         priors: list[tuple[str, float, str]] = []
         longer = [w for w in words if w in self._domain or w in entities]
-        for phrase, owners in self._keywords.items():
+        at = self._keywords_at
+        keywords = self._keyword_list
+        found = [n for ch in set(text) if ch in at for n in at[ch]]
+        found.extend(self._keywords_always)
+        found.sort()
+        for phrase, owners in (keywords[n] for n in found):
             if phrase in text and not self._only_inside(phrase, text, longer):
                 feats["k:" + phrase] = 1.0
                 priors.extend(owners)
@@ -260,7 +274,7 @@ class Matcher:
         if not priors and self._domain.isdisjoint(words) and not (self._named and self._named.search(text)):
             feats["x:offdomain"] = 1.0
         scale = 1.0 / math.sqrt(len(feats)) if feats else 1.0
-        return {f: scale for f in feats}, priors
+        return dict.fromkeys(feats, scale), priors
 
     @staticmethod
     def _only_inside(phrase: str, text: str, longer: list[str]) -> bool:
@@ -285,9 +299,12 @@ class Matcher:
                 priors = [(FALLBACK, UNKNOWN_PRIOR * share / RULE_PRIOR, rule)]
                 logits[self._class_index[FALLBACK]] += UNKNOWN_PRIOR * share
         probs = linear.softmax(logits)
-        order = sorted(range(len(probs)), key=lambda c: (-probs[c], self.classes[c]))
+        # Highest probability first, ties by name (names are unique, so the index never decides):
+        # sorted on plain tuples, with no key function called per class.
+        classes = self.classes
+        order = [c for _, _, c in sorted(zip(map(neg, probs), classes, range(len(probs)), strict=True))]
         if not explain:
-            return tuple(IntentScore(self.classes[c], probs[c]) for c in order)
+            return tuple(map(IntentScore, map(classes.__getitem__, order), map(probs.__getitem__, order)))
         ranked = []
         for c in order:
             intent_id = self.classes[c]
