@@ -26,6 +26,7 @@ def _conversation(args: argparse.Namespace) -> Conversation:
     from bot.build import build, content_root
 
     conversation = build(content_root(args.content))
+    conversation.warm_up()
     # The index lives as long as the process: the garbage collector need not walk it again.
     gc.freeze()
     return conversation
