@@ -352,6 +352,7 @@ def parser() -> argparse.ArgumentParser:
     intents.set_defaults(func=cmd_intents)
     report = commands.add_parser("report", help="the operator's records: unanswered questions, rates")
     report.add_argument("--days", type=int, default=7, help="the last N days, today included")
+    # The names of bot.devtools.report.render's formats (not imported here: it brings in Jinja2).
     report.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
     report.set_defaults(func=cmd_report)
     bench = commands.add_parser("bench", help="speed and memory figures, as medians")

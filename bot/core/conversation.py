@@ -173,9 +173,9 @@ class Conversation:
             state = replace(state, script=script)
         if not text.strip():
             return Turn(Reply(self.answers.ui("empty"), self._menu_buttons()), state)
-        # A pasted advert or "客服" message is rated before it is read as a question, whatever
-        # the chat was waiting for: its top-up words must not earn it a top-up answer. A victim's
-        # story that is not plainly a scam offer is answered with help (the classifier) instead.
+        # A pasted advert or "客服" message gets its verdict whatever the chat was waiting for: its
+        # top-up words must not earn it a top-up answer. A victim's story that is not plainly a
+        # scam offer is answered with help (the classifier's reading) instead.
         report = self.risk.scan(text) if self.risk is not None else None
         result = self.classifier.classify(text)
         # The scanner may not see the victim in it ("我已经付了钱给代充没到账") where the reading

@@ -12,8 +12,6 @@ import jinja2
 
 from bot.store.report import Report
 
-FORMATS = ("table", "csv", "json", "html")
-
 
 def as_json(report: Report) -> str:
     data: dict[str, Any] = asdict(report)
