@@ -69,6 +69,8 @@ class EntityFinder:
             for pattern, owners in self._passes
             if (matched := pattern.findall(text))
         ]
+        if not passes:
+            return None
         # An entity that outranks another beats it even when only hinted at (微信上的卡商).
         beaten = set().union(*(self._outranked_by[e] for found in passes for e in found))
         for found in passes:

@@ -55,6 +55,7 @@ PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～�
 
 # The runs of CJK ideographs (U+4E00–U+9FFF) the character n-grams are cut from, in order.
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_new_tuple = tuple.__new__
 
 
 def _code_digest() -> str:
@@ -238,24 +239,25 @@ class Matcher:
     def features(self, text: str, words: list[str]) -> tuple[dict[str, float], list[tuple[str, float, str]]]:
         """The features of one text (scaled to unit length) and the YAML rules it fires:
         (intent, weight, what fired)."""
-        feats: dict[str, float] = {}
+        # Names in order, made a dict once at the end: every feature of a question weighs the same.
+        names: list[str] = []
         entities = self._entities
         pieces = []
         for word in words:
             if word in entities:
                 # Its own kind of feature, kept out of the words and n-grams: a name mostly says
                 # which operator, but some questions are about the name itself (smart是什么, 10086是真的吗).
-                feats["e:" + word] = 1.0
+                names.append("e:" + word)
                 pieces.append(" ")
                 continue
             if PUNCTUATION.issuperset(word):
                 pieces.append(" ")
                 continue
-            feats["w:" + word] = 1.0
+            names.append("w:" + word)
             pieces.append(word)
         for run in _CJK_RUN.findall("".join(pieces)):
             for n in NGRAMS:
-                feats.update(("c:" + run[i : i + n], 1.0) for i in range(len(run) - n + 1))
+                names += ["c:" + run[i : i + n] for i in range(len(run) - n + 1)]
         priors: list[tuple[str, float, str]] = []
         longer = [w for w in words if w in self._domain or w in entities]
         at = self._keywords_at
@@ -265,16 +267,17 @@ class Matcher:
         found.sort()
         for phrase, owners in (keywords[n] for n in found):
             if phrase in text and not self._only_inside(phrase, text, longer):
-                feats["k:" + phrase] = 1.0
+                names.append("k:" + phrase)
                 priors.extend(owners)
         for name, intent_id, pattern, weight in self._patterns:
             if pattern.search(text):
-                feats[name] = 1.0
+                names.append(name)
                 priors.append((intent_id, weight, f"pattern {pattern.pattern}"))
         if not priors and self._domain.isdisjoint(words) and not (self._named and self._named.search(text)):
-            feats["x:offdomain"] = 1.0
-        scale = 1.0 / math.sqrt(len(feats)) if feats else 1.0
-        return dict.fromkeys(feats, scale), priors
+            names.append("x:offdomain")
+        unique = dict.fromkeys(names)  # first mention first: the order of the sums stays fixed
+        scale = 1.0 / math.sqrt(len(unique)) if unique else 1.0
+        return dict.fromkeys(unique, scale), priors
 
     @staticmethod
     def _only_inside(phrase: str, text: str, longer: list[str]) -> bool:
@@ -299,15 +302,15 @@ class Matcher:
                 priors = [(FALLBACK, UNKNOWN_PRIOR * share / RULE_PRIOR, rule)]
                 logits[self._class_index[FALLBACK]] += UNKNOWN_PRIOR * share
         probs = linear.softmax(logits)
-        # Highest probability first, ties by name (names are unique, so the index never decides):
-        # sorted on plain tuples, with no key function called per class.
-        classes = self.classes
-        order = [c for _, _, c in sorted(zip(map(neg, probs), classes, range(len(probs)), strict=True))]
+        # Highest probability first, ties by name (names are unique): sorted on plain tuples, with
+        # no key function called per class, and each score made as a tuple without the NamedTuple's
+        # Python-level constructor (19 of them for every question and every clause).
+        ranked_classes = sorted(zip(map(neg, probs), self.classes, strict=True))
         if not explain:
-            return tuple(map(IntentScore, map(classes.__getitem__, order), map(probs.__getitem__, order)))
+            return tuple([_new_tuple(IntentScore, (intent_id, -p, ())) for p, intent_id in ranked_classes])
         ranked = []
-        for c in order:
-            intent_id = self.classes[c]
+        for _, intent_id in ranked_classes:
+            c = self._class_index[intent_id]
             votes = [Vote(f, p) for f, p in self.model.contributions(feats, c)]
             votes += [Vote(rule, RULE_PRIOR * w) for i, w, rule in priors if i == intent_id]
             votes.append(Vote("bias", self.model.bias[c]))
