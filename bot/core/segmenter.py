@@ -76,6 +76,9 @@ class Segmenter:
         )
         self._tokenizer = jieba.Tokenizer(str(self.dictionary))
         self._tokenizer.tmp_dir = str(self.dictionary.parent)
+        # jieba would name its cache after the md5 of the dictionary's path; named after the
+        # dictionary instead, old versions of it are cleared with the dictionary's (disk_cache.prune).
+        self._tokenizer.cache_file = self.dictionary.with_suffix(".cache").name
         self._tokenizer.initialize()
 
     def cut(self, text: str) -> list[str]:
