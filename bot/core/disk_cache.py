@@ -60,7 +60,7 @@ def prune(folder: Path, now: float | None = None) -> list[Path]:
         if match is None or not path.is_file():
             continue
         try:
-            kinds[match.group("kind", "suffix")].append((path.stat().st_mtime, path))
+            kinds[match["kind"], match["suffix"]].append((path.stat().st_mtime, path))
         except OSError:  # removed by another process meanwhile
             continue
     removed = []
