@@ -223,6 +223,11 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     _median("floor: jieba.lcut streaming the same lines", floors, "q/s", "{:,.0f}")
     _median("classify streaming ÷ floor (target ≥ 0.5)", ratios, "×", "{:.2f}")
     _median("peak memory of that process (max RSS)", peaks, "MB")
+    # What a user waits for after a restart of the serving process: `chat` and `telegram` also
+    # render every answer, build the scam scanner and load the link parser before the first reply.
+    served = [_child(["chat"], "smart卡怎么充值\n", root) for _ in range(rounds)]
+    _median("`bot chat` start → one reply → exit", [total * 1000 for _, total, _ in served], "ms", "{:.0f}")
+    _median("peak memory of that process (max RSS)", [peak for _, _, peak in served], "MB")
     _median(
         "for comparison: jieba's full dictionary load",
         [_jieba_default_load() * 1000 for _ in range(3)],
