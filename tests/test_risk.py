@@ -14,7 +14,7 @@ from bot.content.errors import ContentError
 from bot.content.loader import load_content
 from bot.core.conversation import Conversation
 from bot.core.risk import phrases
-from bot.core.risk.links import find_handles, find_links, show_handle, show_host
+from bot.core.risk.links import find_handles, find_links, show_handle, show_host, split_host
 from bot.core.risk.scanner import RiskReport, Scanner
 from bot.devtools.benchmark import SCAN_HOSTILE
 from tests.conftest import DATA, run_cli
@@ -263,14 +263,16 @@ def test_scan_streams_one_json_line_per_message() -> None:
 
 
 def test_links_need_no_network_and_write_no_cache(tmp_path: Path) -> None:
-    # tldextract is built with its bundled suffix list and no cache folder: nothing is fetched
-    # (a suffix list URL would be) and nothing is written under the user's cache.
-    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "TLDEXTRACT_CACHE": ""}
+    # The Public Suffix List is the one bundled with publicsuffixlist: nothing is fetched, and
+    # nothing but the bot's own cache folder is written under the user's home.
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     result = run_cli("scan", stdin="登录 help.smart.com.ph 或 10086-cz.com\n", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["level"] == "high"
-    assert not (tmp_path / "cache" / "python-tldextract").exists()
-    assert not list(tmp_path.rglob("*tldextract*"))
+    assert {p.relative_to(tmp_path).parts[:2] for p in tmp_path.rglob("*")} <= {
+        ("cache",),
+        ("cache", "topup-guide"),
+    }
 
 
 def test_eval_scan_meets_the_bars_on_the_dev_set() -> None:
@@ -422,3 +424,21 @@ def test_a_clause_full_of_phrases_is_searched_for_a_question_once(
 def test_a_question_still_lowers_each_phrase_in_it(scanner: Scanner) -> None:
     assert scanner.scan("慢充是什么意思，代充靠谱吗").level != "high"
     assert scanner.scan("有人卖慢充话费，靠谱吗").level == "high"
+
+
+@pytest.mark.parametrize(
+    ("host", "parts"),
+    [
+        ("a.b.smart.com.ph", ("a.b", "smart", "com.ph")),
+        ("10086.cn.chongzhi-vip.com", ("10086.cn", "chongzhi-vip", "com")),
+        ("smart.com.ph.", ("", "smart", "com.ph")),
+        ("com.ph", ("", "", "com.ph")),
+        ("121.40.88.19", ("", "121.40.88.19", "")),
+        ("pay.smart.invalidtld", ("pay.smart", "invalidtld", "")),
+        ("xn--fiqs8s.xn--fiqs8s", ("", "xn--fiqs8s", "xn--fiqs8s")),
+    ],
+)
+def test_a_host_splits_into_subdomain_registered_name_and_public_suffix(
+    host: str, parts: tuple[str, str, str]
+) -> None:
+    assert split_host(host) == parts

@@ -153,7 +153,7 @@ class Conversation:
 
     def warm_up(self) -> None:
         """Loads what the first message would otherwise wait for: the scan's link parser
-        (tldextract, ~0.1 s) and a script converter. For a process that serves people."""
+        (the Public Suffix List, ~0.05 s) and a script converter. For a process that serves people."""
         self.on_text("smart.com.ph 點樣增值", ChatState())
 
     # ---- what the user can do ------------------------------------------------------------------

@@ -11,7 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 # A maximal run of characters that can belong to a link: no space, no CJK, no brackets or quotes
 # (so "官网10086-cz.com" and "[@x](https://t.me/x)" split where a reader would split them).
@@ -179,18 +182,29 @@ def show_host(host: str) -> str:
 
 
 @functools.cache
-def _extractor() -> Any:
-    # Imported on the first link only: tldextract brings in requests (about 0.1 s). Offline by
-    # construction: no suffix list URL (its bundled snapshot is used) and no cache folder to write.
-    import tldextract
+def _suffixes() -> PublicSuffixList:
+    # Loaded on the first link only (about 0.05 s and 14 MB; tldextract, used before, took 0.28 s
+    # and 36 MB as it imports requests). The list bundled with the package, its ICANN section as
+    # tldextract's default was: nothing is fetched and nothing is written.
+    from publicsuffixlist import PublicSuffixList
 
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    return PublicSuffixList(only_icann=True, accept_unknown=False)
 
 
 def split_host(host: str) -> tuple[str, str, str]:
-    """(subdomain, name, public suffix): 'a.b.smart.com.ph' → ('a.b', 'smart', 'com.ph')."""
-    parts = _extractor()(host)
-    return parts.subdomain, parts.domain, parts.suffix
+    """(subdomain, name, public suffix): 'a.b.smart.com.ph' → ('a.b', 'smart', 'com.ph');
+    an address has no suffix ('1.2.3.4' → ('', '1.2.3.4', '')), nor has an unknown TLD."""
+    host = host.strip(".")
+    if IP_HOST.fullmatch(host):
+        return "", host, ""
+    suffix = _suffixes().publicsuffix(host)
+    if suffix is None:  # not a known TLD: the last label is the name
+        head, _, name = host.rpartition(".")
+        return head, name, ""
+    if suffix == host:
+        return "", "", suffix
+    subdomain, _, name = host[: -len(suffix) - 1].rpartition(".")
+    return subdomain, name, suffix
 
 
 def registrable(host: str) -> str:
