@@ -88,6 +88,24 @@ def test_why_after_a_verdict_gives_its_red_flags(chat: Callable[[], Chat]) -> No
     assert "huafei_vip888" not in reply.text  # the handle stays masked as in the verdict
 
 
+def test_why_after_asking_whether_the_advert_is_safe_still_means_the_verdict(
+    chat: Callable[[], Chat],
+) -> None:
+    user = chat()
+    user.says(ADVERT)
+    assert user.says("这个靠谱吗").intent == "scam_check"
+    assert "价格低于面值" in user.says("为什么").text
+
+
+def test_a_weak_victim_reading_after_a_verdict_still_gets_the_victims_steps(
+    chat: Callable[[], Chat],
+) -> None:
+    user = chat()
+    user.says("我在TG上找人代充了200块移动话费，付了160，等了三天还没到账，对方现在不回我了")
+    reply = user.says("钱还能追回来吗")
+    assert "你是接着问" not in reply.text and "回答不了" not in reply.text
+
+
 def test_what_now_after_a_verdict_depends_on_having_paid(chat: Callable[[], Chat]) -> None:
     user = chat()
     user.says(ADVERT)
@@ -172,7 +190,7 @@ def test_a_second_question_too_long_to_add_is_named_with_its_button(chat: Callab
     assert main in {"balance_check", "topup_how"}
     (other,) = second
     assert actions(reply)[0] == f"intent:{other}"
-    assert f"你还问了“{user.conversation.answers.title(other)}”" in reply.text
+    assert f"还问了“{user.conversation.answers.title(other)}”" in reply.text
 
 
 def test_a_new_question_instead_of_an_operator_is_answered(chat: Callable[[], Chat]) -> None:

@@ -56,6 +56,11 @@ HOTLINE_INTENT = "customer_service"  # offered when the bot knows no more than i
 # A message of at most this many words that carries on from the last answer ("我的iPhone能用吗")
 # and reads as no clear question of its own is asked about, not answered with the fallback.
 FOLLOW_UP_WORDS = 6
+# Readings that answer nothing about a topic: weak, in a short follow-up, they are no question.
+NO_TOPIC_READINGS = NO_TOPIC | {"about_bot"}
+# A weak 被骗 reading of a message this short, that tells of no loss, carries on the last topic
+# ("交易号已经有了，要找谁"); a longer one says enough to be read on its own.
+CARRIED_ON_WORDS = 10
 # A verdict's red flags kept for "为什么": enough for every flag a message usually shows.
 KEPT_REASONS = 8
 LEVELS = ("low", "medium", "high")
@@ -353,14 +358,17 @@ class Conversation:
         if kind == "next":
             return self._about_topic("follow_up_next", state)
         unsure = result.intent == FALLBACK or not self._sure(result)
-        if result.intent == VICTIM_INTENT and unsure and not told_of_a_loss and state.last not in SCAM_TOPICS:
+        words = len(result.analysis.words)
+        brief = words <= CARRIED_ON_WORDS and not told_of_a_loss and state.last not in SCAM_TOPICS
+        if result.intent == VICTIM_INTENT and unsure and brief:
             # "交易号已经有了，要找谁" after a top-up that did not arrive: no loss told, the same topic.
             turn = self._answer(state.last, state, state.last_channel, state.last_detail)
             lead = self.answers.ui("follow_up_again", topic=topic)
             return replace(turn, reply=replace(turn.reply, text=f"{lead}\n{turn.reply.text}"))
-        short = len(result.analysis.words) <= FOLLOW_UP_WORDS
+        # Only where the reading would answer nothing of the topic (the fallback, the help text).
+        no_answer = result.intent == FALLBACK or (result.intent in NO_TOPIC_READINGS and unsure)
         named = result.operator or result.uncovered
-        if unsure and short and not named and self._follow_ups.goes_on(scripted):
+        if no_answer and words <= FOLLOW_UP_WORDS and not named and self._follow_ups.goes_on(scripted):
             return self._about_topic("follow_up_unclear", state)  # "我的iPhone能用吗"
         return None
 
@@ -503,8 +511,12 @@ class Conversation:
         text = same or self.answers.text(intent, state.operator, channel, state.place, detail)
         state = replace(state, channel=None, detail=None)
         if intent not in NO_TOPIC:
+            # The scam checklist after a verdict ("这个靠谱吗") is the same topic: "为什么" still
+            # asks about the verdict.
+            keep = intent == SCAM_INTENT and state.verdict is not None
+            verdict, reasons = (state.verdict, state.reasons) if keep else (None, ())
             state = replace(
-                state, last=intent, last_channel=channel, last_detail=detail, verdict=None, reasons=()
+                state, last=intent, last_channel=channel, last_detail=detail, verdict=verdict, reasons=reasons
             )
         return Turn(Reply(text, tuple(buttons), intent), state)
 
