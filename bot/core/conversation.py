@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
-from bot.core.follow_up import FollowUps
+from bot.core.follow_up import SURE, Before, FollowUps
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 from bot.core.sensitive import sensitive_numbers
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 # A runner-up with at least this share of the winner's probability is too close: ask which was meant.
 AMBIGUITY_RATIO = 0.6
-# After "which operator?", a message that names one is a new question only when it is clearly one.
-NEW_QUESTION_CONFIDENCE = 0.5
+# After "which operator?", a message that names one is a new question only when it is clearly one
+# (as sure as a reading must be to be no follow-up of the last answer).
+NEW_QUESTION_CONFIDENCE = SURE
 MENU_INTENT = "help"
 # What may stand beside a place in a message that only says where the user is.
 PLACE_FILLER = re.compile(
@@ -35,7 +36,6 @@ PLACE_FILLER = re.compile(
 )
 SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
 VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps, not a verdict
-SCAM_TOPICS = frozenset({SCAM_INTENT, VICTIM_INTENT})
 # The narrower question (intents/_details.yaml) that "要多少钱" after an answer asks, where it has one.
 PRICE_DETAIL = "min_amount"
 CHANGE_OPERATOR_INTENT = "change_operator"  # its answer carries the operator buttons
@@ -53,14 +53,6 @@ BOTH_ANSWERS_MAX = 700
 # second question the matcher found by mistake then costs a line, not a screen.
 TWO_QUESTIONS_MAX = 450
 HOTLINE_INTENT = "customer_service"  # offered when the bot knows no more than it said
-# A message of at most this many words that carries on from the last answer ("我的iPhone能用吗")
-# and reads as no clear question of its own is asked about, not answered with the fallback.
-FOLLOW_UP_WORDS = 6
-# Readings that answer nothing about a topic: weak, in a short follow-up, they are no question.
-NO_TOPIC_READINGS = NO_TOPIC | {"about_bot"}
-# A weak 被骗 reading of a message this short, that tells of no loss, carries on the last topic
-# ("交易号已经有了，要找谁"); a longer one says enough to be read on its own.
-CARRIED_ON_WORDS = 10
 # A verdict's red flags kept for "为什么": enough for every flag a message usually shows.
 KEPT_REASONS = 8
 LEVELS = ("low", "medium", "high")
@@ -175,8 +167,9 @@ class Conversation:
         last = last if isinstance(last, str) and self.answers.has(last) else None
         last_channel, last_detail = saved.get("last_channel"), saved.get("last_detail")
         verdict = saved.get("verdict")
+        verdict = verdict if last and isinstance(verdict, str) and verdict in LEVELS else None
         reasons = saved.get("reasons")
-        reasons = reasons if isinstance(reasons, list | tuple) else ()
+        reasons = reasons if verdict and isinstance(reasons, list | tuple) else ()
         return ChatState(
             operator=operator if isinstance(operator, str) and operator in self._operator_ids else None,
             pending=pending,
@@ -193,10 +186,8 @@ class Conversation:
             last_detail=last_detail
             if last and isinstance(last_detail, str) and last_detail in self.answers.details
             else None,
-            verdict=verdict if last and verdict in LEVELS else None,
-            reasons=tuple(r for r in reasons if isinstance(r, str))[:KEPT_REASONS]
-            if last and verdict
-            else (),
+            verdict=verdict,
+            reasons=tuple(r for r in reasons if isinstance(r, str))[:KEPT_REASONS],
         )
 
     def warm_up(self) -> None:
@@ -250,10 +241,6 @@ class Conversation:
             # "我的支付宝是绑定的国内银行卡" after "which operator?": no new question, the old one stands.
             return self._still_which_operator(state)
         state = replace(state, pending=None, channel=None, detail=None)
-        if result.intent == FALLBACK and result.place and self._only_a_place(result.analysis.scripted):
-            # "我在日本" after an answer that depends on where the user is: kept, not unanswered.
-            label = self.answers.places[result.place]
-            return Turn(Reply(self.answers.ui("place_noted", place=label), self._menu_buttons()), state)
         if result.intent == FALLBACK:
             return self._answer(FALLBACK, state)
         close = close_call(result)
@@ -323,10 +310,12 @@ class Conversation:
     # ---- how it decides ------------------------------------------------------------------------
 
     def _follow_up(self, result: Classification, state: ChatState, told_of_a_loss: bool) -> Turn | None:
-        """A message read against the last answer: only a place ("在国外呢"), a why, a price or a
-        next step, a weak reading that goes on from it; None when it is a question of its own."""
-        scripted = result.analysis.scripted
-        if result.place and self._only_a_place(scripted) and not (state.pending and result.operator):
+        """A message read against the last answer (bot/core/follow_up.py says which kind it is);
+        None when it is a question of its own."""
+        before = Before(state.last, state.pending is not None, state.verdict is not None)
+        only_a_place = self._only_a_place(result.analysis.scripted)
+        kind = self._follow_ups.read(result, before, only_a_place, told_of_a_loss)
+        if kind == "place" and result.place:
             # "在国外呢", "我在日本": the last question again for that place (a place hint's operator,
             # 菲律宾 → Smart, is no choice: the card is still the one asked about).
             state = replace(state, place=result.place)
@@ -336,17 +325,15 @@ class Conversation:
                 return self._for_the_place(result.place, state)
             label = self.answers.places[result.place]
             return Turn(Reply(self.answers.ui("place_noted", place=label), self._menu_buttons()), state)
-        if state.last is None or state.pending:
+        if kind is None or state.last is None:
             return None
-        topic = self.answers.title(state.last)
-        kind = self._follow_ups.asks(scripted)
         if kind == "why" and state.verdict is not None:
             return self._why_verdict(state)
         if kind == "why":
             return self._about_topic("why_answer", state)
-        if kind == "price" and PRICE_DETAIL in self.answers.details:
-            if self.answers.has_detail(state.last, state.operator, PRICE_DETAIL):
-                return self._answer(state.last, state, state.last_channel, PRICE_DETAIL)
+        if kind == "price" and self.answers.has_detail(state.last, state.operator, PRICE_DETAIL):
+            return self._answer(state.last, state, state.last_channel, PRICE_DETAIL)
+        if kind == "price":
             return self._about_topic("follow_up_price", state)
         if kind == "next" and state.verdict is not None:
             # "那怎么办" after a verdict: it depends on whether the user has paid or given a code yet.
@@ -357,20 +344,12 @@ class Conversation:
             return Turn(Reply(more, self._topic_buttons(state.last), state.last), state)
         if kind == "next":
             return self._about_topic("follow_up_next", state)
-        unsure = result.intent == FALLBACK or not self._sure(result)
-        words = len(result.analysis.words)
-        brief = words <= CARRIED_ON_WORDS and not told_of_a_loss and state.last not in SCAM_TOPICS
-        if result.intent == VICTIM_INTENT and unsure and brief:
+        if kind == "again":
             # "交易号已经有了，要找谁" after a top-up that did not arrive: no loss told, the same topic.
             turn = self._answer(state.last, state, state.last_channel, state.last_detail)
-            lead = self.answers.ui("follow_up_again", topic=topic)
+            lead = self.answers.ui("follow_up_again", topic=self.answers.title(state.last))
             return replace(turn, reply=replace(turn.reply, text=f"{lead}\n{turn.reply.text}"))
-        # Only where the reading would answer nothing of the topic (the fallback, the help text).
-        no_answer = result.intent == FALLBACK or (result.intent in NO_TOPIC_READINGS and unsure)
-        named = result.operator or result.uncovered
-        if no_answer and words <= FOLLOW_UP_WORDS and not named and self._follow_ups.goes_on(scripted):
-            return self._about_topic("follow_up_unclear", state)  # "我的iPhone能用吗"
-        return None
+        return self._about_topic("follow_up_unclear", state)  # "我的iPhone能用吗"
 
     def _for_the_place(self, place: str, state: ChatState) -> Turn:
         """The last question again for where the user now says they are; when the answer is the

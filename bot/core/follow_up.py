@@ -10,14 +10,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
+from bot.core.classifier import Classification
+from bot.core.matcher import FALLBACK
 from bot.core.word_pattern import word_pattern
 
 # What a follow-up may hold besides its words: punctuation, spaces and the user talking of
 # themselves ("我要多少钱啊？"). More than this and the message says something of its own.
 FILLER = re.compile(r"[\s\W_]|我|要|的|了|这个|这|那个|那")
+SCAM_TOPICS = frozenset({"scam_check", "scam_victim"})
+VICTIM_INTENT = "scam_victim"
+# Readings that answer nothing about a topic: weak, in a short follow-up, they are no question.
+NO_TOPIC_READINGS = frozenset({FALLBACK, "help", "greeting", "thanks_bye", "change_operator", "about_bot"})
+# A message of at most this many words that carries on from the last answer ("我的iPhone能用吗")
+# and reads as no clear question of its own is asked about, not answered with the fallback.
+FOLLOW_UP_WORDS = 6
+# A weak 被骗 reading of a message this short, that tells of no loss, carries on the last topic
+# ("交易号已经有了，要找谁"); a longer one says enough to be read on its own.
+CARRIED_ON_WORDS = 10
+# A reading at least this sure is a question of its own, whatever words it shares with a follow-up.
+SURE = 0.5
+
+# What a message is, read against the last answer:
+#   place: it only says where the user is ("在国外呢")     why / price / next: it asks only that
+#   again: a weak 被骗 reading that tells of no loss      unclear: too little to answer, asked about
+Kind = Literal["place", "why", "price", "next", "again", "unclear"]
 # Kinds whose words alone make the message a follow-up, in the order they are tried.
-ASKING = ("why", "price", "next")
+ASKING: tuple[Kind, ...] = ("why", "price", "next")
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the chat holds of the last turn, as far as a follow-up depends on it."""
+
+    last: str | None  # the intent last answered
+    pending: bool  # "which operator?" is waiting
+    verdict: bool  # the last answer was a scam verdict
 
 
 class FollowUps:
@@ -30,7 +60,7 @@ class FollowUps:
             if (pattern := word_pattern(script(w).lower() for w in found)) is not None
         }
 
-    def asks(self, scripted: str) -> str | None:
+    def asks(self, scripted: str) -> Kind | None:
         """ "why", "price" or "next" when the message is that follow-up and nothing else."""
         for kind in ASKING:
             pattern = self._patterns.get(kind)
@@ -54,3 +84,25 @@ class FollowUps:
         if (marks := self._patterns.get("marks")) is not None:
             text = marks.sub("", text)
         return FILLER.sub("", text)
+
+    def read(
+        self, result: Classification, before: Before, only_a_place: bool, told_of_a_loss: bool
+    ) -> Kind | None:
+        """Which follow-up the message is, or None for a question of its own."""
+        if result.place and only_a_place and not (before.pending and result.operator):
+            return "place"
+        if before.last is None or before.pending:
+            return None
+        if kind := self.asks(result.analysis.scripted):
+            return kind
+        unsure = result.intent == FALLBACK or result.confidence < SURE
+        words = len(result.analysis.words)
+        after_another_topic = before.last not in SCAM_TOPICS and not before.verdict
+        brief = words <= CARRIED_ON_WORDS and not told_of_a_loss
+        if result.intent == VICTIM_INTENT and unsure and brief and after_another_topic:
+            return "again"
+        no_answer = result.intent == FALLBACK or (result.intent in NO_TOPIC_READINGS and unsure)
+        named = result.operator or result.uncovered
+        if no_answer and words <= FOLLOW_UP_WORDS and not named and self.goes_on(result.analysis.scripted):
+            return "unclear"
+        return None
