@@ -164,6 +164,13 @@ def test_a_follow_up_that_says_too_little_is_asked_about(chat: Callable[[], Chat
     assert actions(reply)[0] == "intent:esim"
 
 
+def test_a_how_much_about_the_last_answer_is_asked_about(chat: Callable[[], Chat]) -> None:
+    user = chat()
+    assert user.says("pasaload怎么用，我妹妹在宿务").intent == "topup_how"
+    reply = user.says("一天最多能转多少")
+    assert "回答不了" not in reply.text and "你是接着问“怎么充值”吗" in reply.text
+
+
 def test_an_off_topic_message_after_an_answer_still_gets_the_fallback(chat: Callable[[], Chat]) -> None:
     user = chat()
     user.says("smart卡怎么充值")

@@ -74,9 +74,9 @@ class FollowUps:
         if pattern is None:
             return False
         text = FILLER.sub("", scripted)
-        found = pattern.match(text)
-        ends = pattern.search(text[-1:]) if text else None
-        return found is not None or ends is not None
+        if pattern.match(text):
+            return True
+        return any(m.end() == len(text) for m in pattern.finditer(text))
 
     def _rest(self, scripted: str, kind: str) -> str:
         """What is left of the message without the kind's words, the marks and the filler."""
