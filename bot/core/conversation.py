@@ -313,7 +313,7 @@ class Conversation:
         """A message read against the last answer (bot/core/follow_up.py says which kind it is);
         None when it is a question of its own."""
         before = Before(state.last, state.pending is not None, state.verdict is not None)
-        only_a_place = self._only_a_place(result.analysis.scripted)
+        only_a_place = result.place is not None and self._only_a_place(result.analysis.scripted)
         kind = self._follow_ups.read(result, before, only_a_place, told_of_a_loss)
         if kind == "place" and result.place:
             # "在国外呢", "我在日本": the last question again for that place (a place hint's operator,
