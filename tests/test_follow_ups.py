@@ -207,6 +207,27 @@ def test_a_new_question_instead_of_an_operator_is_answered(chat: Callable[[], Ch
     assert reply.intent == "number_suspended" and "中国联通" in reply.text
 
 
+@pytest.mark.parametrize("answer", ["smart的", "是smart卡", "我的是Smart卡", "smart，在国外"])
+def test_naming_the_card_answers_which_operator_however_it_reads(
+    chat: Callable[[], Chat], answer: str
+) -> None:
+    user = chat()
+    user.says("怎么查余额")
+    reply = user.says(answer)
+    assert reply.intent == "balance_check" and "*123#" in reply.text
+
+
+@pytest.mark.parametrize("question", ["联通卡收不到短信", "smart是什么"])
+def test_a_new_question_naming_an_operator_is_not_swallowed_by_which_operator(
+    chat: Callable[[], Chat], question: str
+) -> None:
+    user = chat()
+    user.says("怎么查余额")
+    # Answered as it reads alone (however surely), not as the balance question that waited.
+    read = user.conversation.classifier.classify(question).intent
+    assert user.says(question).intent == read != "balance_check"
+
+
 def test_a_remark_while_the_operator_is_asked_keeps_the_question(chat: Callable[[], Chat]) -> None:
     user = chat()
     user.says("支付宝里的手机充值在国外能用吗")

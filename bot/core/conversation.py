@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
-from bot.core.follow_up import SURE, Before, FollowUps
+from bot.core.follow_up import NO_TOPIC_READINGS, SURE, Before, FollowUps
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 from bot.core.sensitive import sensitive_numbers
+from bot.core.word_pattern import word_pattern
 
 if TYPE_CHECKING:
     from bot.core.risk.reply import RiskCheck
@@ -34,6 +35,8 @@ MENU_INTENT = "help"
 PLACE_FILLER = re.compile(
     r"[\s\W\d_]|我|人|现在|目前|呢|啊|哦|呀|了|的|\b(?:i|m|im|am|in|at|now|here|currently|ako|dito|sa|na)\b"
 )
+# What may stand beside an operator's name in a message that only answers "which operator?".
+CARD_FILLER = re.compile(r"是|卡|号码|号|手机|用|张|那|就|吧|哈|嗯|对")
 SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
 VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps, not a verdict
 # The narrower question (intents/_details.yaml) that "要多少钱" after an answer asks, where it has one.
@@ -143,6 +146,7 @@ class Conversation:
         # Longest first, so "在菲律宾" goes whole before "菲律宾" could.
         names = sorted(classifier.places.words, key=len, reverse=True)
         self._place_names = re.compile("|".join(map(re.escape, names)) or "(?!)")
+        self._operator_names = word_pattern(classifier.operators.covered.words)
         self._scripts = ScriptDetector()
         self.convert = ScriptConverter()
         self._official_numbers = answers.official_numbers
@@ -235,7 +239,7 @@ class Conversation:
             return turn
         if result.operator:
             state = replace(state, operator=result.operator)
-            if state.pending and self._not_a_new_question(result, state.pending):
+            if state.pending and not self._a_new_question(result, state.pending):
                 return self._answer(state.pending, replace(state, pending=None), state.channel, state.detail)
         if state.pending and result.intent == FALLBACK:
             # "我的支付宝是绑定的国内银行卡" after "which operator?": no new question, the old one stands.
@@ -442,10 +446,21 @@ class Conversation:
     def _sure(result: Classification) -> bool:
         return result.confidence >= NEW_QUESTION_CONFIDENCE
 
-    @staticmethod
-    def _not_a_new_question(result: Classification, pending: str) -> bool:
-        # "Smart" alone after "which operator?" answers the question; "Smart卡停机了" asks a new one.
-        return result.intent in (FALLBACK, pending) or result.confidence < NEW_QUESTION_CONFIDENCE
+    def _a_new_question(self, result: Classification, pending: str) -> bool:
+        """After "which operator?", a message that names one asks something new, or only answers.
+
+        "Smart" alone answers; "Smart卡停机了" asks anew. Only a message that says more than the
+        card and where the user is asks anew, however it reads: "smart的" reads surely as "what is
+        Smart", "我的是移动卡" weakly as anything; "联通卡收不到短信" says something of its own.
+        """
+        if result.intent in (FALLBACK, pending) or result.intent in NO_TOPIC_READINGS:
+            return False
+        return not self._only_an_operator(result.analysis.scripted)
+
+    def _only_an_operator(self, scripted: str) -> bool:
+        """The message names the card (and maybe where the user is) and says nothing else."""
+        text = self._operator_names.sub("", scripted) if self._operator_names else scripted
+        return not CARD_FILLER.sub("", PLACE_FILLER.sub("", self._place_names.sub("", text)))
 
     def _for_each(self, named: tuple[str, ...], result: Classification, state: ChatState) -> Turn | None:
         """One question for two operators ("一张smart一张电信都要保号"): both answers, when they fit."""
