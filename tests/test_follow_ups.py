@@ -70,6 +70,15 @@ def test_a_place_alone_answers_the_last_question_for_that_place(chat: Callable[[
     assert "中国电信" in reply.text or "怎么充值" in reply.text
 
 
+def test_a_place_with_what_now_is_a_place_follow_up(chat: Callable[[], Chat]) -> None:
+    user = chat()
+    user.says("smart卡怎么充值")
+    reply = user.says("那我在国内怎么办")
+    assert reply.intent == "topup_how" and "人不在菲律宾" in reply.text
+    # A place beside a question of its own is that question, for that place.
+    assert user.says("我在国内，怎么查余额").intent == "balance_check"
+
+
 def test_a_place_with_no_answer_of_its_own_says_so_instead_of_repeating(chat: Callable[[], Chat]) -> None:
     user = chat()
     first = user.says("中国电信怎么充值")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.answers import Answers
 from bot.core.classifier import Classification, Classifier
-from bot.core.follow_up import NO_TOPIC_READINGS, SURE, Before, FollowUps
+from bot.core.follow_up import NO_TOPIC, SURE, Before, FollowUps
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 from bot.core.sensitive import sensitive_numbers
@@ -47,8 +47,6 @@ ONLY_AN_OPERATOR_WORDS = 3
 # Answers that hold for any operator's card, so naming one the bot does not cover changes nothing.
 ANY_OPERATOR_INTENTS = frozenset({"scam_check", "scam_victim", "about_bot", "greeting", "thanks_bye", "help"})
 WELCOME_INTENT = "greeting"
-# Answers that are no topic a follow-up could carry on from ("为什么" after a hello is no question).
-NO_TOPIC = frozenset({FALLBACK, MENU_INTENT, WELCOME_INTENT, "thanks_bye", CHANGE_OPERATOR_INTENT})
 # Two answers (two questions in one message, or one question for two operators) are given together
 # when both fit in this many characters; else the second waits on a button.
 BOTH_ANSWERS_MAX = 700
@@ -317,7 +315,9 @@ class Conversation:
         """A message read against the last answer (bot/core/follow_up.py says which kind it is);
         None when it is a question of its own."""
         before = Before(state.last, state.pending is not None, state.verdict is not None)
-        only_a_place = result.place is not None and self._only_a_place(result.analysis.scripted)
+        # "在国外呢", "那我在国内怎么办": a place and the words of a follow-up, nothing else.
+        scripted = result.analysis.scripted
+        only_a_place = result.place is not None and self._only_a_place(self._follow_ups.bare(scripted))
         kind = self._follow_ups.read(result, before, only_a_place, told_of_a_loss)
         if kind == "place" and result.place:
             # "在国外呢", "我在日本": the last question again for that place (a place hint's operator,
@@ -453,7 +453,7 @@ class Conversation:
         card and where the user is asks anew, however it reads: "smart的" reads surely as "what is
         Smart", "我的是移动卡" weakly as anything; "联通卡收不到短信" says something of its own.
         """
-        if result.intent in (FALLBACK, pending) or result.intent in NO_TOPIC_READINGS:
+        if result.intent in (FALLBACK, pending) or result.intent in NO_TOPIC:
             return False
         return not self._only_an_operator(result.analysis.scripted)
 

@@ -22,8 +22,9 @@ from bot.core.word_pattern import word_pattern
 FILLER = re.compile(r"[\s\W_]|我|要|的|了|这个|这|那个|那")
 SCAM_TOPICS = frozenset({"scam_check", "scam_victim"})
 VICTIM_INTENT = "scam_victim"
-# Readings that answer nothing about a topic: weak, in a short follow-up, they are no question.
-NO_TOPIC_READINGS = frozenset({FALLBACK, "help", "greeting", "thanks_bye", "change_operator", "about_bot"})
+# Answers that are no topic a follow-up could carry on from ("为什么" after a hello is no question);
+# as a weak reading of a short follow-up, they are no question of its own either.
+NO_TOPIC = frozenset({FALLBACK, "help", "greeting", "thanks_bye", "change_operator", "about_bot"})
 # A message of at most this many words that carries on from the last answer ("我的iPhone能用吗")
 # and reads as no clear question of its own is asked about, not answered with the fallback.
 FOLLOW_UP_WORDS = 6
@@ -78,6 +79,14 @@ class FollowUps:
             return True
         return any(m.end() == len(text) for m in pattern.finditer(text))
 
+    def bare(self, scripted: str) -> str:
+        """The message without the words that ask what comes next and the marks ("那我在国内怎么办"
+        is "我在国内")."""
+        for kind in ("next", "marks"):
+            if (pattern := self._patterns.get(kind)) is not None:
+                scripted = pattern.sub("", scripted)
+        return scripted
+
     def _rest(self, scripted: str, kind: str) -> str:
         """What is left of the message without the kind's words, the marks and the filler."""
         text = self._patterns[kind].sub("", scripted)
@@ -101,7 +110,7 @@ class FollowUps:
         brief = words <= CARRIED_ON_WORDS and not told_of_a_loss
         if result.intent == VICTIM_INTENT and unsure and brief and after_another_topic:
             return "again"
-        no_answer = result.intent == FALLBACK or (result.intent in NO_TOPIC_READINGS and unsure)
+        no_answer = result.intent == FALLBACK or (result.intent in NO_TOPIC and unsure)
         named = result.operator or result.uncovered
         if no_answer and words <= FOLLOW_UP_WORDS and not named and self.goes_on(result.analysis.scripted):
             return "unclear"
