@@ -41,7 +41,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "clarify": {},
     "not_covered": {"operator": "Globe"},
     "numbers_not_needed": {},
-    "which_operator": {"operators": "Smart、中国电信"},
+    "other_operators": {"operators": "中国电信"},
     "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
     "place_noted": {"place": "在菲律宾以外"},

@@ -419,18 +419,8 @@ class Conversation:
             reply = Reply(self.answers.ui("not_covered", operator=label), self._menu_buttons(), intent)
             return Turn(reply, replace(state, pending=None, channel=None))
         named = result.operators_named
-        if (
-            len(named) > 1
-            and intent != FALLBACK
-            and wants_operator
-            and (both := self._for_each(named, result, state))
-        ):
-            return both
         if len(named) > 1 and intent != FALLBACK and wants_operator:
-            labels = "、".join(self.answers.operator_label(op) for op in named)
-            buttons = tuple(Button(self.answers.operator_label(op), f"operator:{op}") for op in named)
-            reply = Reply(self.answers.ui("which_operator", operators=labels), buttons, intent)
-            return Turn(reply, replace(state, pending=intent, channel=result.channel, detail=result.detail))
+            return self._for_each(named, result, state)
         only_an_operator = result.corrected or len(result.analysis.words) <= ONLY_AN_OPERATOR_WORDS
         # A name alone ("smart") is a choice however surely it reads as a question about it.
         unsure = intent == FALLBACK or not self._sure(result) or len(result.analysis.words) == 1
@@ -462,16 +452,24 @@ class Conversation:
         text = self._operator_names.sub("", scripted) if self._operator_names else scripted
         return not CARD_FILLER.sub("", PLACE_FILLER.sub("", self._place_names.sub("", text)))
 
-    def _for_each(self, named: tuple[str, ...], result: Classification, state: ChatState) -> Turn | None:
-        """One question for two operators ("一张smart一张电信都要保号"): both answers, when they fit."""
+    def _for_each(self, named: tuple[str, ...], result: Classification, state: ChatState) -> Turn:
+        """One question for several operators ("一张smart一张电信都要保号"): every answer when they fit
+        together; else the first one's, with a button for each other one (the same question again)."""
         intent = result.intent
         texts = [self.answers.text(intent, op, result.channel, state.place, result.detail) for op in named]
-        if sum(map(len, texts)) + 2 * (len(texts) - 1) > BOTH_ANSWERS_MAX:
-            return None
         turn = self._answer(intent, replace(state, operator=named[0]), result.channel, result.detail)
-        # Neither is the chat's operator now: the next question asks, unless one was chosen before.
-        kept = replace(turn.state, operator=state.operator)
-        return Turn(replace(turn.reply, text="\n\n".join(dict.fromkeys(texts))), kept)
+        if sum(map(len, texts)) + 2 * (len(texts) - 1) <= BOTH_ANSWERS_MAX:
+            # None is the chat's operator now: the next question asks, unless one was chosen before.
+            kept = replace(turn.state, operator=state.operator)
+            return Turn(replace(turn.reply, text="\n\n".join(dict.fromkeys(texts))), kept)
+        others = named[1:]
+        labels = "、".join(self.answers.operator_label(op) for op in others)
+        note = self.answers.ui("other_operators", operators=labels)
+        buttons = (
+            *(Button(self.answers.operator_label(op), f"operator:{op}") for op in others),
+            *turn.reply.buttons,
+        )
+        return replace(turn, reply=replace(turn.reply, text=f"{turn.reply.text}\n\n{note}", buttons=buttons))
 
     def _choose_operator(self, operator: str, state: ChatState) -> Turn:
         state = replace(state, operator=operator)
