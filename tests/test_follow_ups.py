@@ -237,6 +237,18 @@ def test_a_new_question_naming_an_operator_is_not_swallowed_by_which_operator(
     assert user.says(question).intent == read != "balance_check"
 
 
+@pytest.mark.parametrize("follow_up", ["为什么", "多少钱", "然后呢"])
+def test_a_follow_up_while_the_operator_is_asked_keeps_the_question(
+    chat: Callable[[], Chat], follow_up: str
+) -> None:
+    user = chat()
+    assert user.says("代充靠谱吗").intent == "scam_check"  # an answer before, for any operator
+    assert user.says("怎么查余额").intent == "balance_check" and user.state.pending
+    reply = user.says(follow_up)
+    assert "“查余额”" in reply.text and actions(reply)[0].startswith("operator:")
+    assert user.state.pending == "balance_check"
+
+
 def test_a_remark_while_the_operator_is_asked_keeps_the_question(chat: Callable[[], Chat]) -> None:
     user = chat()
     user.says("支付宝里的手机充值在国外能用吗")

@@ -329,6 +329,8 @@ class Conversation:
                 return self._for_the_place(result.place, state)
             label = self.answers.places[result.place]
             return Turn(Reply(self.answers.ui("place_noted", place=label), self._menu_buttons()), state)
+        if kind == "waiting":
+            return self._still_which_operator(state)
         if kind is None or state.last is None:
             return None
         if kind == "why" and state.verdict is not None:
@@ -397,6 +399,7 @@ class Conversation:
     def _still_which_operator(self, state: ChatState) -> Turn:
         assert state.pending is not None
         text = self.answers.ui("still_which_operator", topic=self.answers.title(state.pending))
+        # "我的支付宝是绑定的国内银行卡", "多少钱" while it waits: the question stands, asked again.
         # Intent None: the message went unanswered (the operator's records keep its text).
         return Turn(Reply(text, self._operator_buttons()), state)
 

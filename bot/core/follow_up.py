@@ -37,7 +37,8 @@ SURE = 0.5
 # What a message is, read against the last answer:
 #   place: it only says where the user is ("在国外呢")     why / price / next: it asks only that
 #   again: a weak 被骗 reading that tells of no loss      unclear: too little to answer, asked about
-Kind = Literal["place", "why", "price", "next", "again", "unclear"]
+#   waiting: why / price / next while "which operator?" waits for its answer
+Kind = Literal["place", "why", "price", "next", "again", "unclear", "waiting"]
 # Kinds whose words alone make the message a follow-up, in the order they are tried.
 ASKING: tuple[Kind, ...] = ("why", "price", "next")
 
@@ -100,9 +101,12 @@ class FollowUps:
         """Which follow-up the message is, or None for a question of its own."""
         if result.place and only_a_place and not (before.pending and result.operator):
             return "place"
-        if before.last is None or before.pending:
+        kind = self.asks(result.analysis.scripted)
+        if before.pending:
+            return "waiting" if kind else None  # "为什么", "多少钱" before the operator is named
+        if before.last is None:
             return None
-        if kind := self.asks(result.analysis.scripted):
+        if kind:
             return kind
         unsure = result.intent == FALLBACK or result.confidence < SURE
         words = len(result.analysis.words)
