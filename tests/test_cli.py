@@ -66,6 +66,15 @@ def test_chat_in_the_terminal_taps_numbered_buttons() -> None:
     assert out.rstrip().endswith("再见！")
 
 
+def test_the_terminal_chat_carries_the_last_question_over() -> None:
+    # "在国外呢" and "那联通呢" ask the last question again, for a place and for another operator.
+    result = run_cli("chat", stdin="smart卡怎么充值\n在国外呢\n那联通呢\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    # The replies follow the welcome and the line of commands, one paragraph each.
+    first, abroad, unicom = result.stdout.split("\n\n")[2:5]
+    assert "零售点" in first and "人不在菲律宾" in abroad and "中国联通的官方充值方法" in unicom
+
+
 def test_run_without_a_token_opens_the_terminal_chat(tmp_path: Path) -> None:
     result = run_cli("run", stdin="你好\n", cwd=tmp_path, env={"BOT_CONTENT_DIR": str(ROOT)})
     assert result.returncode == 0, result.stderr

@@ -196,6 +196,14 @@ CASES = [
     ),
     (
         "responses/_ui.yaml",
+        "  price: [多少钱,",
+        "  prices: [多少钱,",
+        EDITED,
+        "unknown key 'prices' in 'follow_ups'",
+        "did you mean 'price'",
+    ),
+    (
+        "responses/_ui.yaml",
         "menu: [topup_how,",
         "menu: [topup_hwo,",
         EDITED,

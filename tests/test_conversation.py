@@ -38,7 +38,7 @@ def test_operator_is_asked_then_the_original_question_answered(conversation: Con
     assert turn.state.pending == "balance_check"
     turn = conversation.on_action("operator:smart", turn.state)
     assert "*123#" in turn.reply.text and turn.reply.intent == "balance_check"
-    assert turn.state == ChatState(operator="smart", pending=None, script="simplified")
+    assert turn.state == ChatState(operator="smart", pending=None, script="simplified", last="balance_check")
     # Remembered for the next question.
     turn = conversation.on_text("充值没到账", turn.state)
     assert turn.reply.intent == "topup_failed" and "Smart" in turn.reply.text

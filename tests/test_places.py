@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,14 +84,24 @@ def test_a_city_alone_does_not_choose_smart(conversation: Conversation) -> None:
     assert turn.state.operator is None and turn.reply.intent == "fallback"
 
 
-def test_saying_only_where_one_is_is_kept_for_the_next_answer(conversation: Conversation) -> None:
+def test_saying_only_where_one_is_answers_the_last_question_for_that_place(
+    conversation: Conversation,
+) -> None:
     # The Smart answer asks where the user is; "我在日本" alone is that answer, not an unknown question.
     asked = conversation.on_text("Smart卡怎么充值", ChatState())
-    noted = conversation.on_text("我在日本", asked.state)
+    answered = conversation.on_text("我在日本", asked.state)
+    assert answered.reply.intent == "topup_how" and answered.state.place == "outside_philippines"
+    assert "人不在菲律宾" in answered.reply.text and "零售点" not in answered.reply.text
+
+
+def test_saying_only_where_one_is_before_any_question_is_kept_for_the_next_answer(
+    conversation: Conversation,
+) -> None:
+    noted = conversation.on_text("我在日本", ChatState())
     assert (
         noted.reply.intent is None
         and "在菲律宾以外" in noted.reply.text
         and "回答不了" not in noted.reply.text
     )
-    again = conversation.on_action("intent:topup_how", noted.state).reply.text
+    again = conversation.on_action("intent:topup_how", replace(noted.state, operator="smart")).reply.text
     assert "人不在菲律宾" in again and "零售点" not in again

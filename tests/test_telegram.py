@@ -462,6 +462,11 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
             "detail": None,
             "script": "simplified",
             "place": None,
+            "last": "balance_check",
+            "last_channel": None,
+            "last_detail": None,
+            "verdict": None,
+            "reasons": [],
         }
 
     run(scenario)

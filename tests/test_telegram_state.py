@@ -104,3 +104,26 @@ def test_a_confirmed_choice_survives_sigkill_mid_burst(tmp_path: Path) -> None:
             await standin.stop()
 
     run(scenario)
+
+
+def test_a_follow_up_is_read_against_the_answer_given_before_a_restart(
+    conversation: Conversation, tmp_path: Path
+) -> None:
+    # The verdict's red flags are kept with the chat: "为什么" after a restart still explains it.
+    advert = "【话费8折秒到】100元只需80元，支持USDT，联系TG @huafei_vip888"
+
+    async def verdict() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, advert)
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            assert reply.params["text"].startswith("风险：高")
+
+    async def why() -> None:
+        async with running(conversation, tmp_path) as (_, standin):
+            standin.push_text(CHAT, "为什么")
+            [reply] = await standin.wait_for(1, chat_id=CHAT)
+            text = reply.params["text"]
+            assert "骗局信号" in text and "USDT" in text and "huafei_vip888" not in text
+
+    run(verdict)
+    run(why)

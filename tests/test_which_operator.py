@@ -54,12 +54,26 @@ def test_an_operator_named_in_the_question_wins_over_the_remembered_one(conversa
     assert turn.state.operator == "china_telecom"
 
 
-def test_two_covered_operators_for_one_question_ask_which_first(conversation: Conversation) -> None:
+def test_two_covered_operators_for_one_question_get_both_answers(conversation: Conversation) -> None:
     turn = say(conversation, "移动卡怎么充值", "我有两张卡，一张smart一张电信，都要充值")
-    assert "Smart" in turn.reply.text and "中国电信" in turn.reply.text
-    assert [b.action for b in turn.reply.buttons] == ["operator:smart", "operator:china_telecom"]
-    answer = conversation.on_action("operator:china_telecom", turn.state)
-    assert "中国电信的官方充值方法" in answer.reply.text
+    assert "Smart（菲律宾）预付卡的官方充值方法" in turn.reply.text
+    assert "中国电信的官方充值方法" in turn.reply.text
+    # Neither becomes the chat's operator: the one chosen before stays.
+    assert turn.state.operator == "china_mobile" and turn.state.last == "topup_how"
+
+
+def test_operators_whose_answers_do_not_fit_together_are_each_a_tap_away(
+    conversation: Conversation,
+) -> None:
+    turn = say(conversation, "smart、移动、联通的卡充值都没到账")
+    assert turn.reply.intent == "topup_failed" and "Smart（菲律宾）充值没到账" in turn.reply.text
+    assert "你还提到了中国移动、中国联通" in turn.reply.text
+    assert [b.action for b in turn.reply.buttons][:2] == ["operator:china_mobile", "operator:china_unicom"]
+    answer = conversation.on_action("operator:china_unicom", turn.state)
+    assert answer.reply.intent == "topup_failed" and "中国联通" in answer.reply.text
+    # Or typed: "那移动呢" asks the same question for China Mobile.
+    again = conversation.on_text("那移动呢", answer.state)
+    assert again.reply.intent == "topup_failed" and "中国移动" in again.reply.text
 
 
 @pytest.mark.parametrize(

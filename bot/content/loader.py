@@ -32,6 +32,8 @@ from bot.content.yamlsource import Node, Seq, read_yaml
 E = TypeVar("E", bound=Entity)
 INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MIN_EXAMPLES = 30
+# The kinds of follow-up _ui.yaml may list words for (bot/core/follow_up.py says what each does).
+FOLLOW_UP_KINDS = ("why", "next", "price", "marks")
 
 
 class _File:
@@ -483,15 +485,30 @@ def _allowlist(path: Path, problems: list[Problem]) -> tuple[str, ...]:
 
 def _ui(path: Path, problems: list[Problem]) -> Ui:
     file, node = _load(path, problems)
-    if node is None or not file.keys(node, {"menu", "texts"}, set(), path.name):
+    if node is None or not file.keys(node, {"menu", "texts"}, {"follow_ups"}, path.name):
         return Ui((), (), {}, file.where(0))
     menu = file.texts(node, "menu", path.name)
     texts = {}
     if table := file.mapping(node["texts"], node.line_of("texts"), "'texts'"):
         texts = {name: _template(file, table, name) for name in table}
     return Ui(
-        tuple(m for m, _ in menu), tuple(file.where(line) for _, line in menu), texts, file.where(node.line)
+        tuple(m for m, _ in menu),
+        tuple(file.where(line) for _, line in menu),
+        texts,
+        file.where(node.line),
+        _follow_ups(file, node),
     )
+
+
+def _follow_ups(file: _File, node: Node) -> dict[str, tuple[str, ...]]:
+    """`follow_ups:` of _ui.yaml, `{<kind>: [words]}`: the words that make a short message a
+    follow-up of the last answer ("为什么", "那…呢")."""
+    if "follow_ups" not in node:
+        return {}
+    table = file.mapping(node["follow_ups"], node.line_of("follow_ups"), "'follow_ups'")
+    if table is None or not file.keys(table, set(), set(FOLLOW_UP_KINDS), "'follow_ups'"):
+        return {}
+    return {kind: tuple(w for w, _ in file.texts(table, kind, f"follow_ups.{kind}")) for kind in table}
 
 
 def _required(path: Path, problems: list[Problem]) -> bool:

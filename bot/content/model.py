@@ -143,6 +143,7 @@ class Ui:
     menu_where: tuple[Where, ...]
     texts: dict[str, Template]
     where: Where
+    follow_ups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "clarify": {},
     "not_covered": {"operator": "Globe"},
     "numbers_not_needed": {},
-    "which_operator": {"operators": "Smart、中国电信"},
+    "other_operators": {"operators": "中国电信"},
     "change_operator": {},
     "operator_chosen": {"operator": "Smart"},
     "place_noted": {"place": "在菲律宾以外"},
@@ -54,6 +54,18 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "privacy": {"days": "30"},
     "forgotten": {},
     "check_how": {},
+    "verdict_why": {},
+    "verdict_why_end": {},
+    "verdict_why_none": {},
+    "verdict_next": {"topic": "被骗了怎么办"},
+    "why_answer": {"topic": "保号"},
+    "follow_up_price": {"topic": "保号"},
+    "follow_up_next": {"topic": "保号"},
+    "follow_up_unclear": {"topic": "保号"},
+    "follow_up_again": {"topic": "保号"},
+    "follow_up_same_place": {"topic": "保号", "place": "在菲律宾以外"},
+    "still_which_operator": {"topic": "保号"},
+    "second_question": {"topic": "保号"},
     **{f"command_{name}": {} for name in COMMANDS},
 }
 
@@ -453,6 +465,16 @@ class Answers:
 
     def ui(self, name: str, **variables: str) -> str:
         return self._ui[name].render(**variables).strip()
+
+    @property
+    def follow_ups(self) -> dict[str, tuple[str, ...]]:
+        """The words of each kind of follow-up (_ui.yaml `follow_ups:`)."""
+        return self._content.ui.follow_ups
+
+    def has_detail(self, intent: str, operator: str | None, detail: str) -> bool:
+        """The intent itself (not another that writes the detail) answers this narrower question."""
+        key = f"detail:{detail}"
+        return (intent, operator, key) in self._by_facet or (intent, None, key) in self._by_facet
 
     @property
     def commands(self) -> dict[str, str]:
