@@ -28,6 +28,7 @@ DETECTORS: dict[str, frozenset[str]] = {
     "operator_callback": frozenset({"evidence", "owner"}),
     "ip_link": frozenset({"evidence"}),
     "spelled_out": frozenset({"evidence"}),
+    "official_named_contact": frozenset({"evidence", "owner"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on

@@ -62,6 +62,8 @@ PRICE = re.compile(
 SHOWN_LETTER = {"o": "O", "i": "I", "s": "S"}
 # Where a message's sender is named: "【10086】…", "Smart Advisory: …".
 SENDER_CHARS = 24
+# A site's name this long or longer in an account's name passes for the site ("maya" is too common).
+OFFICIAL_NAME_CHARS = 5
 # What each judgement of a link is called in intents/_risk.yaml.
 VERDICT_DETECTORS = {
     "official": "official_link",
@@ -147,6 +149,12 @@ class Scanner:
         for domain, owner in rules.official_sites.items():
             if owner in owner_labels:
                 self._sender_names.setdefault(owner, set()).add(domain.split(".")[0])
+        # What in a private account's name passes for an operator: its hotline or its site's name.
+        self._official_names = {number: owner for number, owner in rules.official_numbers.items()}
+        for domain, owner in rules.official_sites.items():
+            name = domain.split(".")[0]
+            if len(name) >= OFFICIAL_NAME_CHARS and name.isascii():
+                self._official_names.setdefault(name, owner)
 
     # Compiled on the first message with a red flag, not at start: most messages have none.
     @functools.cached_property
@@ -170,16 +178,20 @@ class Scanner:
             if SYMBOLS.search(text) is not None:  # rare: no need to rebuild most texts
                 text = SYMBOLS.sub(_symbols, text)
             text = self._t2s.convert(text)
-        if " " not in text:
-            return text, []
-        if "  " in text:
-            text = re.sub(" {2,}", " ", text)
         spelled: list[str] = []
-        text = SPACED.sub(lambda match: _joined(match, spelled), text)
+        # A link spelled out needs no space ("smart点com点ph-reload点top").
         if "点" in text or "dot" in text or " ." in text:
             text, dots = SPELLED_DOT.subn(".", text)
             if dots:
                 spelled.append(SPELLED_LINK)
+        if " " not in text:
+            return text, spelled
+        if "  " in text:
+            text = re.sub(" {2,}", " ", text)
+        text = SPACED.sub(lambda match: _joined(match, spelled), text)
+        for name in spelled:
+            # "@ s m a r t l o a d": the name spelled apart after an @ is a handle again.
+            text = text.replace("@ " + name, "@" + name)
         if "斜" in text:
             text = SPELLED_SLASH.sub("/", text)
         return (text if text.isascii() else CJK_GAP.sub("", text)), spelled
@@ -278,6 +290,7 @@ class Scanner:
                 if name.lstrip("+") in known.known_handles:
                     yield "known_contact", shown, {}
                 yield "telegram_handle", shown, {}
+                yield from self._official_named(name, shown)
                 continue
             shown = show_host(link.host)
             if link.ip:
@@ -297,6 +310,8 @@ class Scanner:
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
             yield ("telegram_handle" if handle.app == "telegram" else "chat_id"), shown, {}
+            if not handle.phone:
+                yield from self._official_named(handle.name, shown)
         if self._number_token is not None:
             for match in self._number_token.finditer(text):
                 if match.group(0).isdigit():
@@ -323,6 +338,13 @@ class Scanner:
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:
                 yield "price_cut", f"{face}只要{paid}", {}
+
+    def _official_named(self, name: str, shown: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+        """A private account named after an operator (tk_10086kf, smart_service_ph)."""
+        for official, owner in self._official_names.items():
+            if official in name:
+                yield "official_named_contact", shown, {"owner": owner}
+                return
 
 
 def _swap(token: str, number: str) -> str:
