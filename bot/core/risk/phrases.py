@@ -203,6 +203,14 @@ class PhraseFinder:
             if not cancelled(text, match.start(), signal)
         ]
 
+    def share_at(self, text: str, start: int, end: int, signal: RiskSignal) -> float:
+        """The share of a signal's weight for what a detector found at text[start:end], as for a phrase."""
+        share = self._question_share if signal.question_share is None else signal.question_share
+        if share == 1.0 or not Questions(text).around(start, end):
+            return 1.0
+        reported = min((found for word in self._reporters if (found := text.find(word)) >= 0), default=end)
+        return 1.0 if reported < start else share
+
     def _share(self, match: re.Match[str], signal: RiskSignal, questions: Questions, reported: int) -> float:
         """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one
         ("有人卖8折代充，靠谱吗"): then the phrase counts only for a share of its weight."""

@@ -58,6 +58,19 @@ PRICE = re.compile(
     r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
+# A discount written as 折 (8折, 8.5折, 85折, 九五折, 九九折) or as % off: 九九折 is 99 % of the face
+# value, not 90 %. Chinese numerals from 五 only: 一波三折 and 三折叠 are no discount.
+DISCOUNT = re.compile(
+    r"(?P<digits>[0-9](?<![0-9.].)(?:\.[0-9]|[0-9])?)折"
+    r"|(?P<words>[五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返])"
+    r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?off"
+)
+NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
+# At or above this share of the face value a discount is an app's own small offer (支付宝 九九折,
+# 98.5 元充 100), not the price of laundered credit (8折, 100 只要 85).
+SMALL_DISCOUNT = 0.97
+# The key under which a detector says where it found what may be asked about ("start:end").
+ASKED = "_asked"
 # How a letter that passes for a digit is shown in a reason (the text was lower-cased).
 SHOWN_LETTER = {"o": "O", "i": "I", "s": "S"}
 # Where a message's sender is named: "【10086】…", "Smart Advisory: …".
@@ -92,6 +105,11 @@ class RiskReport:
     operator: str | None = None  # the operator whose site or number the message imitates or names
     # The message tells of being scammed ("我被骗了，转了500"): the chat answers with help, not a verdict.
     victim: bool = False
+    # The operators it is about when it names none ("话费": the Chinese carriers), a scope of the advice.
+    scope: str | None = None
+    # It tells of a number being taken over now (a code given away, and no signal since): high,
+    # and the reply is what to do at once.
+    takeover: bool = False
 
     @property
     def risky(self) -> bool:
@@ -101,6 +119,16 @@ class RiskReport:
     def wants_help(self) -> bool:
         """A victim's report or question, not an offer: what happened matters more than a verdict."""
         return self.victim and self.level != "high"
+
+    @property
+    def problems(self) -> tuple[Flag, ...]:
+        """The red flags: what counts toward the level."""
+        return tuple(f for f in self.flags if f.weight > 0)
+
+    @property
+    def notes(self) -> tuple[Flag, ...]:
+        """What in the message is official (its link, a hotline, the operator's app): not a problem."""
+        return tuple(f for f in self.flags if f.weight <= 0)
 
     def as_json(self, text: str) -> dict[str, object]:
         return {
@@ -162,6 +190,11 @@ class Scanner:
         return re.compile(trie_pattern(map(self.prepare, self.rules.victims))) if self.rules.victims else None
 
     @functools.cached_property
+    def _gave(self) -> re.Pattern[str] | None:
+        gave = self.rules.takeover_gave
+        return re.compile("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
+
+    @functools.cached_property
     def _talk(self) -> re.Pattern[str] | None:
         return re.compile(trie_pattern(map(self.prepare, self.rules.talk))) if self.rules.talk else None
 
@@ -199,12 +232,13 @@ class Scanner:
     def scan(self, text: str) -> RiskReport:
         prepared, spelled = self._prepare(text)
         hits = [
-            (signal, evidence, 1.0, values)
+            (signal, evidence, self._asked(prepared, signal, values), values)
             for detector, evidence, values in self._detect(prepared, spelled)
             for signal in self._by_detector.get(detector, ())
         ]
         phrases = self._phrases.find(prepared)
-        if not hits and not phrases:
+        takeover = self._takeover(prepared)
+        if not hits and not phrases and not takeover:
             return NOTHING  # most messages
         victim = self._victims is not None and self._victims.search(prepared) is not None
         # Talk about a scam, or a victim's story, names its words without offering anything, as
@@ -227,7 +261,30 @@ class Scanner:
         report = self._report(signals, found)
         if talk and report.level == "high":
             report = replace(report, level="medium")
+        if takeover:
+            report = replace(report, level="high", takeover=True)
+        scope = next((s for s, words in self.rules.scopes.items() if any(w in prepared for w in words)), None)
+        if scope is not None:
+            report = replace(report, scope=scope)
         return replace(report, victim=victim) if victim else report
+
+    def _asked(self, text: str, signal: RiskSignal, values: dict[str, str]) -> float:
+        """The share of a detector's finding: in full, unless it may be asked about (a discount)."""
+        where = values.get(ASKED)
+        if where is None:
+            return 1.0
+        start, end = map(int, where.split(":"))
+        return self._phrases.share_at(text, start, end, signal)
+
+    def _takeover(self, prepared: str) -> bool:
+        """A code or QR given away, and a sign the number is being taken over (no signal, eSIM)."""
+        if "码" not in prepared and "code" not in prepared and "otp" not in prepared and "qr" not in prepared:
+            return False  # nothing was given: most messages
+        return (
+            self._gave is not None
+            and self._gave.search(prepared) is not None
+            and any(sign in prepared for sign in self.rules.takeover_signs)
+        )
 
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
@@ -337,7 +394,15 @@ class Scanner:
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:
-                yield "price_cut", f"{face}只要{paid}", {}
+                cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
+                yield cut, f"{face}只要{paid}", {}
+        if "折" in text or "%" in text:
+            for match in DISCOUNT.finditer(text):
+                share = _share_paid(match)
+                if 0 < share < 1:
+                    cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
+                    # Asked about ("8折充话费靠谱吗"), it counts as a phrase in a question does.
+                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
 
     def _official_named(self, name: str, shown: str) -> Iterator[tuple[str, str, dict[str, str]]]:
         """A private account named after an operator (tk_10086kf, smart_service_ph)."""
@@ -345,6 +410,16 @@ class Scanner:
             if official in name:
                 yield "official_named_contact", shown, {"owner": owner}
                 return
+
+
+def _share_paid(match: re.Match[str]) -> float:
+    """The share of the face value paid: 8折 0.8, 8.5折 and 85折 0.85, 九九折 0.99, 20% off 0.8."""
+    if off := match.group("off"):
+        return 1 - int(off) / 100
+    digits = match.group("digits") or "".join(str(NUMERALS[c]) for c in match.group("words"))
+    if "." in digits:
+        return float(digits) / 10
+    return int(digits) / (10 if len(digits) == 1 else 100)
 
 
 def _swap(token: str, number: str) -> str:
