@@ -223,3 +223,16 @@ def test_a_chinese_credit_advert_gets_the_chinese_carriers_way_even_in_a_smart_c
 ) -> None:
     reply = conversation.on_text("话费代充 85折 秒到 全网最低", ChatState(operator="smart")).reply.text
     assert reply.startswith("风险：高") and "10086.cn" in reply and "my.smart.com.ph" not in reply
+
+
+def test_it_arrived_is_answered_with_how_slow_top_up_works(conversation: Conversation) -> None:
+    for text in ("可是我同事买过好几次，都到账了", "但是我朋友用过说到账了"):
+        reply = conversation.on_text(text, ChatState()).reply.text
+        assert reply.startswith("风险：中") and "能到账不代表安全" in reply and "冻结" in reply
+
+
+def test_a_weak_flag_that_a_stronger_one_already_shows_gets_no_line_of_its_own(
+    conversation: Conversation,
+) -> None:
+    reply = conversation.on_text("话费代充8折，只收USDT，联系TG @cz_fast_99", ChatState()).reply.text
+    assert reply.count("usdt") == 1 and "提到虚拟币" not in reply

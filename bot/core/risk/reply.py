@@ -13,7 +13,7 @@ from bot.content.errors import ContentError, Problem
 from bot.content.model import RiskTexts, Template
 from bot.core.answers import Answers
 from bot.core.conversation import Button, Reply
-from bot.core.risk.scanner import Flag, RiskReport, Scanner
+from bot.core.risk.scanner import EVIDENCE_JOIN, Flag, RiskReport, Scanner
 
 # Telegram shows this much at a glance; a longer warning is read less, not more.
 MAX_REPLY = 600
@@ -136,6 +136,7 @@ class RiskCheck:
     def _lines(self, flags: tuple[Flag, ...], budget: int) -> tuple[list[str], int]:
         """One line per flag while they fit the budget, then how many were left out."""
         lines: list[str] = []
+        flags = _not_said_already(flags)
         for number, flag in enumerate(flags):
             line = BULLET + flag.reason
             left = len(flags) - number - 1
@@ -151,6 +152,21 @@ class RiskCheck:
         texts = self._texts
         advice = texts.advice.get(operator, texts.advice[None])
         return "\n".join([texts.levels[level], texts.flags, texts.notes, advice, texts.report])
+
+
+def _not_said_already(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
+    """Without a lighter flag whose evidence is only a part of what a heavier one shows ("usdt"
+    beside "只收usdt", "tg" beside "联系tg"): it still counts toward the level, one line says it.
+    The same evidence read two ways (a known handle, a Telegram handle) keeps both reasons."""
+    kept: list[Flag] = []
+    for flag in flags:
+        pieces = flag.evidence.split(EVIDENCE_JOIN)
+        if not any(
+            all(any(p in q and p != q for q in other.evidence.split(EVIDENCE_JOIN)) for p in pieces)
+            for other in kept
+        ):
+            kept.append(flag)
+    return tuple(kept)
 
 
 def _template(texts: RiskTexts, name: str, operator: str | None) -> Template:

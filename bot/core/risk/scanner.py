@@ -36,6 +36,7 @@ Level = Literal["high", "medium", "low"]
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
 EVIDENCE_PER_FLAG = 2
+EVIDENCE_JOIN = "、"  # between the pieces of one flag's evidence
 # Spaces inside Chinese words are a way round filters ("代 充", "慢\u200b充").
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 # So are emoji and symbols between letters ("T🔸G", "加📱薇", "代充🉐️话费"): they go. A pointing
@@ -293,7 +294,7 @@ class Scanner:
             signal = signals[signal_id]
             if what.share == 0:
                 continue  # only asked about, and the rules say that does not count at all
-            evidence = "、".join(what.evidence)
+            evidence = EVIDENCE_JOIN.join(what.evidence)
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
             if owner in self._labels:
@@ -395,13 +396,13 @@ class Scanner:
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:
                 cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
-                yield cut, f"{face}只要{paid}", {}
+                yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
         if "折" in text or "%" in text:
             for match in DISCOUNT.finditer(text):
                 share = _share_paid(match)
                 if 0 < share < 1:
                     cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
-                    # Asked about ("8折充话费靠谱吗"), it counts as a phrase in a question does.
+                    # Asked about ("8折充话费靠谱吗"), a price counts as a phrase in a question does.
                     yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
 
     def _official_named(self, name: str, shown: str) -> Iterator[tuple[str, str, dict[str, str]]]:
