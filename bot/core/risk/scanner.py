@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -232,8 +232,9 @@ class Scanner:
 
     def scan(self, text: str) -> RiskReport:
         prepared, spelled = self._prepare(text)
+        share_at = self._phrases.asked(prepared)
         hits = [
-            (signal, evidence, self._asked(prepared, signal, values), values)
+            (signal, evidence, _asked(share_at, signal, values), values)
             for detector, evidence, values in self._detect(prepared, spelled)
             for signal in self._by_detector.get(detector, ())
         ]
@@ -268,14 +269,6 @@ class Scanner:
         if scope is not None:
             report = replace(report, scope=scope)
         return replace(report, victim=victim) if victim else report
-
-    def _asked(self, text: str, signal: RiskSignal, values: dict[str, str]) -> float:
-        """The share of a detector's finding: in full, unless it may be asked about (a discount)."""
-        where = values.get(ASKED)
-        if where is None:
-            return 1.0
-        start, end = map(int, where.split(":"))
-        return self._phrases.share_at(text, start, end, signal)
 
     def _takeover(self, prepared: str) -> bool:
         """A code or QR given away, and a sign the number is being taken over (no signal, eSIM)."""
@@ -411,6 +404,17 @@ class Scanner:
             if official in name:
                 yield "official_named_contact", shown, {"owner": owner}
                 return
+
+
+def _asked(
+    share_at: Callable[[int, int, RiskSignal], float], signal: RiskSignal, values: dict[str, str]
+) -> float:
+    """The share of a detector's finding: in full, unless it may be asked about (a price)."""
+    where = values.get(ASKED)
+    if where is None:
+        return 1.0
+    start, end = map(int, where.split(":"))
+    return share_at(start, end, signal)
 
 
 def _share_paid(match: re.Match[str]) -> float:
