@@ -295,8 +295,10 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         ("scam_tryout.tsv", "1.0", "0"),
         # 120 messages written apart and kept unseen until the checker was done: first sight recall
         # 0.840, one harmless message rated 高 (USDT talk); 0.920 after three request-for-secret
-        # patterns. The bar holds what it reaches, not more.
-        ("scam_final.tsv", "0.92", "1"),
+        # patterns; 0.940 and none harmless rated 高 after the signals scam_s.tsv's misses showed
+        # (an account named after a hotline, crypto owned is not crypto paid). The bar holds what
+        # it reaches, not more.
+        ("scam_final.tsv", "0.94", "0"),
         # 130 messages written apart from the rules: first sight recall 0.800, precision 0.941, two
         # harmless messages rated 高 (USDT owned, a reported advert); a dev set since the signals
         # its misses showed were added (refund agents, screen sharing, masked numbers, spelled-out
