@@ -359,6 +359,13 @@ def test_eval_scan_fails_below_the_bars(tmp_path: Path) -> None:
         ("为免停机，请今天内汇款到以下账户：6217 00xx xxxx 9981 户名王某", "private_payment"),
         ("请将护照拍照发到Viber 0917 xxx 2210完成实名，否则明天停机", "asks_for_secret"),
         ("Get ₱1,000 load! Just pay the ₱99 processing fee to claim.", "private_payment"),
+        (
+            "Smart: Your SIM needs re-registration. Text your full name and ID number to 0917xxx1234",
+            "reregister",
+        ),
+        ("请开启屏幕共享，我远程帮您操作退款", "remote_control"),
+        ("中国移动：您的号码将于24小时后停用，请回拨 021-5xx8 2xx1 咨询", "operator_callback"),
+        ("加我Line：@ s m a r t _ l o a d 打八折", "spelled_out"),
     ],
 )
 def test_scams_without_an_operator_keyword_or_spelled_to_evade_are_high(
