@@ -181,6 +181,7 @@ def test_a_number_being_taken_over_gets_the_steps_to_take_now(
         ("0755-96110 给我打电话了，要接吗", "反诈预警劝阻专线"),
         ("https://my.smart.com.ph/reload", "官方网站"),
         ("收到12381发来的短信，是真的吗", "涉诈预警短信"),
+        ("1326打电话给我，是骗子吗", "CICC 反诈热线"),
     ],
 )
 def test_an_official_number_or_link_alone_is_said_to_be_official(

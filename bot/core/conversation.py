@@ -374,8 +374,9 @@ class Conversation:
         scripted = self.classifier.normalize.script(text)
         named = report.operator or self.classifier.operators.find(scripted).operator
         # A "话费" advert is about the Chinese carriers (report.scope), whatever the chat chose before;
-        # a low one ("96110 called me") needs no way to top up unless it names an operator.
-        operator = named or (state.operator if report.risky and not report.scope else None)
+        # "96110 called me" needs no way to top up unless it names an operator.
+        chat_operator = None if report.scope or (report.notes and not report.risky) else state.operator
+        operator = named or chat_operator
         # A question about a channel's offer (淘宝上八折充话费靠谱吗) that is not plainly a scam
         # gets what is known of that channel in place of the general way.
         channel = self.classifier.channels.find(scripted) if report.level != "high" else None
