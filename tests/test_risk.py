@@ -138,6 +138,7 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
     [
         ("电报上有人卖8折代充，靠谱吗", {"below_face_value", "unofficial_topup"}),
         ("话费100只要70，秒到", {"below_face_value"}),
+        ("85元充100话费，量大从优", {"below_face_value"}),
         ("九五折充值，量大从优", {"below_face_value", "unofficial_topup"}),
         ("慢充话费，三天到账", {"slow_topup"}),
         ("付款请用 USDT（TRC20）", {"crypto_payment"}),
@@ -421,6 +422,8 @@ def test_owning_crypto_or_a_quick_official_top_up_or_reading_about_scams_is_low(
         "支付宝充值页面显示满100减1，是真的吗",
         "华为三折叠手机多少钱",
         "一波三折终于充上了",
+        "我用95元充了100元",
+        "淘宝上话费充值店铺可以吗，98.5元充100",
     ],
 )
 def test_sentences_sharing_words_with_the_newer_signals_are_low(scanner: Scanner, text: str) -> None:

@@ -59,6 +59,12 @@ PRICE = re.compile(
     r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
+# The price before the face value: "85元充100", "98.5块充100话费" (元 and 块 only: a peso price is
+# written face first). "95元充了100" tells of a top-up made, not an offer.
+PAID_FIRST = re.compile(
+    r"(?P<paid>[1-9](?<![0-9.].)[0-9]{0,4}(?:\.[0-9]{1,2})?) ?(?:元|块钱|块)(?:就能|就可以|可以|能|即可)?"
+    r"(?:充|买)(?:值)? ?(?P<face>[1-9][0-9]{1,4})(?![0-9.])"
+)
 # A discount written as 折 (8折, 8.5折, 85折, 九五折, 九九折) or as % off: 九九折 is 99 % of the face
 # value, not 90 %. Chinese numerals from 五 only: 一波三折 and 三折叠 are no discount.
 DISCOUNT = re.compile(
@@ -390,6 +396,12 @@ class Scanner:
             if face * 0.3 <= paid < face:
                 cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
                 yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
+        if "元" in text or "块" in text:
+            for match in PAID_FIRST.finditer(text):
+                ratio = float(match.group("paid")) / int(match.group("face"))
+                if 0.3 <= ratio < 1:
+                    cut = "small_discount" if ratio >= SMALL_DISCOUNT else "price_cut"
+                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
         if "折" in text or "%" in text:
             for match in DISCOUNT.finditer(text):
                 share = _share_paid(match)
