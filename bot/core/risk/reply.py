@@ -75,7 +75,12 @@ class RiskCheck:
         steps = max((len(text) for text in self._texts.takeover.values()), default=0)
         if steps > MAX_REPLY:
             problems.append(
-                Problem(texts.where.path, texts.where.line, f"the takeover steps take {steps} characters", "")
+                Problem(
+                    texts.where.path,
+                    texts.where.line,
+                    f"the takeover steps take {steps} characters; a reply must stay within {MAX_REPLY}",
+                    f"shorten them to {MAX_REPLY} characters or fewer",
+                )
             )
         if longest > MAX_REPLY - ROOM_FOR_FLAGS:
             problems.append(
