@@ -138,6 +138,7 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
     [
         ("电报上有人卖8折代充，靠谱吗", {"below_face_value", "unofficial_topup"}),
         ("话费100只要70，秒到", {"below_face_value"}),
+        ("85元充100话费，量大从优", {"below_face_value"}),
         ("九五折充值，量大从优", {"below_face_value", "unofficial_topup"}),
         ("慢充话费，三天到账", {"slow_topup"}),
         ("付款请用 USDT（TRC20）", {"crypto_payment"}),
@@ -224,7 +225,7 @@ def test_the_risk_yaml_reports_file_line_and_fix(content_copy: Path) -> None:
         "reason: 网址 {evidence} 不是运营商官方网站", "reason: 网址 {link} 不是运营商官方网站"
     )
     text = text.replace(
-        "      - '[1-9](?<![0-9].)[0-9]? ?% ?off'", "      - '([0-9]+)+折'\n      - '(unclosed'"
+        "      - '(不用|免|无需|不需要|不必|不需)本人'", "      - '([0-9]+)+折'\n      - '(unclosed'"
     )
     text = text.replace("  maya.ph: {owner: Maya", "  maya.com: {owner: Maya")
     text = text.replace("reason: 让你私下联系（{evidence}）", "reason: 让你私下联系（{evidence}）{")
@@ -297,8 +298,15 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         ("scam_tryout.tsv", "1.0", "0"),
         # 120 messages written apart and kept unseen until the checker was done: first sight recall
         # 0.840, one harmless message rated 高 (USDT talk); 0.920 after three request-for-secret
-        # patterns. The bar holds what it reaches, not more.
-        ("scam_final.tsv", "0.92", "1"),
+        # patterns; 0.940 and none harmless rated 高 after the signals scam_s.tsv's misses showed
+        # (an account named after a hotline, crypto owned is not crypto paid). The bar holds what
+        # it reaches, not more.
+        ("scam_final.tsv", "0.94", "0"),
+        # 130 messages written apart from the rules: first sight recall 0.800, precision 0.941, two
+        # harmless messages rated 高 (USDT owned, a reported advert); a dev set since the signals
+        # its misses showed were added (refund agents, screen sharing, masked numbers, spelled-out
+        # names and links, crypto owned vs paid with).
+        ("scam_s.tsv", "1.0", "0"),
     ],
 )
 def test_eval_scan_holds_on_sets_written_apart(name: str, recall: str, false_high: str) -> None:
@@ -343,6 +351,24 @@ def test_eval_scan_fails_below_the_bars(tmp_path: Path) -> None:
         ("只要把卡号和密码给他就能帮你充", "asks_for_secret"),
         ("保号卡代办，不用本人，身份证复印件就行", "not_in_person"),
         ("您已中奖，请先支付手续费500元领取", "private_payment"),
+        # Made up for these signals, none taken from a set: a handle spelled apart after an @, a
+        # link spelled out with no space, a call-back number with hidden digits, an agent's account
+        # named after a hotline, a refund over screen sharing, a transfer to a card.
+        ("飞机 👉 @ c h e a p 🌙 h u a f e i 代充", "telegram_account"),
+        ("官方网站：chinamobile点com点cn-pay点vip", "lookalike_domain"),
+        ("【10010】您的宽带将停用，请致电 020-8xx6 5xx1 办理", "operator_callback"),
+        ("話費退款請加退款專員微信 refund_10010cs 處理", "official_named_contact"),
+        ("您的订单退款失败，请下载腾讯会议开启屏幕共享，客服指导您退款", "remote_control"),
+        ("为免停机，请今天内汇款到以下账户：6217 00xx xxxx 9981 户名王某", "private_payment"),
+        ("请将护照拍照发到Viber 0917 xxx 2210完成实名，否则明天停机", "asks_for_secret"),
+        ("Get ₱1,000 load! Just pay the ₱99 processing fee to claim.", "private_payment"),
+        (
+            "Smart: Your SIM needs re-registration. Text your full name and ID number to 0917xxx1234",
+            "reregister",
+        ),
+        ("请开启屏幕共享，我远程帮您操作退款", "remote_control"),
+        ("中国移动：您的号码将于24小时后停用，请回拨 021-5xx8 2xx1 咨询", "operator_callback"),
+        ("加我Line：@ s m a r t _ l o a d 打八折", "spelled_out"),
     ],
 )
 def test_scams_without_an_operator_keyword_or_spelled_to_evade_are_high(
@@ -365,6 +391,48 @@ def test_a_lookalike_number_says_which_character_passes_for_which(
 def test_a_genuine_notice_that_points_to_the_official_app_or_hotline_is_low(scanner: Scanner) -> None:
     report = scanner.scan("【中国移动】您的积分即将过期，请登录中国移动APP或发送短信CXJF到10086查询")
     assert report.level == "low" and "official_channel" in ids(report)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在币安买了点USDT，打算长期拿着",
+        "BTC最近涨了好多",
+        "我刚用支付宝给我爸充了话费，秒到",
+        "看到一篇文章说代充是洗钱，还好没买",
+    ],
+)
+def test_owning_crypto_or_a_quick_official_top_up_or_reading_about_scams_is_low(
+    scanner: Scanner, text: str
+) -> None:
+    assert scanner.scan(text).level == "low", scanner.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司开会要用腾讯会议，手机流量够吗",
+        "手机只能紧急呼叫了，怎么办",
+        "my call was on hold for 20 minutes with customer service",
+        "我的套餐即将到期了",
+        "银行卡户名是我妈的，能给我充话费吗",
+        "我想重新注册一个GCash账号",
+        "支付宝小程序怎么充话费",
+        "我朋友用支付宝给我充了话费，到账了，谢谢",
+        "我用USDT买了点比特币",
+        "你能帮我充值吗",
+        "支付宝充值页面显示满100减1，是真的吗",
+        "华为三折叠手机多少钱",
+        "一波三折终于充上了",
+        "我用95元充了100元",
+        "淘宝上话费充值店铺可以吗，98.5元充100",
+    ],
+)
+def test_sentences_sharing_words_with_the_newer_signals_are_low(scanner: Scanner, text: str) -> None:
+    # Written for this check, none from a set: a meeting app, emergency calls, a hold, an account
+    # holder, an account re-registered, a mini-program asked about, crypto owned, a 三折 that is
+    # no price: a verdict here would take the place of the answer.
+    assert scanner.scan(text).level == "low", scanner.scan(text)
 
 
 def test_only_a_victims_own_story_is_marked_as_one(scanner: Scanner) -> None:

@@ -151,3 +151,89 @@ def test_a_victim_pasting_the_scammers_plain_offer_still_gets_the_verdict(conver
     text = "我被骗了，对方纸飞机 @cz_kuaichong888 说话费8折代充，USDT付款"
     turn = conversation.on_text(text, ChatState())
     assert turn.reply.text.startswith("风险：高")
+
+
+@pytest.mark.parametrize(
+    ("text", "hotline"),
+    [
+        (
+            "刚才有个自称Smart客服的人打电话给我，说我的卡要升级成eSIM，我把短信里的6位验证码告诉他了，现在手机没信号了",
+            "*888",
+        ),
+        ("移动客服说帮我换卡，我把验证码给他了，现在手机显示无服务", "10086"),
+        ("I gave the caller the OTP for my eSIM transfer and now my phone says No Service", "*888"),
+    ],
+)
+def test_a_number_being_taken_over_gets_the_steps_to_take_now(
+    conversation: Conversation, text: str, hotline: str
+) -> None:
+    turn = conversation.on_text(text, ChatState(operator="smart" if hotline == "*888" else None))
+    reply = turn.reply.text
+    assert reply.startswith("风险：高") and "盗号" in reply and hotline in reply
+    assert "冻结" in reply and ("1326" in reply or "110" in reply)
+    assert "不要付款" not in reply and len(reply) <= 600
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("刚才有个96110打给我，是骗子吗", "反诈预警劝阻专线"),
+        ("0755-96110 给我打电话了，要接吗", "反诈预警劝阻专线"),
+        ("https://my.smart.com.ph/reload", "官方网站"),
+        ("收到12381发来的短信，是真的吗", "涉诈预警短信"),
+        ("1326打电话给我，是骗子吗", "CICC 反诈热线"),
+    ],
+)
+def test_an_official_number_or_link_alone_is_said_to_be_official(
+    conversation: Conversation, text: str, said: str
+) -> None:
+    reply = conversation.on_text(text, ChatState()).reply.text
+    assert reply.startswith("风险：低 ✅") and said in reply
+    assert "发现的问题" not in reply and "基本可以判断是骗局" not in reply
+
+
+def test_what_is_official_in_a_scam_is_listed_apart_from_its_problems(conversation: Conversation) -> None:
+    reply = conversation.on_text(
+        "【中国移动】您的积分今天清零，可兑换现金红包，登录 jf.10086.cn 领取", ChatState()
+    ).reply.text
+    problems, _, official = reply.partition("不是问题的部分：")
+    assert "发现的问题" in problems and "不能换现金" in problems and "10086[.]cn" not in problems
+    assert "jf[.]10086[.]cn 是中国移动官方网站" in official
+
+
+def test_a_re_register_request_is_phishing_even_beside_the_real_site(conversation: Conversation) -> None:
+    reply = conversation.on_text(
+        "Smart发短信叫我点 https://smart.com.ph/SimReg 重新登记，可我去年就登记了", ChatState()
+    ).reply.text
+    assert reply.startswith("风险：中") and "不需要再登记" in reply and "钓鱼" in reply
+    assert "官方网站" in reply.partition("不是问题的部分：")[2]
+    reply = conversation.on_text(
+        "请重新登记您的SIM卡，否则明天停机：smart-simreg.top", ChatState()
+    ).reply.text
+    assert reply.startswith("风险：高")
+
+
+def test_a_discount_is_read_by_its_value(conversation: Conversation) -> None:
+    small = conversation.on_text("支付宝手机充值打九九折，正常吗", ChatState()).reply.text
+    assert small.startswith("风险：低") and "99%" in small
+    assert conversation.on_text("话费九折，加微信 cz_9988", ChatState()).reply.text.startswith("风险：高")
+
+
+def test_a_chinese_credit_advert_gets_the_chinese_carriers_way_even_in_a_smart_chat(
+    conversation: Conversation,
+) -> None:
+    reply = conversation.on_text("话费代充 85折 秒到 全网最低", ChatState(operator="smart")).reply.text
+    assert reply.startswith("风险：高") and "10086.cn" in reply and "my.smart.com.ph" not in reply
+
+
+def test_it_arrived_is_answered_with_how_slow_top_up_works(conversation: Conversation) -> None:
+    for text in ("可是我同事买过好几次，都到账了", "但是我朋友用过说到账了"):
+        reply = conversation.on_text(text, ChatState()).reply.text
+        assert reply.startswith("风险：中") and "能到账不代表安全" in reply and "冻结" in reply
+
+
+def test_a_weak_flag_that_a_stronger_one_already_shows_gets_no_line_of_its_own(
+    conversation: Conversation,
+) -> None:
+    reply = conversation.on_text("话费代充8折，只收USDT，联系TG @cz_fast_99", ChatState()).reply.text
+    assert reply.count("usdt") == 1 and "提到虚拟币" not in reply

@@ -207,11 +207,18 @@ class RiskRules:
     # (我被骗了): with no link or contact, its phrases count as in a question and it is never 高.
     talk: tuple[str, ...] = ()
     victims: tuple[str, ...] = ()
+    # Words that say which operators a message is about when it names none ("话费": the Chinese
+    # carriers): a scope of responses/_risk.yaml's advice -> its words.
+    scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A number being taken over now: a code or QR given away (patterns) and a sign of the takeover
+    # (no signal, eSIM): the reply is what to do at once, not a verdict.
+    takeover_gave: tuple[re.Pattern[str], ...] = ()
+    takeover_signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class RiskTexts:
-    levels: dict[str, Template]  # 'high', 'medium', 'low' -> the reply's first line
+    levels: dict[str, Template]  # 'high', 'medium', 'low' (and 'official') -> the reply's first line
     flags: Template  # the line above the red flags
     more: Template  # the line saying how many flags did not fit ({n})
     advice: dict[str, Template]  # an operator id or 'default' -> what to do instead
@@ -219,6 +226,8 @@ class RiskTexts:
     buttons: tuple[str, ...]
     button_where: tuple[Where, ...]
     where: Where
+    notes: Template | None = None  # the line above what the message holds that is official
+    takeover: dict[str, Template] = field(default_factory=dict)  # operator or 'default'
 
 
 @dataclass(frozen=True)

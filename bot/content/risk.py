@@ -12,6 +12,8 @@ from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, 
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("high", "medium", "low")
+# The first line of a reply on a message whose only findings are official (96110, my.smart.com.ph).
+OFFICIAL_LEVEL = "official"
 # The built-in detectors (bot/core/risk/scanner.py) and the placeholders each can fill in a reason.
 DETECTORS: dict[str, frozenset[str]] = {
     "known_contact": frozenset({"evidence"}),
@@ -23,11 +25,13 @@ DETECTORS: dict[str, frozenset[str]] = {
     "unofficial_link": frozenset({"evidence"}),
     "official_link": frozenset({"evidence", "owner"}),
     "price_cut": frozenset({"evidence"}),
+    "small_discount": frozenset({"evidence"}),
     "short_link": frozenset({"evidence"}),
     "callback_number": frozenset({"evidence"}),
     "operator_callback": frozenset({"evidence", "owner"}),
     "ip_link": frozenset({"evidence"}),
     "spelled_out": frozenset({"evidence"}),
+    "official_named_contact": frozenset({"evidence", "owner"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
@@ -198,7 +202,15 @@ def _questions(file: _File, node: Any) -> tuple[float, tuple[str, ...], tuple[st
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
     file, node = _load(path, problems)
     required = {"levels", "signals"}
-    optional = {"official_sites", "official_numbers", "known_scam", "link_shorteners", "questions"}
+    optional = {
+        "official_sites",
+        "official_numbers",
+        "known_scam",
+        "link_shorteners",
+        "questions",
+        "scopes",
+        "takeover",
+    }
     if node is None or not file.keys(node, required, optional, path.name):
         return NO_LEVEL
     thresholds: dict[str, float] = {}
@@ -249,6 +261,8 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         signal = _signal(file, item, line, seen)
         if signal is not None:
             signals.append(signal)
+    scopes = _scopes(file, node)
+    gave, signs = _takeover(file, node)
     if len(thresholds) < 2:
         return NO_LEVEL
     return RiskRules(
@@ -266,7 +280,38 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         file.where(node.line),
         talk,
         victims,
+        scopes,
+        gave,
+        signs,
     )
+
+
+def _scopes(file: _File, node: Any) -> dict[str, tuple[str, ...]]:
+    """scope -> the words that put a message in it ('china': [话费, 三网])."""
+    if "scopes" not in node:
+        return {}
+    table = file.mapping(node["scopes"], node.line_of("scopes"), "'scopes'")
+    if table is None:
+        return {}
+    return {str(scope): tuple(w.lower() for w, _ in file.texts(table, scope, "'scopes'")) for scope in table}
+
+
+def _takeover(file: _File, node: Any) -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...]]:
+    """What a code given away looks like (patterns), and the signs of a takeover under way."""
+    if "takeover" not in node:
+        return (), ()
+    table = file.mapping(node["takeover"], node.line_of("takeover"), "'takeover'")
+    if table is None or not file.keys(table, {"gave", "signs"}, set(), "'takeover'"):
+        return (), ()
+    patterns = []
+    for source, line in file.texts(table, "gave", "'takeover'"):
+        if NESTED_REPEAT.search(source):
+            file.problem(line, f"the pattern {source!r} repeats a group that itself repeats", "write it flat")
+            continue
+        if (compiled := file.regex(source, line)) is not None:
+            patterns.append(compiled)
+    signs = tuple(w.lower() for w, _ in file.texts(table, "signs", "'takeover'"))
+    return tuple(patterns), signs
 
 
 def _template(file: _File, node: Any, key: str) -> Template:
@@ -275,31 +320,47 @@ def _template(file: _File, node: Any, key: str) -> Template:
     return Template(value, file.where(node.line_of(key) + ("\n" in value)))
 
 
-def load_texts(path: Path, problems: list[Problem], operators: set[str]) -> RiskTexts | None:
+def load_texts(
+    path: Path, problems: list[Problem], operators: set[str], scopes: frozenset[str] = frozenset()
+) -> RiskTexts | None:
     file, node = _load(path, problems)
     required = {"levels", "flags", "more", "advice", "report"}
-    if node is None or not file.keys(node, required, {"buttons"}, path.name):
+    if node is None or not file.keys(node, required, {"buttons", "notes", "takeover"}, path.name):
         return None
     levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
     advice = file.mapping(node["advice"], node.line_of("advice"), "'advice'")
     if levels is None or advice is None:
         return None
-    if not file.keys(levels, set(LEVELS), set(), "'levels'"):
+    if not file.keys(levels, set(LEVELS), {OFFICIAL_LEVEL}, "'levels'"):
         return None
     for scope in advice:
-        if scope != "default" and scope not in operators:
+        if scope != "default" and scope not in operators | scopes:
             file.problem(
                 advice.line_of(scope),
-                f"advice for unknown operator '{scope}'",
-                f"use 'default' or one of: {', '.join(sorted(operators))}",
+                f"advice for unknown operator or scope '{scope}'",
+                f"use 'default' or one of: {', '.join(sorted(operators | scopes))}",
             )
+    takeover = {}
+    if "takeover" in node and (
+        table := file.mapping(node["takeover"], node.line_of("takeover"), "'takeover'")
+    ):
+        for scope in table:
+            if scope != "default" and scope not in operators:
+                file.problem(
+                    table.line_of(scope),
+                    f"takeover steps for unknown operator '{scope}'",
+                    f"use 'default' or one of: {', '.join(sorted(operators))}",
+                )
+            takeover[scope] = _template(file, table, scope)
+        if "default" not in table:
+            file.problem(table.line, "'takeover' has no 'default'", "add 'default:' for no operator")
     if "default" not in advice:
         file.problem(
             advice.line, "'advice' has no 'default'", "add 'default:' for messages naming no operator"
         )
     buttons = file.texts(node, "buttons", path.name)
     return RiskTexts(
-        levels={name: _template(file, levels, name) for name in LEVELS},
+        levels={name: _template(file, levels, name) for name in (*LEVELS, OFFICIAL_LEVEL) if name in levels},
         flags=_template(file, node, "flags"),
         more=_template(file, node, "more"),
         advice={scope: _template(file, advice, scope) for scope in advice},
@@ -307,6 +368,8 @@ def load_texts(path: Path, problems: list[Problem], operators: set[str]) -> Risk
         buttons=tuple(b for b, _ in buttons),
         button_where=tuple(file.where(line) for _, line in buttons),
         where=file.where(node.line),
+        notes=_template(file, node, "notes") if "notes" in node else None,
+        takeover=takeover,
     )
 
 
@@ -322,7 +385,7 @@ def load_risk(
             problems.append(Problem(path, 0, "this file is missing", f"restore {path.name} from git"))
             return None
     rules = load_rules(rules_path, problems, allowlist)
-    texts = load_texts(texts_path, problems, operators)
+    texts = load_texts(texts_path, problems, operators, frozenset(rules.scopes))
     for number, owner in rules.official_numbers.items():
         if owner not in operators:
             problems.append(

@@ -59,6 +59,17 @@ KEPT_REASONS = 8
 LEVELS = ("low", "medium", "high")
 
 
+def _official_only(report: RiskReport, result: Classification) -> bool:
+    """A scam question (or none we know) about a message whose only findings are official or
+    ordinary (96110 called, my.smart.com.ph, 九九折): told plainly, not given the general checklist."""
+    if report.risky or report.victim or not report.notes:
+        return False
+    # Or torn between the scam check and another reading ("支付宝打九九折，正常吗").
+    return result.intent in (SCAM_INTENT, VICTIM_INTENT, FALLBACK) or SCAM_INTENT in (
+        close_call(result) or ()
+    )
+
+
 def close_call(result: Classification) -> tuple[str, str] | None:
     """The two intents to offer ("你想问的是…") when the best two are too close to call, else None."""
     first, second = result.analysis.ranking[:2]
@@ -225,6 +236,8 @@ class Conversation:
             report.wants_help or (report.level != "high" and result.intent == VICTIM_INTENT)
         )
         if report is not None and report.risky and not victim:
+            return self._verdict(report, text, state)
+        if report is not None and _official_only(report, result):
             return self._verdict(report, text, state)
         told_of_a_loss = report is not None and report.victim
         turn = self._follow_up(result, state, told_of_a_loss) or self._decide(result, state)
@@ -549,13 +562,17 @@ class Conversation:
         assert self.risk is not None
         # The official way for the operator the message imitates or names, else the chat's own.
         scripted = self.classifier.normalize.script(text)
-        operator = report.operator or self.classifier.operators.find(scripted).operator or state.operator
+        named = report.operator or self.classifier.operators.find(scripted).operator
+        # A "话费" advert is about the Chinese carriers (report.scope), whatever the chat chose before;
+        # "96110 called me" needs no way to top up unless it names an operator.
+        chat_operator = None if report.scope or (report.notes and not report.risky) else state.operator
+        operator = named or chat_operator
         # A question about a channel's offer (淘宝上八折充话费靠谱吗) that is not plainly a scam
         # gets what is known of that channel in place of the general way.
         channel = self.classifier.channels.find(scripted) if report.level != "high" else None
         owner = self.answers.channel_owner(SCAM_INTENT, channel)
         instead = self.answers.text(owner, operator, channel) if owner else None
-        reply = self.risk.reply(report, operator, instead)
+        reply = self.risk.reply(report, operator or report.scope, instead)
         # Kept for "为什么": the red flags only (an official link found is no reason for suspicion).
         reasons = tuple(f.reason for f in report.flags if f.weight > 0)[:KEPT_REASONS]
         remembered = replace(

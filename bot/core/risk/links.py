@@ -38,13 +38,14 @@ CHAT_WORDS = "微信号|微信|加微|加薇|vx|wx|v信|薇信|威信|加v|whats
 APP_WORDS = "|".join(map(re.escape, f"{TELEGRAM_WORDS}|{CHAT_WORDS}".split("|")))
 NAMED_ID = re.compile(
     rf"(?P<app>{APP_WORDS})(?P<sep> {{0,2}}(?:同号|号|id)?[:=]? {{0,2}}@?)"
-    r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9 -]{6,16}[0-9])(?![0-9a-z_-])"
+    r"(?P<id>[a-z][a-z0-9_-]{4,31}|\+?[0-9][0-9x -]{6,16}[0-9x])(?![0-9a-z_-])"
 )
 TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
 # A number to call back: "请立即拨打 400-123-4567", "联系专员 138-0013-8000", "call 0917 123 4567".
+# An x stands for a digit hidden when the message was passed on ("0755-2xx8 8xx6"): still a number.
 CALL_NUMBER = re.compile(
     r"(?:拨打|致电|回拨|回电|联系|咨询|热线|call|text|tumawag sa|tawagan)"
-    r"[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9 -]{5,16}[0-9])(?![0-9])"
+    r"[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9x -]{5,16}[0-9x])(?![0-9a-z])"
 )
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 # t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.
@@ -151,7 +152,7 @@ def find_handles(text: str) -> list[Handle]:
         app = "telegram" if match.group("app") in TELEGRAM_APPS else "chat"
         phone = not name[0].isalpha()
         if phone:
-            name = "".join(c for c in name if c.isdigit())
+            name = "".join(c for c in name if c.isdigit() or c == "x")
         found.setdefault(name, Handle(name, app, phone))
     return list(found.values())
 
@@ -166,7 +167,9 @@ def show_handle(name: str) -> str:
 
 def find_call_numbers(text: str) -> list[str]:
     """The digits of each number the text asks to call ("拨打 400-123-4567" → "4001234567")."""
-    return ["".join(c for c in m.group("number") if c.isdigit()) for m in CALL_NUMBER.finditer(text)]
+    return [
+        "".join(c for c in m.group("number") if c.isdigit() or c == "x") for m in CALL_NUMBER.finditer(text)
+    ]
 
 
 def show_phone(digits: str) -> str:

@@ -37,6 +37,10 @@ QUESTION = re.compile(
 )
 
 
+# What joins a number into a link or an account name (with "-" after it: 10086-cz.com).
+IN_A_NAME = frozenset("./@_")
+
+
 def trie_pattern(words: Iterable[str]) -> str:
     """One regex for many phrases, shaped as a trie, longest first at each position."""
     root: Trie = {}
@@ -57,10 +61,14 @@ def trie_pattern(words: Iterable[str]) -> str:
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
-    """A phrase with a Latin edge matches whole words only: "tg", not the tg in "settings"."""
+    """A phrase with a Latin edge matches whole words only: "tg", not the tg in "settings"; a number
+    not inside a link or an account either ("10086", not the one in jf.10086.cn or tk_10086kf;
+    "0755-96110" is a number with its area code)."""
     before = text[start - 1 : start] if start else ""
     after = text[end : end + 1]
     if before.isascii() and before.isalnum() and text[start].isascii() and text[start].isalnum():
+        return False
+    if text[start:end].isdigit() and (before in IN_A_NAME or (after in IN_A_NAME or after == "-")):
         return False
     return not (after.isascii() and after.isalnum() and text[end - 1].isascii() and text[end - 1].isalnum())
 
@@ -202,6 +210,26 @@ class PhraseFinder:
             for signal, match in matches
             if not cancelled(text, match.start(), signal)
         ]
+
+    def asked(self, text: str) -> Callable[[int, int, RiskSignal], float]:
+        """The share of a signal's weight for what a detector found at text[start:end], as for a
+        phrase there. The clauses and the first reporter are found once per text, on first use:
+        a text full of prices ("100只要70" × 200) must not search them per price."""
+        found: list[tuple[Questions, int]] = []
+
+        def share_at(start: int, end: int, signal: RiskSignal) -> float:
+            share = self._question_share if signal.question_share is None else signal.question_share
+            if share == 1.0:
+                return 1.0
+            if not found:
+                reporters = (at for word in self._reporters if (at := text.find(word)) >= 0)
+                found.append((Questions(text), min(reporters, default=len(text))))
+            questions, reported = found[0]
+            if not questions.around(start, end):
+                return 1.0
+            return 1.0 if reported < start else share
+
+        return share_at
 
     def _share(self, match: re.Match[str], signal: RiskSignal, questions: Questions, reported: int) -> float:
         """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one

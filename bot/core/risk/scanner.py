@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -36,6 +36,7 @@ Level = Literal["high", "medium", "low"]
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
 EVIDENCE_PER_FLAG = 2
+EVIDENCE_JOIN = "、"  # between the pieces of one flag's evidence
 # Spaces inside Chinese words are a way round filters ("代 充", "慢\u200b充").
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 # So are emoji and symbols between letters ("T🔸G", "加📱薇", "代充🉐️话费"): they go. A pointing
@@ -58,10 +59,31 @@ PRICE = re.compile(
     r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
+# The price before the face value: "85元充100", "98.5块充100话费" (元 and 块 only: a peso price is
+# written face first). "95元充了100" tells of a top-up made, not an offer.
+PAID_FIRST = re.compile(
+    r"(?P<paid>[1-9](?<![0-9.].)[0-9]{0,4}(?:\.[0-9]{1,2})?) ?(?:元|块钱|块)(?:就能|就可以|可以|能|即可)?"
+    r"(?:充|买)(?:值)? ?(?P<face>[1-9][0-9]{1,4})(?![0-9.])"
+)
+# A discount written as 折 (8折, 8.5折, 85折, 九五折, 九九折) or as % off: 九九折 is 99 % of the face
+# value, not 90 %. Chinese numerals from 五 only: 一波三折 and 三折叠 are no discount.
+DISCOUNT = re.compile(
+    r"(?P<digits>[0-9](?<![0-9.].)(?:\.[0-9]|[0-9])?)折"
+    r"|(?P<words>[五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返])"
+    r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?off"
+)
+NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
+# At or above this share of the face value a discount is an app's own small offer (支付宝 九九折,
+# 98.5 元充 100), not the price of laundered credit (8折, 100 只要 85).
+SMALL_DISCOUNT = 0.97
+# The key under which a detector says where it found what may be asked about ("start:end").
+ASKED = "_asked"
 # How a letter that passes for a digit is shown in a reason (the text was lower-cased).
 SHOWN_LETTER = {"o": "O", "i": "I", "s": "S"}
 # Where a message's sender is named: "【10086】…", "Smart Advisory: …".
 SENDER_CHARS = 24
+# A site's name this long or longer in an account's name passes for the site ("maya" is too common).
+OFFICIAL_NAME_CHARS = 5
 # What each judgement of a link is called in intents/_risk.yaml.
 VERDICT_DETECTORS = {
     "official": "official_link",
@@ -90,6 +112,11 @@ class RiskReport:
     operator: str | None = None  # the operator whose site or number the message imitates or names
     # The message tells of being scammed ("我被骗了，转了500"): the chat answers with help, not a verdict.
     victim: bool = False
+    # The operators it is about when it names none ("话费": the Chinese carriers), a scope of the advice.
+    scope: str | None = None
+    # It tells of a number being taken over now (a code given away, and no signal since): high,
+    # and the reply is what to do at once.
+    takeover: bool = False
 
     @property
     def risky(self) -> bool:
@@ -99,6 +126,16 @@ class RiskReport:
     def wants_help(self) -> bool:
         """A victim's report or question, not an offer: what happened matters more than a verdict."""
         return self.victim and self.level != "high"
+
+    @property
+    def problems(self) -> tuple[Flag, ...]:
+        """The red flags: what counts toward the level."""
+        return tuple(f for f in self.flags if f.weight > 0)
+
+    @property
+    def notes(self) -> tuple[Flag, ...]:
+        """What in the message is official (its link, a hotline, the operator's app): not a problem."""
+        return tuple(f for f in self.flags if f.weight <= 0)
 
     def as_json(self, text: str) -> dict[str, object]:
         return {
@@ -147,11 +184,22 @@ class Scanner:
         for domain, owner in rules.official_sites.items():
             if owner in owner_labels:
                 self._sender_names.setdefault(owner, set()).add(domain.split(".")[0])
+        # What in a private account's name passes for an operator: its hotline or its site's name.
+        self._official_names = {number: owner for number, owner in rules.official_numbers.items()}
+        for domain, owner in rules.official_sites.items():
+            name = domain.split(".")[0]
+            if len(name) >= OFFICIAL_NAME_CHARS and name.isascii():
+                self._official_names.setdefault(name, owner)
 
     # Compiled on the first message with a red flag, not at start: most messages have none.
     @functools.cached_property
     def _victims(self) -> re.Pattern[str] | None:
         return re.compile(trie_pattern(map(self.prepare, self.rules.victims))) if self.rules.victims else None
+
+    @functools.cached_property
+    def _gave(self) -> re.Pattern[str] | None:
+        gave = self.rules.takeover_gave
+        return re.compile("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
 
     @functools.cached_property
     def _talk(self) -> re.Pattern[str] | None:
@@ -170,29 +218,35 @@ class Scanner:
             if SYMBOLS.search(text) is not None:  # rare: no need to rebuild most texts
                 text = SYMBOLS.sub(_symbols, text)
             text = self._t2s.convert(text)
-        if " " not in text:
-            return text, []
-        if "  " in text:
-            text = re.sub(" {2,}", " ", text)
         spelled: list[str] = []
-        text = SPACED.sub(lambda match: _joined(match, spelled), text)
+        # A link spelled out needs no space ("smart点com点ph-reload点top").
         if "点" in text or "dot" in text or " ." in text:
             text, dots = SPELLED_DOT.subn(".", text)
             if dots:
                 spelled.append(SPELLED_LINK)
+        if " " not in text:
+            return text, spelled
+        if "  " in text:
+            text = re.sub(" {2,}", " ", text)
+        text = SPACED.sub(lambda match: _joined(match, spelled), text)
+        for name in spelled:
+            # "@ s m a r t l o a d": the name spelled apart after an @ is a handle again.
+            text = text.replace("@ " + name, "@" + name)
         if "斜" in text:
             text = SPELLED_SLASH.sub("/", text)
         return (text if text.isascii() else CJK_GAP.sub("", text)), spelled
 
     def scan(self, text: str) -> RiskReport:
         prepared, spelled = self._prepare(text)
+        share_at = self._phrases.asked(prepared)
         hits = [
-            (signal, evidence, 1.0, values)
+            (signal, evidence, _asked(share_at, signal, values), values)
             for detector, evidence, values in self._detect(prepared, spelled)
             for signal in self._by_detector.get(detector, ())
         ]
         phrases = self._phrases.find(prepared)
-        if not hits and not phrases:
+        takeover = self._takeover(prepared)
+        if not hits and not phrases and not takeover:
             return NOTHING  # most messages
         victim = self._victims is not None and self._victims.search(prepared) is not None
         # Talk about a scam, or a victim's story, names its words without offering anything, as
@@ -215,7 +269,22 @@ class Scanner:
         report = self._report(signals, found)
         if talk and report.level == "high":
             report = replace(report, level="medium")
+        if takeover:
+            report = replace(report, level="high", takeover=True)
+        scope = next((s for s, words in self.rules.scopes.items() if any(w in prepared for w in words)), None)
+        if scope is not None:
+            report = replace(report, scope=scope)
         return replace(report, victim=victim) if victim else report
+
+    def _takeover(self, prepared: str) -> bool:
+        """A code or QR given away, and a sign the number is being taken over (no signal, eSIM)."""
+        if "码" not in prepared and "code" not in prepared and "otp" not in prepared and "qr" not in prepared:
+            return False  # nothing was given: most messages
+        return (
+            self._gave is not None
+            and self._gave.search(prepared) is not None
+            and any(sign in prepared for sign in self.rules.takeover_signs)
+        )
 
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
@@ -224,7 +293,7 @@ class Scanner:
             signal = signals[signal_id]
             if what.share == 0:
                 continue  # only asked about, and the rules say that does not count at all
-            evidence = "、".join(what.evidence)
+            evidence = EVIDENCE_JOIN.join(what.evidence)
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
             if owner in self._labels:
@@ -278,6 +347,7 @@ class Scanner:
                 if name.lstrip("+") in known.known_handles:
                     yield "known_contact", shown, {}
                 yield "telegram_handle", shown, {}
+                yield from self._official_named(name, shown)
                 continue
             shown = show_host(link.host)
             if link.ip:
@@ -297,6 +367,8 @@ class Scanner:
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
             yield ("telegram_handle" if handle.app == "telegram" else "chat_id"), shown, {}
+            if not handle.phone:
+                yield from self._official_named(handle.name, shown)
         if self._number_token is not None:
             for match in self._number_token.finditer(text):
                 if match.group(0).isdigit():
@@ -322,7 +394,49 @@ class Scanner:
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
             if face * 0.3 <= paid < face:
-                yield "price_cut", f"{face}只要{paid}", {}
+                cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
+                yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
+        if "元" in text or "块" in text:
+            for match in PAID_FIRST.finditer(text):
+                ratio = float(match.group("paid")) / int(match.group("face"))
+                if 0.3 <= ratio < 1:
+                    cut = "small_discount" if ratio >= SMALL_DISCOUNT else "price_cut"
+                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
+        if "折" in text or "%" in text:
+            for match in DISCOUNT.finditer(text):
+                share = _share_paid(match)
+                if 0 < share < 1:
+                    cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
+                    # Asked about ("8折充话费靠谱吗"), a price counts as a phrase in a question does.
+                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
+
+    def _official_named(self, name: str, shown: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+        """A private account named after an operator (tk_10086kf, smart_service_ph)."""
+        for official, owner in self._official_names.items():
+            if official in name:
+                yield "official_named_contact", shown, {"owner": owner}
+                return
+
+
+def _asked(
+    share_at: Callable[[int, int, RiskSignal], float], signal: RiskSignal, values: dict[str, str]
+) -> float:
+    """The share of a detector's finding: in full, unless it may be asked about (a price)."""
+    where = values.get(ASKED)
+    if where is None:
+        return 1.0
+    start, end = map(int, where.split(":"))
+    return share_at(start, end, signal)
+
+
+def _share_paid(match: re.Match[str]) -> float:
+    """The share of the face value paid: 8折 0.8, 8.5折 and 85折 0.85, 九九折 0.99, 20% off 0.8."""
+    if off := match.group("off"):
+        return 1 - int(off) / 100
+    digits = match.group("digits") or "".join(str(NUMERALS[c]) for c in match.group("words"))
+    if "." in digits:
+        return float(digits) / 10
+    return int(digits) / (10 if len(digits) == 1 else 100)
 
 
 def _swap(token: str, number: str) -> str:
