@@ -38,6 +38,51 @@ def test_a_narrower_question_gets_its_own_answer_first(
     assert all(word in text for word in also), text
 
 
+# The narrower questions of the third new-user tryout: each gets the answer to what was asked,
+# the unconfirmed said as unconfirmed, however unsure the topic's reading is (a named detail
+# decides over a fallback, an answer without details, or an unsure reading).
+@pytest.mark.parametrize(
+    ("question", "first", "also"),
+    [
+        ("要开漫游吗", "Smart（菲律宾）卡在国外收不到短信验证码", ("漫游", "登记", "*123#", "₱100", "*888")),
+        ("Smart漫遊要保持多少餘額才能收簡訊？", "Smart（菲律賓）卡在國外收不到簡訊驗證碼", ("說法衝突",)),
+        ("充值卡卡密输入提示“卡密无效”", "充值卡提示卡密无效", ("14 位", "5 次", "不要发给任何人")),
+        ("提示该号码暂不支持充值怎么办", "提示“暂不支持充值”", ("没有核实到", "不要猜", "*888")),
+        ("可唔可以用香港信用卡", "用銀行卡給 Smart", ("境外發行的卡", "官方沒有")),
+        ("我沒有信用卡，只有現金", "只有現金也能給", ("零售點", "1510")),
+        ("買了卡之後怎麼輸入？", "Smart（菲律賓）充值卡的用法", ("1510", "不要發給任何人")),
+        ("我冇菲律賓朋友", "沒有菲律賓號碼", ("my.smart.com.ph", "RELOAD")),
+        ("GigaLife是不是改名叫Smart App了", "Smart（菲律宾）的官方 App", ("GigaLife", "不能确定")),
+        ("Smart卡最少可以充多少比索", "Smart（菲律宾）最少能充多少", ("没有核实到", "保号")),
+        ("我在官方App充了话费，收到验证码了，要填在哪", "验证码只填在你自己打开的", ("不要发给任何人",)),
+        (
+            "Smart客服電話是多少，我用市話打",
+            "Smart 客服熱線要用 Smart 手機撥 *888",
+            ("座機", "contact-support"),
+        ),
+    ],
+)
+def test_the_question_actually_asked_is_answered(
+    conversation: Conversation, question: str, first: str, also: tuple[str, ...]
+) -> None:
+    text = ask_smart(conversation, question)
+    assert text.startswith(first), text
+    assert all(word in text for word in also), text
+
+
+def test_a_named_detail_is_answered_not_offered_as_a_choice(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("可唔可以用香港信用卡")
+    assert (result.intent, result.detail, result.settled) == ("topup_where", "card_payment", True)
+    turn = conversation.on_text("可唔可以用香港信用卡", ChatState(operator="china_mobile"))
+    assert "沒有核實到官方" in turn.reply.text and "10086" in turn.reply.text
+
+
+def test_a_sure_reading_keeps_its_topic_beside_a_detail_word(conversation: Conversation) -> None:
+    # 信用卡 names a detail, but a scam question stays a scam question.
+    result = conversation.classifier.classify("有人说用信用卡帮我代充八折，靠谱吗")
+    assert result.intent == "scam_check" and not result.settled
+
+
 def test_the_same_detail_for_a_chinese_operator_routes_to_its_hotline(conversation: Conversation) -> None:
     turn = conversation.on_text("我的PUK码是多少", ChatState())
     assert turn.state.pending == "number_suspended" and turn.state.detail == "puk"

@@ -18,6 +18,11 @@ from bot.core.spelling import NameSpelling
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
 MIN_CONFIDENCE = 0.20
+# A narrower question named in the message (intents/_details.yaml: 卡密无效, 只有现金, 收不到验证码)
+# says what is asked more surely than a reading this unsure: below it, or when the reading is the
+# fallback or an answer that has no details (what Smart is, the bot itself), the intent whose
+# answer writes the detail answers. 0.4 keeps a sure reading ("代充靠谱吗" with 信用卡 in it).
+DETAIL_DECIDES_BELOW = 0.4
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Classification:
     corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
     place: str | None = None  # where the user says they are (intents/_places.yaml)
     detail: str | None = None  # a narrower question: 最少充多少, PUK… (intents/_details.yaml)
+    # The detail's own intent answers: offering two readings ("你想问的是…") would lose the detail,
+    # and every reading that needs an operator gives the detail's answer anyway.
+    settled: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -103,6 +111,13 @@ class Classifier:
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
         self.details = EntityFinder(content.details, self.normalize.script)
+        # Each detail's home: the first intent (in content order) whose answer writes it.
+        self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
+        # Answers a detail can replace: the fallback and those without an operator (what Smart
+        # is, help, greetings) but the scam ones, which keep their reading.
+        self._detail_replaces = frozenset(
+            i for i, r in content.responses.items() if not r.needs_operator and not i.startswith("scam")
+        ) | {FALLBACK}
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
@@ -127,14 +142,19 @@ class Classifier:
         intent = top.intent if top.score >= MIN_CONFIDENCE else FALLBACK
         confidence = min(1.0, top.score) if intent == top.intent else 1.0 - top.score
         candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
+        scripted, normalized = analysis.scripted, analysis.normalized
+        # Most questions need no normalizing: then the normalized text is not looked at again.
+        again = normalized != scripted
+        detail = self.details.find(scripted) or (self.details.find(normalized) if again else None)
+        home = self._detail_home.get(detail) if detail is not None else None
+        unsure = intent in self._detail_replaces or top.score < DETAIL_DECIDES_BELOW
+        if home is not None and home != intent and unsure:
+            intent, confidence = home, DETAIL_DECIDES_BELOW
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
         # must not make the chat remember Smart.
         mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
-        scripted, normalized = analysis.scripted, analysis.normalized
-        # Most questions need no normalizing: then the normalized text is not looked at again.
-        again = normalized != scripted
         channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
         return Classification(
             text,
@@ -148,5 +168,6 @@ class Classifier:
             mention.named,
             mention.corrected,
             self.places.find(scripted),
-            self.details.find(scripted) or (self.details.find(normalized) if again else None),
+            detail,
+            settled=home is not None and intent == home,
         )
