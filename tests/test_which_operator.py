@@ -110,6 +110,7 @@ def test_a_question_with_is_it_or_not_keeps_its_operator(
 def test_an_unread_question_that_names_an_operator_is_not_taken_for_a_choice(
     conversation: Conversation,
 ) -> None:
-    turn = say(conversation, "smart卡漫游要不要开通")
+    # (漫游要不要开通 was the example here; it now gets the roaming checks of a 保号卡 abroad.)
+    turn = say(conversation, "smart卡可以打国际长途吗")
     assert turn.reply.intent == "fallback" and "以后按" not in turn.reply.text
     assert "以后按 Smart" in say(conversation, "smart").reply.text

@@ -39,8 +39,8 @@ class Classification:
     corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
     place: str | None = None  # where the user says they are (intents/_places.yaml)
     detail: str | None = None  # a narrower question: 最少充多少, PUK… (intents/_details.yaml)
-    # The detail's own intent answers: offering two readings ("你想问的是…") would lose the detail,
-    # and every reading that needs an operator gives the detail's answer anyway.
+    # A detail is named and the reading answers it: offering two readings ("你想问的是…") would
+    # lose the detail, and every reading that needs an operator gives the detail's answer anyway.
     settled: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -118,6 +118,8 @@ class Classifier:
         self._detail_replaces = frozenset(
             i for i, r in content.responses.items() if not r.needs_operator and not i.startswith("scam")
         ) | {FALLBACK}
+        # Every answer that needs an operator answers a detail (its own variant, else the home's).
+        self._detail_answered_by = frozenset(i for i, r in content.responses.items() if r.needs_operator)
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
@@ -169,5 +171,5 @@ class Classifier:
             mention.corrected,
             self.places.find(scripted),
             detail,
-            settled=home is not None and intent == home,
+            settled=home is not None and intent in self._detail_answered_by,
         )
