@@ -9,12 +9,15 @@ from pathlib import Path
 from bot.content.model import Content
 from bot.core.channels import ChannelFinder
 from bot.core.entities import EntityFinder
+from bot.core.links import find_links
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
-from bot.core.operators import Operators
+from bot.core.operators import OperatorMention, Operators
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 from bot.core.spelling import NameSpelling
+
+_NOT_ALNUM = re.compile("[^a-z0-9]+")
 
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
 MIN_CONFIDENCE = 0.20
@@ -111,6 +114,7 @@ class Classifier:
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
         self.details = EntityFinder(content.details, self.normalize.script)
+        self._allowlist = content.allowlist
         # Each detail's home: the first intent (in content order) whose answer writes it.
         self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
         # Answers a detail can replace: the fallback and those without an operator (what Smart
@@ -138,6 +142,21 @@ class Classifier:
             NameSpelling(self.operators.covered.names, _latin_words(content)),
         )
 
+    def _operator_in_links(self, text: str) -> OperatorMention | None:
+        """The operator an official link names: "smart.com.ph/simreg对吗" is about a Smart card.
+        The matcher sees a link as one placeholder word, so the host is read here. A look-alike
+        (smart-com-ph.xyz, l0086) says nothing of the user's card: it is a scam's disguise."""
+        hosts = " ".join(
+            _NOT_ALNUM.sub(" ", link.host) for link in find_links(text) if self._official(link.host)
+        )
+        if not hosts:
+            return None
+        mention = self.operators.find(hosts)
+        return mention if mention.operator else None
+
+    def _official(self, host: str) -> bool:
+        return any(host == d or host.endswith("." + d) for d in self._allowlist)
+
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)
         top = analysis.ranking[0]
@@ -157,6 +176,8 @@ class Classifier:
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
         # must not make the chat remember Smart.
         mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
+        if mention.operator is None and mention.uncovered is None and intent != FALLBACK:
+            mention = self._operator_in_links(text) or mention
         channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
         return Classification(
             text,
