@@ -72,6 +72,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     """Every word jieba must keep whole: domain words, what synonyms become, operator names."""
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
+    words += [normalize(w) for w in content.lexicon.unrelated]
     for op in (*content.operators.values(), *content.uncovered.values()):
         words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes, *op.places)]
     return words
@@ -129,7 +130,12 @@ class Classifier:
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
         lexicon = content.lexicon
         # Everything outside the intents that shapes the features names the cached weights too.
-        shaped_by = (lexicon.replacements, [n.text for n in lexicon.negations], segmenter.dictionary.name)
+        shaped_by = (
+            lexicon.replacements,
+            [n.text for n in lexicon.negations],
+            segmenter.dictionary.name,
+            lexicon.unrelated,
+        )
         self.matcher = Matcher(
             content.intents,
             self.normalize,
@@ -140,6 +146,7 @@ class Classifier:
             sound,
             repr((*shaped_by, sound.table)),
             NameSpelling(self.operators.covered.names, _latin_words(content)),
+            frozenset(self.normalize(w) for w in lexicon.unrelated),
         )
 
     def _operator_in_links(self, text: str) -> OperatorMention | None:

@@ -113,6 +113,7 @@ class Matcher:
         sound: SoundAlike | None = None,
         key: str = "",
         spelling: NameSpelling | None = None,
+        unrelated: frozenset[str] = frozenset(),
     ) -> None:
         """`key` names everything outside the intents that shapes the features (lexicon, jieba's
         dictionary, the pinyin table): with the intents it names the cached weights."""
@@ -120,6 +121,7 @@ class Matcher:
         self._sound = sound
         self._spelling = spelling
         self._domain = domain
+        self._unrelated = unrelated
         self._entities = entities
         # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
         self._named = word_pattern(entities)
@@ -228,11 +230,14 @@ class Matcher:
         unknown = [
             w
             for w in content
-            if w not in self._domain
-            and w not in self._entities
-            and "w:" + w not in weights
-            and not (len(w) == 1 and "c:" + w in weights)
-            and not (self._sound and self._sound.is_pinyin(w))
+            if w in self._unrelated
+            or (
+                w not in self._domain
+                and w not in self._entities
+                and "w:" + w not in weights
+                and not (len(w) == 1 and "c:" + w in weights)
+                and not (self._sound and self._sound.is_pinyin(w))
+            )
         ]
         return (len(unknown) / len(content) if content else 0.0), unknown
 
@@ -253,13 +258,18 @@ class Matcher:
             if PUNCTUATION.issuperset(word):
                 pieces.append(" ")
                 continue
+            if word in self._unrelated:
+                # A word of its own, without the n-grams that would make 充电宝 vote like 充值.
+                names.append("w:" + word)
+                pieces.append(" ")
+                continue
             names.append("w:" + word)
             pieces.append(word)
         for run in _CJK_RUN.findall("".join(pieces)):
             for n in NGRAMS:
                 names += ["c:" + run[i : i + n] for i in range(len(run) - n + 1)]
         priors: list[tuple[str, float, str]] = []
-        longer = [w for w in words if w in self._domain or w in entities]
+        longer = [w for w in words if w in self._domain or w in entities or w in self._unrelated]
         at = self._keywords_at
         keywords = self._keyword_list
         found = [n for ch in set(text) if ch in at for n in at[ch]]
