@@ -28,6 +28,13 @@ MIN_CONFIDENCE = 0.20
 DETAIL_DECIDES_BELOW = 0.4
 
 
+class DetailFinder(EntityFinder):
+    """Narrower questions: of two named once each, the first is the question ("OTP一直收不到，卡里
+    还有50比索" asks about the code; the amount is context)."""
+
+    tie_goes_to_first = True
+
+
 @dataclass(frozen=True)
 class Classification:
     text: str
@@ -114,7 +121,7 @@ class Classifier:
         self.operators = Operators(content.operators, content.uncovered, corrections, self.normalize.script)
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
-        self.details = EntityFinder(content.details, self.normalize.script)
+        self.details = DetailFinder(content.details, self.normalize.script)
         self._allowlist = content.allowlist
         # Each detail's home: the first intent (in content order) whose answer writes it.
         self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
