@@ -28,22 +28,9 @@ def ask_smart(conversation: Conversation, text: str) -> str:
         ("我的PUK码是多少", "你的 PUK 码本机器人查不到", ("*888", "不要告诉")),
         ("怎么转成esim", "实体卡能不能转成 Smart eSIM", ("没有核实到", "Multi SIM", "挂掉")),
         ("eSIM二维码可以给别人吗", "不可以", ("二维码", "*888")),
-    ],
-)
-def test_a_narrower_question_gets_its_own_answer_first(
-    conversation: Conversation, question: str, first: str, also: tuple[str, ...]
-) -> None:
-    text = ask_smart(conversation, question)
-    assert text.startswith(first), text
-    assert all(word in text for word in also), text
-
-
-# The narrower questions of the third new-user tryout: each gets the answer to what was asked,
-# the unconfirmed said as unconfirmed, however unsure the topic's reading is (a named detail
-# decides over a fallback, an answer without details, or an unsure reading).
-@pytest.mark.parametrize(
-    ("question", "first", "also"),
-    [
+        # The narrower questions of the third new-user tryout: each gets the answer to what was asked,
+        # the unconfirmed said as unconfirmed, however unsure the topic's reading is (a named detail
+        # decides over a fallback, an answer without details, or an unsure reading).
         ("要开漫游吗", "Smart（菲律宾）卡在国外收短信验证码", ("漫游", "登记", "*123#", "₱100", "*888")),
         ("smart卡漫游要不要开通", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
         (
@@ -76,7 +63,7 @@ def test_a_narrower_question_gets_its_own_answer_first(
         ),
     ],
 )
-def test_the_question_actually_asked_is_answered(
+def test_a_narrower_question_gets_its_own_answer_first(
     conversation: Conversation, question: str, first: str, also: tuple[str, ...]
 ) -> None:
     text = ask_smart(conversation, question)
@@ -92,9 +79,12 @@ def test_a_named_detail_is_answered_not_offered_as_a_choice(conversation: Conver
 
 
 def test_a_sure_reading_keeps_its_topic_beside_a_detail_word(conversation: Conversation) -> None:
-    # 信用卡 names a detail, but a scam question stays a scam question.
+    # 信用卡 names a detail, but a scam question stays a scam question…
     result = conversation.classifier.classify("有人说用信用卡帮我代充八折，靠谱吗")
     assert result.intent == "scam_check" and not result.settled
+    # …and a failed top-up paid by card gets the failed top-up's answer, not the card's.
+    text = ask_smart(conversation, "用信用卡帮smart充值，卡被扣了但号码没收到，怎么处理")
+    assert text.startswith("Smart（菲律宾）充值没到账"), text
 
 
 def test_the_same_detail_for_a_chinese_operator_routes_to_its_hotline(conversation: Conversation) -> None:

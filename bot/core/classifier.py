@@ -26,6 +26,9 @@ MIN_CONFIDENCE = 0.20
 # fallback or an answer that has no details (what Smart is, the bot itself), the intent whose
 # answer writes the detail answers. 0.4 keeps a sure reading ("代充靠谱吗" with 信用卡 in it).
 DETAIL_DECIDES_BELOW = 0.4
+# A reading this sure of a topic whose answer does not write the detail keeps its own answer: "用信用卡
+# 充了，卡被扣了但没到账" is a failed top-up, not a question about paying by card.
+DETAIL_YIELDS_ABOVE = 0.8
 
 
 class DetailFinder(EntityFinder):
@@ -132,6 +135,14 @@ class Classifier:
         ) | {FALLBACK}
         # Every answer that needs an operator answers a detail (its own variant, else the home's).
         self._detail_answered_by = frozenset(i for i, r in content.responses.items() if r.needs_operator)
+        # The details each answer writes itself or takes with channel_answers_from.
+        self._writes = {
+            i: {
+                *r.details,
+                *(content.responses[r.channel_answers_from].details if r.channel_answers_from else ()),
+            }
+            for i, r in content.responses.items()
+        }
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
@@ -185,6 +196,8 @@ class Classifier:
         unsure = intent in self._detail_replaces or top.score < DETAIL_DECIDES_BELOW
         if home is not None and home != intent and unsure:
             intent, confidence = home, DETAIL_DECIDES_BELOW
+        elif detail is not None and detail not in self._writes[intent] and top.score >= DETAIL_YIELDS_ABOVE:
+            detail = home = None
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
