@@ -29,6 +29,8 @@ DETAIL_DECIDES_BELOW = 0.4
 # A reading this sure of a topic whose answer does not write the detail keeps its own answer: "用信用卡
 # 充了，卡被扣了但没到账" is a failed top-up, not a question about paying by card.
 DETAIL_YIELDS_ABOVE = 0.8
+# Readings a detail never replaces: whether a message is a scam, or what to do after one, comes first.
+KEEPS_ITS_READING = frozenset({"scam_check", "scam_victim"})
 
 
 class DetailFinder(EntityFinder):
@@ -129,9 +131,9 @@ class Classifier:
         # Each detail's home: the first intent (in content order) whose answer writes it.
         self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
         # Answers a detail can replace: the fallback and those without an operator (what Smart
-        # is, help, greetings) but the scam ones, which keep their reading.
+        # is, help, greetings) but the scam ones.
         self._detail_replaces = frozenset(
-            i for i, r in content.responses.items() if not r.needs_operator and not i.startswith("scam")
+            i for i, r in content.responses.items() if not r.needs_operator and i not in KEEPS_ITS_READING
         ) | {FALLBACK}
         # Every answer that needs an operator answers a detail (its own variant, else the home's).
         self._detail_answered_by = frozenset(i for i, r in content.responses.items() if r.needs_operator)
@@ -170,7 +172,7 @@ class Classifier:
     def _operator_in_links(self, text: str) -> OperatorMention | None:
         """The operator an official link names: "smart.com.ph/simreg对吗" is about a Smart card.
         The matcher sees a link as one placeholder word, so the host is read here. A look-alike
-        (smart-com-ph.xyz, l0086) says nothing of the user's card: it is a scam's disguise."""
+        (smart-com-ph.xyz) says nothing of the user's card: it is a scam's disguise."""
         hosts = " ".join(
             _NOT_ALNUM.sub(" ", link.host) for link in find_links(text) if self._official(link.host)
         )
@@ -196,7 +198,11 @@ class Classifier:
         unsure = intent in self._detail_replaces or top.score < DETAIL_DECIDES_BELOW
         if home is not None and home != intent and unsure:
             intent, confidence = home, DETAIL_DECIDES_BELOW
-        elif detail is not None and detail not in self._writes[intent] and top.score >= DETAIL_YIELDS_ABOVE:
+        elif (
+            detail is not None
+            and detail not in self._writes.get(intent, ())
+            and top.score >= DETAIL_YIELDS_ABOVE
+        ):
             detail = home = None
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).

@@ -9,6 +9,8 @@ The scores come from a linear model learned from every YAML example each time th
     and their YAML weight added on top, for what the examples cannot express;
   - x:offdomain when not a single domain word, keyword, pattern or operator name or hint (菲律宾,
     *123#) is present (你觉得我帅吗).
+  - the lexicon's unrelated words (充电宝, 余额宝) as words only: no n-grams, no keyword inside them,
+    and always unknown to the fallback's prior below.
 Beside the learned scores, the fallback gains points for the share of a question's content words
 that no example has, when a domain word keeps x:offdomain off and no YAML rule fired: in
 "卡密1234 是什么星座" the topic is 星座, and the function words 是什么 must not make it what_is_smart.
