@@ -58,7 +58,7 @@ def ask_smart(conversation: Conversation, text: str) -> str:
         ("银行的OTP一直收不到，卡里还有50比索", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
         (
             "Smart客服電話是多少，我用市話打",
-            "Smart 客服熱線要用 Smart 手機撥 *888",
+            "Smart 的客服熱線是給 Smart 手機用的",
             ("座機", "contact-support"),
         ),
     ],
