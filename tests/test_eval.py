@@ -55,7 +55,7 @@ def test_channel_set_meets_its_bars() -> None:
 # 0.817, operator 0.958, channel 0.840 (the SVM baseline 0.742). The 6 that equal an example once
 # normalized (what can you do, asdfgh…) are left out: on the 234 left, first sight was 0.812 /
 # 0.957 / 0.840 (baseline 0.739). It has been a dev set since: its misses led to the details, the
-# Cantonese and English words, the unrelated words and the official links of this round (0.906 /
+# Cantonese and English words, the unrelated words and the official links of this round (0.902 /
 # 0.966 / 0.927 after). Its bars are that minus a small margin: what a dev set reached, not what
 # unseen questions will.
 DEV_SET = "holdout_setD.tsv"
