@@ -14,6 +14,12 @@ from tests.conftest import run_cli
     ("text", "channel"),
     [
         ("7-11能买smart load吗", "convenience_store"),
+        # What the user lacks, or a bank's SMS code, names no channel; a person's own account is a seller.
+        ("有没有别的办法，我没有gcash也没有maya", None),
+        ("零余额能收短信吗，我靠它收银行验证码", None),
+        ("代充要先转账到个人支付宝，能信吗", "private_seller"),
+        ("闲鱼上有人卖菲律宾卡", "private_seller"),
+        ("有人说用USDT可以帮我充", "private_seller"),
         ("全家便利店可以充话费吗", "convenience_store"),
         ("7-Eleven can I buy load there", "convenience_store"),
         ("營業廳充值要帶身份證嗎", "store"),

@@ -28,6 +28,39 @@ def ask_smart(conversation: Conversation, text: str) -> str:
         ("我的PUK码是多少", "你的 PUK 码本机器人查不到", ("*888", "不要告诉")),
         ("怎么转成esim", "实体卡能不能转成 Smart eSIM", ("没有核实到", "Multi SIM", "挂掉")),
         ("eSIM二维码可以给别人吗", "不可以", ("二维码", "*888")),
+        # The narrower questions of the third new-user tryout: each gets the answer to what was asked,
+        # the unconfirmed said as unconfirmed, however unsure the topic's reading is (a named detail
+        # decides over a fallback, an answer without details, or an unsure reading).
+        ("要开漫游吗", "Smart（菲律宾）卡在国外收短信验证码", ("漫游", "登记", "*123#", "₱100", "*888")),
+        ("smart卡漫游要不要开通", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
+        (
+            "我在迪拜，Smart卡收不到GCash的短信验证码",
+            "Smart（菲律宾）卡在国外收短信验证码",
+            ("没核实的",),
+        ),
+        ("Smart漫遊要保持多少餘額才能收簡訊？", "Smart（菲律賓）卡在國外收簡訊驗證碼", ("說法衝突",)),
+        ("充值卡卡密输入提示“卡密无效”", "充值卡提示卡密无效", ("14 位", "5 次", "不要发给任何人")),
+        ("提示该号码暂不支持充值怎么办", "提示“暂不支持充值”", ("没有核实到", "不要猜", "*888")),
+        ("可唔可以用香港信用卡", "用銀行卡給 Smart", ("境外發行的卡", "官方沒有")),
+        ("我沒有信用卡，只有現金", "只有現金也能給", ("零售點", "1510")),
+        ("買了卡之後怎麼輸入？", "Smart（菲律賓）充值卡的用法", ("1510", "不要發給任何人")),
+        ("我冇菲律賓朋友", "沒有菲律賓號碼", ("my.smart.com.ph", "RELOAD")),
+        ("GigaLife是不是改名叫Smart App了", "Smart（菲律宾）的官方 App", ("GigaLife", "不能确定")),
+        ("Smart卡最少可以充多少比索", "Smart（菲律宾）最少能充多少", ("没有核实到", "保号")),
+        ("我在官方App充了话费，收到验证码了，要填在哪", "验证码只填在你自己打开的", ("不要发给任何人",)),
+        (
+            "smart卡收不到短信了，是不是停机",
+            "Smart（菲律宾）收不到短信，先看号码是不是被停了",
+            ("*123#", "漫游"),
+        ),
+        ("pasaload一天最多能转多少", "菲律宾的 Smart 用户发短信", ("₱200", "*123#")),
+        ("餘額用完了還能收簡訊嗎", "Smart（菲律賓）卡在國外收簡訊驗證碼", ("120 天", "接收簡訊", "沒核實的")),
+        ("银行的OTP一直收不到，卡里还有50比索", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
+        (
+            "Smart客服電話是多少，我用市話打",
+            "Smart 的客服熱線是給 Smart 手機用的",
+            ("座機", "contact-support"),
+        ),
     ],
 )
 def test_a_narrower_question_gets_its_own_answer_first(
@@ -36,6 +69,22 @@ def test_a_narrower_question_gets_its_own_answer_first(
     text = ask_smart(conversation, question)
     assert text.startswith(first), text
     assert all(word in text for word in also), text
+
+
+def test_a_named_detail_is_answered_not_offered_as_a_choice(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("可唔可以用香港信用卡")
+    assert (result.intent, result.detail, result.settled) == ("topup_where", "card_payment", True)
+    turn = conversation.on_text("可唔可以用香港信用卡", ChatState(operator="china_mobile"))
+    assert "沒有核實到官方" in turn.reply.text and "10086" in turn.reply.text
+
+
+def test_a_sure_reading_keeps_its_topic_beside_a_detail_word(conversation: Conversation) -> None:
+    # 信用卡 names a detail, but a scam question stays a scam question…
+    result = conversation.classifier.classify("有人说用信用卡帮我代充八折，靠谱吗")
+    assert result.intent == "scam_check" and not result.settled
+    # …and a failed top-up paid by card gets the failed top-up's answer, not the card's.
+    text = ask_smart(conversation, "用信用卡帮smart充值，卡被扣了但号码没收到，怎么处理")
+    assert text.startswith("Smart（菲律宾）充值没到账"), text
 
 
 def test_the_same_detail_for_a_chinese_operator_routes_to_its_hotline(conversation: Conversation) -> None:

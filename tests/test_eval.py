@@ -51,6 +51,30 @@ def test_channel_set_meets_its_bars() -> None:
     assert "channel accuracy:" in result.stdout
 
 
+# holdout_setD.tsv: 240 questions written by someone who never saw the YAML. First sight: intent
+# 0.817, operator 0.958, channel 0.840 (the SVM baseline 0.742). The 6 that equal an example once
+# normalized (what can you do, asdfgh…) are left out: on the 234 left, first sight was 0.812 /
+# 0.957 / 0.840 (baseline 0.739). It has been a dev set since: its misses led to the details, the
+# Cantonese and English words, the unrelated words and the official links of this round (0.902 /
+# 0.966 / 0.927 after). Its bars are that minus a small margin: what a dev set reached, not what
+# unseen questions will.
+DEV_SET = "holdout_setD.tsv"
+
+
+def test_dev_set_meets_its_bars() -> None:
+    result = run_cli(
+        "eval",
+        str(DATA / DEV_SET),
+        "--min-accuracy",
+        "0.89",
+        "--min-operator-accuracy",
+        "0.95",
+        "--min-channel-accuracy",
+        "0.90",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_off_topic_set_meets_its_bar() -> None:
     result = run_cli("eval", str(DATA / OFFTOPIC_SET), "--min-accuracy", "0.8")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -72,7 +96,7 @@ def test_labelled_set_is_large_and_varied() -> None:
 def test_questions_are_not_copies_of_examples(conversation: Conversation) -> None:
     normalize = conversation.classifier.normalize
     examples = {normalize(e) for i in conversation.classifier.matcher.intents.values() for e in i.examples}
-    for name in [*QUESTION_SETS, CHANNEL_SET, OFFTOPIC_SET]:
+    for name in [*QUESTION_SETS, CHANNEL_SET, OFFTOPIC_SET, DEV_SET]:
         rows = csv.DictReader((DATA / name).open(encoding="utf-8"), delimiter="\t")
         copies = [r["text"] for r in rows if normalize(r["text"]) in examples]
         assert not copies, f"{name} repeats YAML examples: {copies}"

@@ -87,6 +87,9 @@ def test_two_questions_answer_one_and_offer_the_other(conversation: Conversation
         ("my sim was blocked what should i do", "number_suspended"),
         ("paano mag load sa smart", "topup_how"),  # Tagalog
         ("load hindi pumasok", "topup_failed"),
+        ("pano mag load sa smart", "topup_how"),  # paano as typed in chat
+        ("我部电话冇钱啦，点算", "topup_how"),  # no money on a phone is no credit
+        ("load didnt arrive, paid 30 mins ago", "topup_failed"),
     ],
 )
 def test_regional_wording_english_and_emoji(conversation: Conversation, text: str, intent: str) -> None:
@@ -145,6 +148,24 @@ def test_a_domain_word_beside_an_unknown_topic_is_off_topic(conversation: Conver
     # The words no example has (星座, 汽车) are what these are about; 是什么 or 卡密 alone would
     # have said what_is_smart or balance_check.
     assert conversation.classifier.classify(text).intent == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("余额宝收益怎么算", "fallback"),
+        ("充电宝充不进电怎么办", "fallback"),
+        ("充电宝能带上飞机吗", "fallback"),
+        # The domain words themselves still say what is asked.
+        ("余额怎么查", "balance_check"),
+        ("话费充不进去怎么办", "topup_failed"),
+    ],
+)
+def test_a_word_that_only_contains_a_domain_word_is_not_about_it(
+    conversation: Conversation, text: str, intent: str
+) -> None:
+    # 充电宝 and 余额宝 (the lexicon's `unrelated`) hold 充 and 余额 but are a battery and a fund.
+    assert conversation.classifier.classify(text).intent == intent
 
 
 def test_unknown_words_are_named_in_the_explanation(conversation: Conversation) -> None:

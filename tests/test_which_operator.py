@@ -124,6 +124,24 @@ def test_a_question_with_is_it_or_not_keeps_its_operator(
 def test_an_unread_question_that_names_an_operator_is_not_taken_for_a_choice(
     conversation: Conversation,
 ) -> None:
-    turn = say(conversation, "smart卡漫游要不要开通")
+    # (漫游要不要开通 was the example here; it now gets the roaming checks of a 保号卡 abroad.)
+    turn = say(conversation, "smart卡可以打国际长途吗")
     assert turn.reply.intent == "fallback" and "以后按" not in turn.reply.text
     assert "以后按 Smart" in say(conversation, "smart").reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "operator"),
+    [
+        ("SIM registration link 在哪，smart.com.ph/simreg对吗", "smart"),
+        ("https://my.smart.com.ph/reload 这个能用吗", "smart"),
+        ("10086.cn 上面怎么充", "china_mobile"),
+        # A look-alike is a scam's disguise: it says nothing of the user's own card.
+        ("这个链接 smart-com-ph.xyz/rewards 是官方的吗", None),
+        ("10086.cn.chongzhi-vip.com 是真的吗", None),
+    ],
+)
+def test_an_official_link_tells_the_operator(
+    conversation: Conversation, question: str, operator: str | None
+) -> None:
+    assert conversation.classifier.classify(question).operator == operator

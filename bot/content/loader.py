@@ -304,7 +304,9 @@ def _operator_extras(
 def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     file, node = _load(path, problems)
     empty = Lexicon({}, (), (), file.where(0))
-    if node is None or not file.keys(node, set(), {"replacements", "negations", "words"}, path.name):
+    if node is None or not file.keys(
+        node, set(), {"replacements", "negations", "words", "unrelated"}, path.name
+    ):
         return empty
     replacements: dict[str, str] = {}
     table = node.get("replacements")
@@ -328,7 +330,8 @@ def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         elif compiled is not None:
             negations.append(Weighted(text, 0.0, file.where(line), compiled))
     words = tuple(word for word, _ in file.texts(node, "words", path.name))
-    return Lexicon(replacements, tuple(negations), words, file.where(node.line))
+    unrelated = tuple(word for word, _ in file.texts(node, "unrelated", path.name))
+    return Lexicon(replacements, tuple(negations), words, file.where(node.line), unrelated)
 
 
 def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:

@@ -81,6 +81,9 @@ class Lexicon:
     negations: tuple[Weighted, ...]  # regexes whose 'drop' group is removed before matching
     words: tuple[str, ...]  # domain words jieba must keep whole
     where: Where
+    # Words that contain a domain word but mean something else (充电宝, 余额宝): kept whole, no
+    # keyword fires inside them, and they count as words no example has (the off-topic prior).
+    unrelated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

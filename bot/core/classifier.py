@@ -9,15 +9,35 @@ from pathlib import Path
 from bot.content.model import Content
 from bot.core.channels import ChannelFinder
 from bot.core.entities import EntityFinder
+from bot.core.links import find_links
 from bot.core.matcher import FALLBACK, Analysis, Matcher
 from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
-from bot.core.operators import Operators
+from bot.core.operators import OperatorMention, Operators
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 from bot.core.spelling import NameSpelling
 
+_NOT_ALNUM = re.compile("[^a-z0-9]+")
+
 # Below this no intent has earned an answer; the question is off-topic or unreadable.
 MIN_CONFIDENCE = 0.20
+# A narrower question named in the message (intents/_details.yaml: 卡密无效, 只有现金, 收不到验证码)
+# says what is asked more surely than a reading this unsure: below it, or when the reading is the
+# fallback or an answer that has no details (what Smart is, the bot itself), the intent whose
+# answer writes the detail answers. 0.4 keeps a sure reading ("代充靠谱吗" with 信用卡 in it).
+DETAIL_DECIDES_BELOW = 0.4
+# A reading this sure of a topic whose answer does not write the detail keeps its own answer: "用信用卡
+# 充了，卡被扣了但没到账" is a failed top-up, not a question about paying by card.
+DETAIL_YIELDS_ABOVE = 0.8
+# Readings a detail never replaces: whether a message is a scam, or what to do after one, comes first.
+KEEPS_ITS_READING = frozenset({"scam_check", "scam_victim"})
+
+
+class DetailFinder(EntityFinder):
+    """Narrower questions: of two named once each, the first is the question ("OTP一直收不到，卡里
+    还有50比索" asks about the code; the amount is context)."""
+
+    tie_goes_to_first = True
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,9 @@ class Classification:
     corrected: bool = False  # an operator mention was taken back ("不是问移动，是问联通")
     place: str | None = None  # where the user says they are (intents/_places.yaml)
     detail: str | None = None  # a narrower question: 最少充多少, PUK… (intents/_details.yaml)
+    # A detail is named and the reading answers it: offering two readings ("你想问的是…") would
+    # lose the detail, and every reading that needs an operator gives the detail's answer anyway.
+    settled: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -61,6 +84,7 @@ def dictionary_words(content: Content, normalize: Normalizer) -> list[str]:
     """Every word jieba must keep whole: domain words, what synonyms become, operator names."""
     words = [normalize(w) for w in domain_words(content)]
     words += [normalize(w) for w in content.lexicon.replacements.values()]
+    words += [normalize(w) for w in content.lexicon.unrelated]
     for op in (*content.operators.values(), *content.uncovered.values()):
         words += [normalize.script(w) for w in (*op.names, *op.hints, *op.lookalikes, *op.places)]
     return words
@@ -102,13 +126,36 @@ class Classifier:
         self.operators = Operators(content.operators, content.uncovered, corrections, self.normalize.script)
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
-        self.details = EntityFinder(content.details, self.normalize.script)
+        self.details = DetailFinder(content.details, self.normalize.script)
+        self._allowlist = content.allowlist
+        # Each detail's home: the first intent (in content order) whose answer writes it.
+        self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
+        # Answers a detail can replace: the fallback and those without an operator (what Smart
+        # is, help, greetings) but the scam ones.
+        self._detail_replaces = frozenset(
+            i for i, r in content.responses.items() if not r.needs_operator and i not in KEEPS_ITS_READING
+        ) | {FALLBACK}
+        # Every answer that needs an operator answers a detail (its own variant, else the home's).
+        self._detail_answered_by = frozenset(i for i, r in content.responses.items() if r.needs_operator)
+        # The details each answer writes itself or takes with channel_answers_from.
+        self._writes = {
+            i: {
+                *r.details,
+                *(content.responses[r.channel_answers_from].details if r.channel_answers_from else ()),
+            }
+            for i, r in content.responses.items()
+        }
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
         lexicon = content.lexicon
         # Everything outside the intents that shapes the features names the cached weights too.
-        shaped_by = (lexicon.replacements, [n.text for n in lexicon.negations], segmenter.dictionary.name)
+        shaped_by = (
+            lexicon.replacements,
+            [n.text for n in lexicon.negations],
+            segmenter.dictionary.name,
+            lexicon.unrelated,
+        )
         self.matcher = Matcher(
             content.intents,
             self.normalize,
@@ -119,7 +166,23 @@ class Classifier:
             sound,
             repr((*shaped_by, sound.table)),
             NameSpelling(self.operators.covered.names, _latin_words(content)),
+            frozenset(self.normalize(w) for w in lexicon.unrelated),
         )
+
+    def _operator_in_links(self, text: str) -> OperatorMention | None:
+        """The operator an official link names: "smart.com.ph/simreg对吗" is about a Smart card.
+        The matcher sees a link as one placeholder word, so the host is read here. A look-alike
+        (smart-com-ph.xyz) says nothing of the user's card: it is a scam's disguise."""
+        hosts = " ".join(
+            _NOT_ALNUM.sub(" ", link.host) for link in find_links(text) if self._official(link.host)
+        )
+        if not hosts:
+            return None
+        mention = self.operators.find(hosts)
+        return mention if mention.operator else None
+
+    def _official(self, host: str) -> bool:
+        return any(host == d or host.endswith("." + d) for d in self._allowlist)
 
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)
@@ -127,14 +190,27 @@ class Classifier:
         intent = top.intent if top.score >= MIN_CONFIDENCE else FALLBACK
         confidence = min(1.0, top.score) if intent == top.intent else 1.0 - top.score
         candidates = tuple((s.intent, min(1.0, s.score)) for s in analysis.ranking[:3])
+        scripted, normalized = analysis.scripted, analysis.normalized
+        # Most questions need no normalizing: then the normalized text is not looked at again.
+        again = normalized != scripted
+        detail = self.details.find(scripted) or (self.details.find(normalized) if again else None)
+        home = self._detail_home.get(detail) if detail is not None else None
+        unsure = intent in self._detail_replaces or top.score < DETAIL_DECIDES_BELOW
+        if home is not None and home != intent and unsure:
+            intent, confidence = home, DETAIL_DECIDES_BELOW
+        elif (
+            detail is not None
+            and detail not in self._writes.get(intent, ())
+            and top.score >= DETAIL_YIELDS_ABOVE
+        ):
+            detail = home = None
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
         # must not make the chat remember Smart.
         mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
-        scripted, normalized = analysis.scripted, analysis.normalized
-        # Most questions need no normalizing: then the normalized text is not looked at again.
-        again = normalized != scripted
+        if mention.operator is None and mention.uncovered is None and intent != FALLBACK:
+            mention = self._operator_in_links(text) or mention
         channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
         return Classification(
             text,
@@ -148,5 +224,6 @@ class Classifier:
             mention.named,
             mention.corrected,
             self.places.find(scripted),
-            self.details.find(scripted) or (self.details.find(normalized) if again else None),
+            detail,
+            settled=home is not None and intent in self._detail_answered_by,
         )

@@ -73,7 +73,7 @@ def _official_only(report: RiskReport, result: Classification) -> bool:
 def close_call(result: Classification) -> tuple[str, str] | None:
     """The two intents to offer ("你想问的是…") when the best two are too close to call, else None."""
     first, second = result.analysis.ranking[:2]
-    if result.intent != first.intent or second.intent == FALLBACK:
+    if result.intent != first.intent or second.intent == FALLBACK or result.settled:
         return None
     return (first.intent, second.intent) if second.score >= AMBIGUITY_RATIO * first.score else None
 

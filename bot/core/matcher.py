@@ -9,6 +9,8 @@ The scores come from a linear model learned from every YAML example each time th
     and their YAML weight added on top, for what the examples cannot express;
   - x:offdomain when not a single domain word, keyword, pattern or operator name or hint (菲律宾,
     *123#) is present (你觉得我帅吗).
+  - the lexicon's unrelated words (充电宝, 余额宝) as words only: no n-grams, no keyword inside them,
+    and always unknown to the fallback's prior below.
 Beside the learned scores, the fallback gains points for the share of a question's content words
 that no example has, when a domain word keeps x:offdomain off and no YAML rule fired: in
 "卡密1234 是什么星座" the topic is 星座, and the function words 是什么 must not make it what_is_smart.
@@ -113,6 +115,7 @@ class Matcher:
         sound: SoundAlike | None = None,
         key: str = "",
         spelling: NameSpelling | None = None,
+        unrelated: frozenset[str] = frozenset(),
     ) -> None:
         """`key` names everything outside the intents that shapes the features (lexicon, jieba's
         dictionary, the pinyin table): with the intents it names the cached weights."""
@@ -120,6 +123,7 @@ class Matcher:
         self._sound = sound
         self._spelling = spelling
         self._domain = domain
+        self._unrelated = unrelated
         self._entities = entities
         # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
         self._named = word_pattern(entities)
@@ -228,11 +232,14 @@ class Matcher:
         unknown = [
             w
             for w in content
-            if w not in self._domain
-            and w not in self._entities
-            and "w:" + w not in weights
-            and not (len(w) == 1 and "c:" + w in weights)
-            and not (self._sound and self._sound.is_pinyin(w))
+            if w in self._unrelated
+            or (
+                w not in self._domain
+                and w not in self._entities
+                and "w:" + w not in weights
+                and not (len(w) == 1 and "c:" + w in weights)
+                and not (self._sound and self._sound.is_pinyin(w))
+            )
         ]
         return (len(unknown) / len(content) if content else 0.0), unknown
 
@@ -253,13 +260,18 @@ class Matcher:
             if PUNCTUATION.issuperset(word):
                 pieces.append(" ")
                 continue
+            if word in self._unrelated:
+                # A word of its own, without the n-grams that would make 充电宝 vote like 充值.
+                names.append("w:" + word)
+                pieces.append(" ")
+                continue
             names.append("w:" + word)
             pieces.append(word)
         for run in _CJK_RUN.findall("".join(pieces)):
             for n in NGRAMS:
                 names += ["c:" + run[i : i + n] for i in range(len(run) - n + 1)]
         priors: list[tuple[str, float, str]] = []
-        longer = [w for w in words if w in self._domain or w in entities]
+        longer = [w for w in words if w in self._domain or w in entities or w in self._unrelated]
         at = self._keywords_at
         keywords = self._keyword_list
         found = [n for ch in set(text) if ch in at for n in at[ch]]
