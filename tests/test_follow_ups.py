@@ -173,10 +173,13 @@ def test_a_follow_up_that_says_too_little_is_asked_about(chat: Callable[[], Chat
     assert actions(reply)[0] == "intent:esim"
 
 
-def test_a_how_much_about_the_last_answer_is_asked_about(chat: Callable[[], Chat]) -> None:
+def test_a_how_much_about_the_last_answer_is_answered_or_asked_about(chat: Callable[[], Chat]) -> None:
     user = chat()
     assert user.says("pasaload怎么用，我妹妹在宿务").intent == "topup_how"
-    reply = user.says("一天最多能转多少")
+    # Pasaload's daily limit is a narrower question the content answers…
+    assert "₱200" in user.says("一天最多能转多少").text
+    # …and one that says too little is asked about, never the fallback.
+    reply = user.says("最多多少")
     assert "回答不了" not in reply.text and "你是接着问“怎么充值”吗" in reply.text
 
 
