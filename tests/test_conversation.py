@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.core.answers import off_allowlist
-from bot.core.conversation import ChatState, Conversation
+from bot.core.conversation import Conversation
+from bot.core.turn import ChatState
 from tests.conftest import DATA
 
 ALLOWLIST = (

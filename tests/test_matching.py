@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import ChatState, Conversation
+from bot.core.conversation import Conversation
 from bot.core.linear import train
 from bot.core.pinyin import SoundAlike
 from bot.core.spelling import NameSpelling
+from bot.core.turn import ChatState
 from tests.conftest import run_cli
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.answers import off_allowlist
-from bot.core.conversation import ChatState, Conversation, Turn
+from bot.core.conversation import Conversation
 from bot.core.risk.links import find_handles, find_links
+from bot.core.turn import ChatState, Turn
 from tests.conftest import DATA
 from tests.test_risk import ADS, sample_lines
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.conversation import ChatState, Conversation, Turn
+from bot.core.conversation import Conversation
+from bot.core.turn import ChatState, Turn
 
 
 def say(conversation: Conversation, *texts: str) -> Turn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.answers import Answers
@@ -19,6 +19,7 @@ from bot.core.follow_up import NO_TOPIC, SURE, Before, FollowUps
 from bot.core.matcher import FALLBACK
 from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
 from bot.core.sensitive import sensitive_numbers
+from bot.core.turn import Button, ChatState, Rated, Reply, Turn
 from bot.core.word_pattern import word_pattern
 
 if TYPE_CHECKING:
@@ -76,52 +77,6 @@ def close_call(result: Classification) -> tuple[str, str] | None:
     if result.intent != first.intent or second.intent == FALLBACK or result.settled:
         return None
     return (first.intent, second.intent) if second.score >= AMBIGUITY_RATIO * first.score else None
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    action: str  # "intent:<id>", "operator:<id>", "operator-menu:<intent>", "more:<intent>" or "menu"
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: tuple[Button, ...] = ()
-    intent: str | None = None
-
-
-@dataclass(frozen=True)
-class ChatState:
-    operator: str | None = None  # chosen earlier in this chat
-    pending: str | None = None  # an intent waiting for the user to name the operator
-    channel: str | None = None  # the channel that pending question named
-    detail: str | None = None  # the narrower question it asked (intents/_details.yaml)
-    script: str | None = None  # the script the user last wrote in (bot/core/script.py)
-    place: str | None = None  # where the user last said they are (intents/_places.yaml)
-    # The last answer, so a follow-up ("那联通呢", "在国外呢", "为什么") can be read against it.
-    last: str | None = None  # its intent
-    last_channel: str | None = None  # the channel it answered about
-    last_detail: str | None = None  # the narrower question it answered
-    verdict: str | None = None  # the level, when the last answer was a scam verdict
-    reasons: tuple[str, ...] = ()  # that verdict's red flags, as shown (links defanged, handles masked)
-
-
-@dataclass(frozen=True)
-class Rated:
-    """A message the scam check gave its verdict on, as the operator's records need it."""
-
-    text: str
-    report: RiskReport
-
-
-@dataclass(frozen=True)
-class Turn:
-    reply: Reply
-    state: ChatState
-    heard: Classification | None = None  # how a typed question was read (for the operator's records)
-    rated: Rated | None = None  # the message the reply gives a scam verdict on (for the records)
-    tapped: str | None = None  # the intent of a tapped intent button (for the records)
 
 
 P = ParamSpec("P")

@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.core.classifier import Classification
-from bot.core.conversation import Rated, Turn
 from bot.core.matcher import FALLBACK
+from bot.core.turn import Rated, Turn
 from bot.store.database import Database
 from bot.store.masking import Masker, service_numbers
 

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.channels.telegram import callback_data
-from bot.core.conversation import Reply
+from bot.core.turn import Reply
 
 BUTTONS_PER_ROW = 2
 

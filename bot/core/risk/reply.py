@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from bot.content.errors import ContentError, Problem
 from bot.content.model import RiskTexts, Template
 from bot.core.answers import Answers
-from bot.core.conversation import Button, Reply
 from bot.core.risk.scanner import EVIDENCE_JOIN, Flag, RiskReport, Scanner
+from bot.core.turn import Button, Reply
 
 # Telegram shows this much at a glance; a longer warning is read less, not more.
 MAX_REPLY = 600
