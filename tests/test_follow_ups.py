@@ -98,6 +98,14 @@ def test_why_after_a_verdict_gives_its_red_flags(chat: Callable[[], Chat]) -> No
     assert "huafei_vip888" not in reply.text  # the handle stays masked as in the verdict
 
 
+def test_why_says_each_red_flag_once_as_the_verdict_listed_it(chat: Callable[[], Chat]) -> None:
+    user = chat()
+    user.says("话费8折代充，联系TG @huafei_8888，USDT付款")
+    reply = user.says("为什么")
+    # "USDT付款" holds "USDT": the lighter flag is not a second reason.
+    assert "加密货币付款" in reply.text and "提到虚拟币" not in reply.text
+
+
 def test_why_after_asking_whether_the_advert_is_safe_still_means_the_verdict(
     chat: Callable[[], Chat],
 ) -> None:

@@ -528,8 +528,8 @@ class Conversation:
         owner = self.answers.channel_owner(SCAM_INTENT, channel)
         instead = self.answers.text(owner, operator, channel) if owner else None
         reply = self.risk.reply(report, operator or report.scope, instead)
-        # Kept for "为什么": the red flags only (an official link found is no reason for suspicion).
-        reasons = tuple(f.reason for f in report.flags if f.weight > 0)[:KEPT_REASONS]
+        # Kept for "为什么": the red flags as listed (an official link found is no reason for suspicion).
+        reasons = self.risk.red_flags(report)[:KEPT_REASONS]
         remembered = replace(
             state, pending=None, last=SCAM_INTENT, last_channel=None, last_detail=None, verdict=report.level
         )

@@ -138,6 +138,11 @@ class RiskCheck:
                 head += [heading, *lines]
         return Reply("\n".join([*head, *tail]), tuple(self._buttons), "scam_check")
 
+    @staticmethod
+    def red_flags(report: RiskReport) -> tuple[str, ...]:
+        """The red flags as the verdict lists them, each said once: what "为什么" repeats later."""
+        return tuple(f.reason for f in _not_said_already(report.problems))
+
     def _lines(self, flags: tuple[Flag, ...], budget: int) -> tuple[list[str], int]:
         """One line per flag while they fit the budget, then how many were left out."""
         lines: list[str] = []
