@@ -141,3 +141,11 @@ def test_doubtful_facts_from_the_tryout_are_scoped_or_softened(conversation: Con
     assert "2022 年公布" in (answers.more("scam_check") or "")
     assert "2023 年那次" in answers.text("number_suspended", "smart")
     assert "菜单以手机显示为准" in answers.text("topup_where", "smart", place="outside_philippines")
+
+
+@pytest.mark.parametrize("question", ["smart卡密无效", "联通卡密无效"])
+def test_a_short_narrower_question_that_names_the_card_is_answered_not_taken_as_a_choice(
+    conversation: Conversation, question: str
+) -> None:
+    reply = conversation.on_text(question, ChatState()).reply.text
+    assert reply.startswith("充值卡提示卡密无效") and "以后按" not in reply

@@ -85,6 +85,12 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "家里老人收到中奖短信，我怎么跟他解释这是骗局",
         "新闻说最近有冒充公安要求转账到安全账户的诈骗，大家注意",
         "我被骗了，有人说代充话费，我转了500块，现在怎么办？",
+        # Numbers before 折 that are no discount; a code to check that nobody asks for.
+        "这个项目一波三折",
+        "三折页设计多少钱",
+        "请核对验证码后输入",
+        "【中国移动】提醒：任何人打电话要求核对验证码都是诈骗，请勿泄露。",
+        "我不小心把load转错到别人号码了，能退回吗？",
     ],
 )
 def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
@@ -153,6 +159,11 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("我是联通营业厅的，请把收到的6位数字告诉我", {"impersonation", "asks_for_secret"}),
         ("出售菲律宾GCash实名账号，价格私聊", {"registered_sim_sale"}),
         ("积分即将清零，回复1兑换礼品", {"prize_bait", "threat"}),
+        ("移动话费三折充值，需要的私聊", {"below_face_value"}),
+        ("【中国移动】您的积分即将过期，请到 10086.cn 兑换，客服会给你打电话核对验证码", {"asks_for_secret"}),
+        ("不好意思，我把load转错到你号码了，麻烦用pasaload转回来", {"return_load"}),
+        ("Sorry, I sent P300 load to your number by mistake. Please return it via pasaload", {"return_load"}),
+        ("wrong send po ako ng load sa inyo, pakibalik po", {"return_load"}),
     ],
 )
 def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: str, flags: set[str]) -> None:

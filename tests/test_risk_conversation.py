@@ -238,3 +238,13 @@ def test_a_weak_flag_that_a_stronger_one_already_shows_gets_no_line_of_its_own(
 ) -> None:
     reply = conversation.on_text("话费代充8折，只收USDT，联系TG @cz_fast_99", ChatState()).reply.text
     assert reply.count("usdt") == 1 and "提到虚拟币" not in reply
+
+
+def test_an_official_link_beside_a_warning_sign_is_not_called_all_clear(conversation: Conversation) -> None:
+    # The official link lowers the score, but the threat is still there: no ✅, and "为什么"
+    # does not list as a scam signal what a 低 verdict said it had not found.
+    text = "您的号码即将停机，请尽快到 10086.cn 充值"
+    turn = conversation.check(text, ChatState())
+    assert turn.reply.text.startswith("风险：低") and "✅" not in turn.reply.text
+    assert "10086[.]cn 是中国移动官方网站" in turn.reply.text
+    assert turn.state.reasons == ()

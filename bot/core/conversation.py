@@ -63,7 +63,7 @@ LEVELS = ("low", "medium", "high")
 def _official_only(report: RiskReport, result: Classification) -> bool:
     """A scam question (or none we know) about a message whose only findings are official or
     ordinary (96110 called, my.smart.com.ph, 九九折): told plainly, not given the general checklist."""
-    if report.risky or report.victim or not report.notes:
+    if report.victim or not report.official_only:
         return False
     # Or torn between the scam check and another reading ("支付宝打九九折，正常吗").
     return result.intent in (SCAM_INTENT, VICTIM_INTENT, FALLBACK) or SCAM_INTENT in (
@@ -392,7 +392,10 @@ class Conversation:
         named = result.operators_named
         if len(named) > 1 and intent != FALLBACK and wants_operator:
             return self._for_each(named, result, state)
-        only_an_operator = result.corrected or len(result.analysis.words) <= ONLY_AN_OPERATOR_WORDS
+        # A narrower question ("smart卡密无效") is a question, however few its words.
+        only_an_operator = result.corrected or (
+            len(result.analysis.words) <= ONLY_AN_OPERATOR_WORDS and result.detail is None
+        )
         # A name alone ("smart") is a choice however surely it reads as a question about it.
         unsure = intent == FALLBACK or not self._sure(result) or len(result.analysis.words) == 1
         if unsure and result.operator in result.operators_named and only_an_operator:
@@ -529,7 +532,8 @@ class Conversation:
         instead = self.answers.text(owner, operator, channel) if owner else None
         reply = self.risk.reply(report, operator or report.scope, instead)
         # Kept for "为什么": the red flags as listed (an official link found is no reason for suspicion).
-        reasons = self.risk.red_flags(report)[:KEPT_REASONS]
+        # A 低 verdict says no common scam signal was found: a stray weak one is no reason to list.
+        reasons = self.risk.red_flags(report)[:KEPT_REASONS] if report.risky else ()
         remembered = replace(
             state, pending=None, last=SCAM_INTENT, last_channel=None, last_detail=None, verdict=report.level
         )

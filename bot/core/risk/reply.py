@@ -117,7 +117,7 @@ class RiskCheck:
             steps = texts.takeover.get(operator) or texts.takeover.get(None)
             if steps:
                 return Reply(steps, tuple(self._buttons), "scam_check")
-        official_only = not report.risky and bool(report.notes) and OFFICIAL in texts.levels
+        official_only = report.official_only and OFFICIAL in texts.levels
         level = texts.levels[OFFICIAL if official_only else report.level]
         advice = texts.advice.get(operator, texts.advice[None])
         if instead:

@@ -66,10 +66,10 @@ PAID_FIRST = re.compile(
     r"(?:充|买)(?:值)? ?(?P<face>[1-9][0-9]{1,4})(?![0-9.])"
 )
 # A discount written as 折 (8折, 8.5折, 85折, 九五折, 九九折) or as % off: 九九折 is 99 % of the face
-# value, not 90 %. Chinese numerals from 五 only: 一波三折 and 三折叠 are no discount.
+# value, not 90 %. 一波三折, 三折叠, 三折页 and 折腾 are no discount.
 DISCOUNT = re.compile(
     r"(?P<digits>[0-9](?<![0-9.].)(?:\.[0-9]|[0-9])?)折"
-    r"|(?P<words>[五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返])"
+    r"|(?P<words>(?<!一波)[一二三四五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返页])"
     r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?off"
 )
 NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
@@ -126,6 +126,11 @@ class RiskReport:
     def wants_help(self) -> bool:
         """A victim's report or question, not an offer: what happened matters more than a verdict."""
         return self.victim and self.level != "high"
+
+    @property
+    def official_only(self) -> bool:
+        """Nothing suspicious, and something official named (96110, my.smart.com.ph): said plainly."""
+        return not self.risky and not self.problems and bool(self.notes)
 
     @property
     def problems(self) -> tuple[Flag, ...]:
