@@ -164,6 +164,7 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("不好意思，我把load转错到你号码了，麻烦用pasaload转回来", {"return_load"}),
         ("Sorry, I sent P300 load to your number by mistake. Please return it via pasaload", {"return_load"}),
         ("wrong send po ako ng load sa inyo, pakibalik po", {"return_load"}),
+        ("有人在闲鱼上卖smart卡，说可以代收验证码", {"registered_sim_sale"}),
     ],
 )
 def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: str, flags: set[str]) -> None:
