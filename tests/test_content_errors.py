@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.errors import Problem
-from bot.devtools.checks import check
+from bot.devtools.checks import check, swallowed_comment
 
 
 def edit(root: Path, relative: str, old: str, new: str) -> Path:
@@ -319,3 +319,20 @@ def test_a_file_that_is_not_utf8(content_copy: Path, cache_dir: Path) -> None:
     path.write_bytes("intent: greeting\n".encode("utf-16"))
     problem = only(problems_of(content_copy, cache_dir), path)
     assert "not UTF-8" in problem.message
+
+
+# Inside a `|` block a `#` is text: the user would read the comment, at a line's end or on its own.
+@pytest.mark.parametrize("comment", ["  # for the operator", "\n    # for the operator"])
+def test_a_comment_swallowed_by_a_block_is_reported(
+    content_copy: Path, cache_dir: Path, comment: str
+) -> None:
+    line = "有问题随时再来问。"
+    path = edit(content_copy, "responses/thanks_bye.yaml", line, line + comment)
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert problem.line == line_of(content_copy, "responses/thanks_bye.yaml", "# for the operator")
+    assert "shows the user a comment: '# for the operator'" in problem.message
+    assert "out of the '|' block" in problem.fix
+
+
+def test_a_code_ending_in_a_hash_is_not_a_comment() -> None:
+    assert swallowed_comment("拨 *123#，选 Balance；漫游拨 *133# 选 Load") is None

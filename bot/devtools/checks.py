@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,10 +93,49 @@ def bracketed_answers(conversation: Conversation) -> list[Problem]:
     return _once_per_template(conversation, nested)
 
 
+# A `#` that begins a line or follows a space, then a space or the line's end: how a YAML comment
+# looks when a block scalar (`|`) swallowed it, so the user would read it. "*123#" does not match.
+_SWALLOWED_COMMENT = re.compile(r"(?:^|\s)#(?:\s|$)")
+
+
+def swallowed_comment(text: str) -> str | None:
+    """The first YAML comment in `text` (from its `#` to the line's end), if any."""
+    for line in text.splitlines():
+        if found := _SWALLOWED_COMMENT.search(line):
+            return line[found.start() :].strip()
+    return None
+
+
+def comments_in_answers(conversation: Conversation) -> list[Problem]:
+    """Every answer that shows the user a YAML comment: inside a `|` block a `#` is text, not a
+    comment. Reported at the template's line that holds it."""
+    problems: dict[tuple[Path, int], Problem] = {}
+    for key, text, template in conversation.answers.every_text():
+        if (shown := swallowed_comment(text)) is None:
+            continue
+        source_lines = template.source.splitlines()
+        offset = next((i for i, line in enumerate(source_lines) if swallowed_comment(line)), 0)
+        where = (template.where.path, template.where.line + offset)
+        problems.setdefault(
+            where,
+            Problem(
+                *where,
+                f"the answer {key} shows the user a comment: {shown!r}",
+                "move the '# …' comment out of the '|' block, onto its own line above the key",
+            ),
+        )
+    return list(problems.values())
+
+
 def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | None, list[Problem]]:
     try:
         conversation = build(root, cache_dir)
     except ContentError as exc:
         return None, exc.problems
-    lint = duplicate_examples(conversation) + long_answers(conversation) + bracketed_answers(conversation)
+    lint = (
+        duplicate_examples(conversation)
+        + long_answers(conversation)
+        + bracketed_answers(conversation)
+        + comments_in_answers(conversation)
+    )
     return conversation, lint
