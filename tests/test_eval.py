@@ -56,8 +56,10 @@ def test_channel_set_meets_its_bars() -> None:
 # normalized (what can you do, asdfgh…) are left out: on the 234 left, first sight was 0.812 /
 # 0.957 / 0.840 (baseline 0.739). It has been a dev set since: its misses led to the details, the
 # Cantonese and English words, the unrelated words and the official links of this round (0.902 /
-# 0.966 / 0.927 after). Its bars are that minus a small margin: what a dev set reached, not what
-# unseen questions will.
+# 0.966 / 0.927 after), then a few more YAML patterns and words (0.923). Two rows are labelled with
+# both the spec's intent and the one the bot has beyond the writers' spec (a paid victim:
+# scam_check|scam_victim; "你是chatgpt吗": fallback|about_bot). Its bars are the project's: what a
+# dev set reached, not what unseen questions will.
 DEV_SET = "holdout_setD.tsv"
 
 
@@ -66,7 +68,7 @@ def test_dev_set_meets_its_bars() -> None:
         "eval",
         str(DATA / DEV_SET),
         "--min-accuracy",
-        "0.89",
+        "0.92",
         "--min-operator-accuracy",
         "0.95",
         "--min-channel-accuracy",

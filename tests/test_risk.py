@@ -91,6 +91,10 @@ def test_both_samples_whole_and_every_line_with_their_handle_are_high(scanner: S
         "请核对验证码后输入",
         "【中国移动】提醒：任何人打电话要求核对验证码都是诈骗，请勿泄露。",
         "我不小心把load转错到别人号码了，能退回吗？",
+        # Talk of crypto that pays for nothing; a code sent to the phone, as genuine notices say.
+        "USDT转账手续费为什么这么高，TRC20和ERC20有啥区别",
+        "您的验证码已发送至您的手机，请查收",
+        "现在好多账户都绑定了这个号码，银行的验证码也发到这上面",
     ],
 )
 def test_ordinary_questions_and_notices_are_not_rated_high(scanner: Scanner, text: str) -> None:
@@ -165,6 +169,13 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("Sorry, I sent P300 load to your number by mistake. Please return it via pasaload", {"return_load"}),
         ("wrong send po ako ng load sa inyo, pakibalik po", {"return_load"}),
         ("有人在闲鱼上卖smart卡，说可以代收验证码", {"registered_sim_sale"}),
+        ("请将稍后收到的eSIM二维码截图发送至本账号完成激活", {"asks_for_secret"}),
+        (
+            "May problema po sa SIM registration niyo, kailangan po namin ng picture ng valid ID",
+            {"asks_for_secret"},
+        ),
+        ("Smart load center 20-30% cheaper than 7-Eleven, contact WhatsApp", {"below_face_value"}),
+        ("电信话费 面值100 到手价79，当天到账", {"below_face_value"}),
     ],
 )
 def test_adverts_and_asks_are_high_with_their_reasons(scanner: Scanner, text: str, flags: set[str]) -> None:
@@ -319,6 +330,13 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         # its misses showed were added (refund agents, screen sharing, masked numbers, spelled-out
         # names and links, crypto owned vs paid with).
         ("scam_s.tsv", "1.0", "0"),
+        # 120 messages written apart and kept unseen until the end of the next round: first sight
+        # recall 0.852, precision 0.885, three harmless messages rated 高 (crypto talk; a call
+        # already hung up on; a hypothetical). A dev set since a few general signals its misses
+        # showed (a code's screenshot sent on, "we need your valid ID", "% cheaper", 到手价, TRC20
+        # alone is talk). Two harmless ones stay 高: questions about a reported ask, which the
+        # checker reads as the ask.
+        ("scam_t.tsv", "0.94", "2"),
     ],
 )
 def test_eval_scan_holds_on_sets_written_apart(name: str, recall: str, false_high: str) -> None:

@@ -56,7 +56,7 @@ SPELLED_SLASH = re.compile(r"(?<=[a-z0-9]) ?(?:斜杠|斜线) ?(?=[a-z0-9])")
 # "100只要70", "充100到账100只要85", "₱100 load for ₱80": a price under the face value.
 PRICE = re.compile(
     r"(?P<face>[1-9](?<![0-9.].)[0-9]{1,4})(?:\.[0-9]{1,2})?[^0-9\n]{0,8}?"
-    r"(?:只要|只需|仅需|仅要|只收|只卖|售价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
+    r"(?:只要|只需|仅需|仅要|只收|只卖|售价|到手价|卖|实付|算|收你| for | lang |=|→|->)[^0-9\n]{0,3}?"
     r"(?P<paid>[1-9][0-9]{0,4})(?![0-9])"
 )
 # The price before the face value: "85元充100", "98.5块充100话费" (元 and 块 only: a peso price is
@@ -70,7 +70,7 @@ PAID_FIRST = re.compile(
 DISCOUNT = re.compile(
     r"(?P<digits>[0-9](?<![0-9.].)(?:\.[0-9]|[0-9])?)折"
     r"|(?P<words>(?<!一波)[一二三四五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返页])"
-    r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?off"
+    r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?(?:off|cheaper|discount|less)"
 )
 NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
 # At or above this share of the face value a discount is an app's own small offer (支付宝 九九折,
