@@ -169,6 +169,28 @@ def test_a_word_that_only_contains_a_domain_word_is_not_about_it(
     assert conversation.classifier.classify(text).intent == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Topping up something else (the lexicon's `unrelated`), with nothing about a phone card.
+        ("王者荣耀点券怎么充值便宜", "fallback"),
+        ("公交卡在支付宝上怎么充", "fallback"),
+        ("Netflix会员充值哪里便宜", "fallback"),
+        # A card word or an operator beside it keeps the question about the card (its `card_words`).
+        ("余额宝能给手机号充值吗", "topup_where"),
+        ("星巴克旁边的7-11能充smart吗", "topup_where"),
+    ],
+)
+def test_topping_up_something_else_is_off_topic(conversation: Conversation, text: str, intent: str) -> None:
+    assert conversation.classifier.classify(text).intent == intent
+
+
+def test_something_else_is_named_in_the_explanation(conversation: Conversation) -> None:
+    ranking = conversation.classifier.matcher.analyse("公交卡怎么充值", explain=True).ranking
+    fallback = next(r for r in ranking if r.intent == "fallback")
+    assert any(v.feature == "about something else: 公交卡" for v in fallback.votes)
+
+
 def test_unknown_words_are_named_in_the_explanation(conversation: Conversation) -> None:
     ranking = conversation.classifier.matcher.analyse("smart汽车多少钱", explain=True).ranking
     fallback = next(r for r in ranking if r.intent == "fallback")

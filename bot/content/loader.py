@@ -305,7 +305,7 @@ def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     file, node = _load(path, problems)
     empty = Lexicon({}, (), (), file.where(0))
     if node is None or not file.keys(
-        node, set(), {"replacements", "negations", "words", "unrelated"}, path.name
+        node, set(), {"replacements", "negations", "words", "unrelated", "card_words"}, path.name
     ):
         return empty
     replacements: dict[str, str] = {}
@@ -331,7 +331,8 @@ def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
             negations.append(Weighted(text, 0.0, file.where(line), compiled))
     words = tuple(word for word, _ in file.texts(node, "words", path.name))
     unrelated = tuple(word for word, _ in file.texts(node, "unrelated", path.name))
-    return Lexicon(replacements, tuple(negations), words, file.where(node.line), unrelated)
+    card_words = tuple(word for word, _ in file.texts(node, "card_words", path.name))
+    return Lexicon(replacements, tuple(negations), words, file.where(node.line), unrelated, card_words)
 
 
 def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:

@@ -84,6 +84,9 @@ class Lexicon:
     # Words that contain a domain word but mean something else (充电宝, 余额宝): kept whole, no
     # keyword fires inside them, and they count as words no example has (the off-topic prior).
     unrelated: tuple[str, ...] = ()
+    # Words that say a question is about a phone card (话费, 手机号, sim): beside an unrelated
+    # thing (八达通怎么充值 is not; 用八达通交话费 is) they keep the question on topic.
+    card_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,7 @@ class Classifier:
             [n.text for n in lexicon.negations],
             segmenter.dictionary.name,
             lexicon.unrelated,
+            lexicon.card_words,
         )
         self.matcher = Matcher(
             content.intents,
@@ -167,6 +168,7 @@ class Classifier:
             repr((*shaped_by, sound.table)),
             NameSpelling(self.operators.covered.names, _latin_words(content)),
             frozenset(self.normalize(w) for w in lexicon.unrelated),
+            tuple(self.normalize.script(w) for w in lexicon.card_words),
         )
 
     def _operator_in_links(self, text: str) -> OperatorMention | None:

@@ -51,6 +51,9 @@ COMMON_SHARE = 4
 # that is). 4-5 keep every held-out set as it was and lift the off-topic set most; the learned
 # feature tried first (x:unknown, trained on words found in one example only) moved nothing.
 UNKNOWN_PRIOR = 5.0
+# Logit points the fallback gains when the thing topped up is something else the lexicon names
+# (八达通, 点券, 电费) and nothing says a phone card: its top-up words would answer the wrong card.
+UNRELATED_PRIOR = 8.0
 NGRAMS = (1, 2, 3)  # character n-grams: unseen words, typos and word order all leave a trace
 PUNCTUATION = set("，。！？、；：“”‘’（）《》【】…—～·,.!?;:'\"()[]{}<>~`#$%^&*+=|\\/-_ ")
 
@@ -116,6 +119,7 @@ class Matcher:
         key: str = "",
         spelling: NameSpelling | None = None,
         unrelated: frozenset[str] = frozenset(),
+        card_words: tuple[str, ...] = (),
     ) -> None:
         """`key` names everything outside the intents that shapes the features (lexicon, jieba's
         dictionary, the pinyin table): with the intents it names the cached weights."""
@@ -124,6 +128,7 @@ class Matcher:
         self._spelling = spelling
         self._domain = domain
         self._unrelated = unrelated
+        self._card_words = card_words
         self._entities = entities
         # Names and hints can hold punctuation (*123#) that jieba splits: found in the text instead.
         self._named = word_pattern(entities)
@@ -298,9 +303,16 @@ class Matcher:
         inside = sum(w.count(phrase) for w in longer if len(w) > len(phrase))
         return inside >= text.count(phrase)
 
-    def _rank(self, text: str, words: list[str], explain: bool) -> tuple[IntentScore, ...]:
+    def _rank(
+        self, text: str, words: list[str], explain: bool, elsewhere: bool = False
+    ) -> tuple[IntentScore, ...]:
+        """`elsewhere`: the message tops up something that is no phone card (八达通, 点券): the
+        YAML rules, all about phone cards, give way to the fallback's prior."""
         feats, priors = self.features(text, words)
         logits = self.model.logits(feats)
+        if elsewhere and FALLBACK in self._class_index:
+            named = " ".join(w for w in words if w in self._unrelated)
+            priors = [(FALLBACK, UNRELATED_PRIOR / RULE_PRIOR, f"about something else: {named}")]
         for intent_id, weight, _ in priors:
             logits[self._class_index[intent_id]] += RULE_PRIOR * weight
         # Among messages without a domain word x:offdomain already tells chit-chat from greetings
@@ -330,6 +342,15 @@ class Matcher:
             ranked.append(IntentScore(intent_id, probs[c], tuple(votes)))
         return tuple(ranked)
 
+    def _about_something_else(self, text: str, words: list[str]) -> bool:
+        """An unrelated thing is named (八达通, 充电宝) and no operator, hint or card word is (in
+        the text before synonyms replace them: 交话费 becomes 充值)."""
+        if self._unrelated.isdisjoint(words) or not self._entities.isdisjoint(words):
+            return False
+        if self._named is not None and self._named.search(text):
+            return False
+        return not any(word in text for word in self._card_words)
+
     def analyse(self, text: str, explain: bool = False) -> Analysis:
         scripted, normalized, kept, ignored, words = self._prepare(text)
         parts = clauses.split(words)
@@ -340,14 +361,15 @@ class Matcher:
                 parts = [p for p in parts if not clauses.negated(p)]
                 words = [w for p in parts for w in (*p, "，")]
                 kept = clauses.join(words)
-        ranking = self._rank(kept, words, explain)
+        elsewhere = self._about_something_else(scripted, words)
+        ranking = self._rank(kept, words, explain, elsewhere)
         also = None
         if len(parts) > 1:
-            ranking, also = self._by_clause(parts, ranking, explain)
+            ranking, also = self._by_clause(parts, ranking, explain, elsewhere)
         return Analysis(scripted, normalized, tuple(words), tuple(ignored), ranking, also)
 
     def _by_clause(
-        self, parts: list[list[str]], whole: tuple[IntentScore, ...], explain: bool
+        self, parts: list[list[str]], whole: tuple[IntentScore, ...], explain: bool, elsewhere: bool
     ) -> tuple[tuple[IntentScore, ...], str | None]:
         """The question behind the politeness, and a second question when there is one.
 
@@ -360,7 +382,7 @@ class Matcher:
         once: dict[tuple[str, ...], tuple[IntentScore, ...]] = {}
         for part in parts:
             if (key := tuple(part)) not in once:
-                once[key] = self._rank(clauses.join(part), part, explain)
+                once[key] = self._rank(clauses.join(part), part, explain, elsewhere)
         rankings = [once[tuple(part)] for part in parts]
         main = whole
         if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
@@ -368,7 +390,7 @@ class Matcher:
             if rest and len(rest) < len(parts):
                 words = [w for p in rest for w in (*p, "，")]
                 text = clauses.join(words)
-                ranking = self._rank(text, words, explain)
+                ranking = self._rank(text, words, explain, elsewhere)
                 # Only a clause about phone cards outranks the politeness: "谢谢啊，很有用" is thanks.
                 on_topic = "x:offdomain" not in self.features(text, words)[0]
                 if ranking[0].intent != FALLBACK and on_topic:
