@@ -23,6 +23,9 @@ from tests.conftest import run_cli
         ("谢谢！再问下联通客服电话是多少", "customer_service"),
         ("怎么保号？谢谢啦", "keep_number"),
         ("hi, how to top up smart?", "topup_how"),
+        # Without punctuation (voice input): the opening greeting and the closing thanks apart.
+        ("我那个菲律宾的卡想充点钱进去但是不知道怎么弄你能不能教我一下谢谢", "topup_how"),
+        ("您好我想问一下smart卡余额怎么查", "balance_check"),
     ],
 )
 def test_a_greeting_or_thanks_never_wins_over_the_question(
@@ -35,6 +38,9 @@ def test_a_greeting_or_thanks_never_wins_over_the_question(
 def test_a_greeting_alone_is_still_a_greeting(conversation: Conversation) -> None:
     assert conversation.on_text("你好呀", ChatState()).reply.intent == "greeting"
     assert conversation.on_text("谢谢，拜拜", ChatState()).reply.intent == "thanks_bye"
+    # Thanks after a statement, not a question, is thanks; so is Tagalog's salamat.
+    assert conversation.on_text("已经充进去了 谢谢🙏", ChatState()).reply.intent == "thanks_bye"
+    assert conversation.on_text("ok salamat po 🙏", ChatState()).reply.intent == "thanks_bye"
 
 
 @pytest.mark.parametrize(

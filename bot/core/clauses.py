@@ -36,6 +36,50 @@ def join(words: list[str]) -> str:
     return out
 
 
+# A greeting that opens and a thanks that closes a message typed without punctuation ("你好我想问…",
+# voice input's "…你能不能教我一下谢谢") are clauses of their own (after synonyms: 多谢, thanks,
+# salamat are 谢谢; hi, 哈喽 are 你好).
+OPENING_GREETINGS = frozenset({"你好", "您好", "大家好", "早上好", "晚上好", "嗨"})
+CLOSING_THANKS = frozenset({"谢谢", "再见", "谢啦", "谢了"})
+# What may follow the thanks and still close the message (谢谢你喔, 谢谢啦).
+AFTER_THANKS = frozenset({"你", "您", "啦", "喔", "哦", "啊", "呀", "哈", "了", "po", "🙏"})
+# Only around a question: "已经充进去了 谢谢" is thanks, "hi 机器人 早" a greeting.
+QUESTION_WORDS = frozenset(
+    {
+        "怎么",
+        "怎样",
+        "如何",
+        "什么",
+        "哪里",
+        "哪儿",
+        "哪个",
+        "多少",
+        "多久",
+        "几",
+        "能不能",
+        "可不可以",
+        "可以",
+        "能否",
+        "是否",
+        "有没有",
+        "是不是",
+        "请问",
+        "想问",
+        "问一下",
+        "问下",
+        "教",
+        "how",
+        "what",
+        "where",
+        "can",
+        "paano",
+        "pano",
+        "saan",
+    }
+)
+QUESTION_ENDINGS = ("吗", "呢", "么", "?", "？")
+
+
 def split(words: list[str]) -> list[list[str]]:
     """The words of each clause, in order, without the punctuation between them."""
     clauses: list[list[str]] = [[]]
@@ -45,7 +89,22 @@ def split(words: list[str]) -> list[list[str]]:
                 clauses.append([])
         else:
             clauses[-1].append(word)
-    return [c for c in clauses if c]
+    return [part for clause in clauses if clause for part in _politeness_apart(clause)]
+
+
+def _politeness_apart(clause: list[str]) -> list[list[str]]:
+    """An opening greeting and a closing thanks apart from the words between them."""
+    start, end = 0, len(clause)
+    if clause[0] in OPENING_GREETINGS:
+        start = 1
+    thanks = max((i for i, w in enumerate(clause) if w in CLOSING_THANKS), default=-1)
+    if thanks > start and all(w in AFTER_THANKS for w in clause[thanks + 1 :]):
+        end = thanks
+    middle = clause[start:end]
+    asks = any(w in QUESTION_WORDS or w.endswith(QUESTION_ENDINGS) for w in middle)
+    if not middle or (start, end) == (0, len(clause)) or not asks:
+        return [clause]
+    return [part for part in (clause[:start], clause[start:end], clause[end:]) if part]
 
 
 def negated(clause: list[str]) -> bool:

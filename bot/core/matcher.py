@@ -385,7 +385,13 @@ class Matcher:
                 once[key] = self._rank(clauses.join(part), part, explain, elsewhere)
         rankings = [once[tuple(part)] for part in parts]
         main = whole
-        if whole[0].intent in clauses.SOCIAL or whole[0].intent == FALLBACK:
+        # Politeness that won, or came close ("…你能不能教我一下谢谢": 怎么充 just ahead of thanks):
+        # the clauses that are not politeness decide.
+        if (
+            whole[0].intent in clauses.SOCIAL
+            or whole[0].intent == FALLBACK
+            or whole[1].intent in clauses.SOCIAL
+        ):
             rest = [p for p, r in zip(parts, rankings, strict=True) if r[0].intent not in clauses.SOCIAL]
             if rest and len(rest) < len(parts):
                 words = [w for p in rest for w in (*p, "，")]
