@@ -41,14 +41,15 @@ def build(root: Path, cache_dir: Path | None = None) -> Conversation:
 def build_classifier(root: Path, cache_dir: Path | None = None) -> Classifier:
     """The matcher alone, for `classify`: the same content checks, no answers or scanner to build.
 
-    Answers and the scam scanner were about 40% of its start-up time and classify uses neither;
-    `check` and every conversational command still render every answer at start.
+    Answers and the scam scanner were about 40% of its start-up time and classify uses neither
+    (nor does it read the scam check's rules: compiling them was another 15%); `check` and every
+    conversational command still read, check and render everything at start.
     """
-    return Classifier(_checked_content(root), cache_dir)
+    return Classifier(_checked_content(root, risk=False), cache_dir)
 
 
-def _checked_content(root: Path) -> Content:
-    content = load_content(root)
+def _checked_content(root: Path, risk: bool = True) -> Content:
+    content = load_content(root, risk)
     check_references(content)
     return content
 

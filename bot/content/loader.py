@@ -522,8 +522,10 @@ def _required(path: Path, problems: list[Problem]) -> bool:
     return False
 
 
-def load_content(root: Path) -> Content:
-    """Reads root/intents and root/responses; raises ContentError listing every problem found."""
+def load_content(root: Path, risk: bool = True) -> Content:
+    """Reads root/intents and root/responses; raises ContentError listing every problem found.
+
+    Without `risk`, the scam check's two files are not read (for `classify`, which never scans)."""
     problems: list[Problem] = []
     intents_dir, responses_dir = root / "intents", root / "responses"
     for folder in (intents_dir, responses_dir):
@@ -611,17 +613,18 @@ def load_content(root: Path) -> Content:
         ui=_ui(shared["ui"], problems) if present["ui"] else Ui((), (), {}, Where(root, 0)),
         root=root,
     )
-    # The scam-risk check: its rules sit beside the intents, its texts beside the answers.
-    from bot.content.risk import load_risk  # imported here: bot.content.risk builds on this module
+    if risk:
+        # The scam-risk check: its rules sit beside the intents, its texts beside the answers.
+        from bot.content.risk import load_risk  # imported here: bot.content.risk builds on this module
 
-    risk = load_risk(
-        intents_dir / "_risk.yaml",
-        responses_dir / "_risk.yaml",
-        problems,
-        content.allowlist,
-        set(content.operators),
-    )
-    content = dataclasses.replace(content, risk=risk)
+        rules = load_risk(
+            intents_dir / "_risk.yaml",
+            responses_dir / "_risk.yaml",
+            problems,
+            content.allowlist,
+            set(content.operators),
+        )
+        content = dataclasses.replace(content, risk=rules)
     if problems:
         raise ContentError(problems)
     return content

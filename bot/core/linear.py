@@ -44,7 +44,7 @@ class LinearModel:
 
     def logits(self, features: Features) -> list[float]:
         get = self.weights.get
-        rows = [row for row in map(get, features) if row is not None]
+        rows = list(filter(None, map(get, features)))  # the rows of the features it knows (never empty)
         if not rows:
             return list(self.bias)
         values = set(features.values())

@@ -87,6 +87,8 @@ class SoundAlike:
         self._latin: dict[str, str] = table["latin"]
         self._chars: dict[str, str] = table["chars"]
         self._syllables = frozenset(table["syllables"])
+        # The syllables a domain word starts with: a run of lone characters is tried only from one.
+        self._starts = frozenset(sound.split(" ", 1)[0] for sound in self._by_sound)
 
     def latin(self, text: str) -> str:
         """chongzhi, "bao hao" → the domain word they spell; other Latin words stay as they are."""
@@ -135,7 +137,8 @@ class SoundAlike:
         fixed: list[tuple[str, str]] = []
         i = 0
         while i < len(words):
-            if len(words[i]) != 1 or words[i] not in chars:  # most words: not even a candidate
+            # Most words are not even a candidate: longer, or no domain word starts with their sound.
+            if len(words[i]) != 1 or chars.get(words[i]) not in self._starts:
                 out.append(words[i])
                 i += 1
                 continue
