@@ -34,6 +34,7 @@ from bot.content.model import Intent
 from bot.core import clauses, linear
 from bot.core.disk_cache import cached_file
 from bot.core.normalize import Normalizer
+from bot.core.pattern_start import first_characters
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 from bot.core.spelling import NameSpelling
@@ -148,8 +149,10 @@ class Matcher:
         for n, (phrase, _) in enumerate(self._keyword_list):
             if phrase:
                 self._keywords_at[phrase[0]].append(n)
+        # Each with the characters its match can begin with (None: any): most questions hold
+        # none of them, and their search is skipped.
         self._patterns = [
-            (f"p:{i.id}#{n}", i.id, p.regex, p.weight)
+            (f"p:{i.id}#{n}", i.id, p.regex, p.weight, first_characters(p.text))
             for i in intents.values()
             for n, p in enumerate(i.patterns)
             if p.regex is not None
@@ -279,15 +282,16 @@ class Matcher:
         longer = [w for w in words if w in self._domain or w in entities or w in self._unrelated]
         at = self._keywords_at
         keywords = self._keyword_list
-        found = [n for ch in set(text) if ch in at for n in at[ch]]
+        characters = set(text)
+        found = [n for ch in characters if ch in at for n in at[ch]]
         found.extend(self._keywords_always)
         found.sort()
         for phrase, owners in (keywords[n] for n in found):
             if phrase in text and not self._only_inside(phrase, text, longer):
                 names.append("k:" + phrase)
                 priors.extend(owners)
-        for name, intent_id, pattern, weight in self._patterns:
-            if pattern.search(text):
+        for name, intent_id, pattern, weight, starts in self._patterns:
+            if (starts is None or not starts.isdisjoint(characters)) and pattern.search(text):
                 names.append(name)
                 priors.append((intent_id, weight, f"pattern {pattern.pattern}"))
         if not priors and self._domain.isdisjoint(words) and not (self._named and self._named.search(text)):
