@@ -14,6 +14,8 @@ The scores come from a linear model learned from every YAML example each time th
 Beside the learned scores, the fallback gains points for the share of a question's content words
 that no example has, when a domain word keeps x:offdomain off and no YAML rule fired: in
 "卡密1234 是什么星座" the topic is 星座, and the function words 是什么 must not make it what_is_smart.
+And when a message tops up something else the lexicon names (八达通, 点券) with no operator or card
+word beside it, the YAML rules (all about phone cards) give way to a prior for the fallback.
 A question is scored whole and, when it has several clauses, clause by clause (bot/core/clauses.py).
 """
 
