@@ -36,7 +36,7 @@ from bot.content.model import Intent
 from bot.core import clauses, linear
 from bot.core.disk_cache import cached_file
 from bot.core.normalize import Normalizer
-from bot.core.pattern_start import first_characters
+from bot.core.pattern_source import first_characters
 from bot.core.pinyin import SoundAlike
 from bot.core.segmenter import Segmenter
 from bot.core.spelling import NameSpelling

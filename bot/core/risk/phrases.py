@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from bot.content.model import RiskSignal
+from bot.core.pattern_source import alternates_at_top
 
 Trie = dict[str, "Trie"]
 # A pattern that begins with a group of plain words: "(发|告诉|提供)rest" or "(?:a|b)rest".
@@ -110,27 +111,6 @@ class Questions:
         return asks
 
 
-def _has_top_level_bar(source: str) -> bool:
-    """Whether "x|y" alternates at the top: then "(a|b)x|y" cannot become "a(x|y)"."""
-    depth, escaped, in_class = 0, False, False
-    for char in source:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
-
-
 class PhraseFinder:
     def __init__(
         self,
@@ -164,7 +144,7 @@ class PhraseFinder:
     def _led_by_words(source: str, first: int) -> list[tuple[str, str]] | None:
         """(group name, "w(?:ord)(?P<group>rest)") per first character; None if led otherwise."""
         match = LEADING_WORDS.match(source)
-        if match is None or _has_top_level_bar(source[match.end() :]):
+        if match is None or alternates_at_top(source[match.end() :]):
             return None
         rest = source[match.end() :]
         if LEANING_REST.search(rest) is not None:

@@ -1,8 +1,9 @@
-"""The characters a YAML pattern's match can begin with, when its source says so plainly.
+"""What a YAML pattern's source says plainly about where its matches begin.
 
-A question is tested against every intent's patterns, and most patterns open with a group of plain
-words ("(让我|要我|叫我).{0,8}…"): a match must begin with the first character of one of them. When
-none of those characters is in the question, the search is skipped, with the same result.
+Most patterns open with a group of plain words ("(让我|要我|叫我).{0,8}…"), so a match must begin
+with one of them. The matcher skips the search of a question holding none of their first
+characters; the scam check joins such patterns into one regex led by those words
+(bot/core/risk/phrases.py). Both must know when a source alternates at the top ("(a|b)x|y").
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def first_characters(source: str) -> frozenset[str] | None:
     """The possible first characters of a match, or None when the source does not show them plainly
     (a top-level |, a look-around, a character class, an optional opening)."""
     body = source.removeprefix("^")
-    if _top_level_alternation(body):
+    if alternates_at_top(body):
         return None
     if body.startswith("(?:"):
         head, rest = body[3:], None
@@ -37,7 +38,8 @@ def first_characters(source: str) -> frozenset[str] | None:
     return frozenset(word[0] for word in words)
 
 
-def _top_level_alternation(source: str) -> bool:
+def alternates_at_top(source: str) -> bool:
+    """Whether "x|y" alternates outside every group: then "(a|b)x|y" is not led by a or b."""
     depth, escaped, in_class = 0, False, False
     for ch in source:
         if escaped:
