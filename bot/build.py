@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.references import check_references
-from bot.core.classifier import Classifier
+from bot.core.understanding.classifier import Classifier
 
 if TYPE_CHECKING:  # the conversation's parts (answers, scanner) are imported only by build()
-    from bot.core.answers import Answers
-    from bot.core.conversation import Conversation
+    from bot.core.replying.answers import Answers
+    from bot.core.replying.conversation import Conversation
     from bot.core.risk.reply import RiskCheck
 
 
@@ -30,8 +30,8 @@ def content_root(explicit: str | None = None) -> Path:
 
 def build(root: Path, cache_dir: Path | None = None) -> Conversation:
     """Loads and checks the content, renders every answer and builds the matcher: once per process."""
-    from bot.core.answers import Answers
-    from bot.core.conversation import Conversation
+    from bot.core.replying.answers import Answers
+    from bot.core.replying.conversation import Conversation
 
     content = _checked_content(root)
     answers = Answers(content)

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.errors import ContentError
-from bot.core.classifier import Classification, Classifier
+from bot.core.understanding.classifier import Classification, Classifier
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:  # imported by the commands that use them: the store (sqlite3, hashing), the whole chat
-    from bot.core.conversation import Conversation
+    from bot.core.replying.conversation import Conversation
     from bot.core.risk.scanner import Scanner
     from bot.store.records import Records
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.build import build
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
 from bot.devtools.checks import MAX_ANSWER_CHARS, check
 
 # What every answer that cannot confirm something says instead of guessing.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from tests.conftest import run_cli
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.core.answers import off_allowlist
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState
+from bot.core.replying.answers import off_allowlist
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
 from tests.conftest import DATA
 
 ALLOWLIST = (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
 from bot.devtools.checks import check, nested_brackets
 from tests.test_content_errors import edit
 

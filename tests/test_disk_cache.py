@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from bot.core.disk_cache import GRACE_SECONDS, KEEP, cached_file, prune
+from bot.core.understanding.disk_cache import GRACE_SECONDS, KEEP, cached_file, prune
 
 DAY = 24 * 3600
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from tests.conftest import DATA, run_cli
 
 # holdout_setA.tsv: questions written apart from the YAML for issue 8 (first sight 0.732 on its 250;

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState, Reply
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Reply
 
 ADVERT = (
     "【话费8折秒到】移动联通电信全国话费充值，100元只需80元，24小时自动到账，支持支付宝微信USDT，"

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.links import Link, find_links
-from bot.core.normalize import HANDLE_TOKEN, MAX_CHARS, URL_TOKEN
+from bot.core.replying.conversation import Conversation
+from bot.core.understanding.links import Link, find_links
+from bot.core.understanding.normalize import HANDLE_TOKEN, MAX_CHARS, URL_TOKEN
 
 
 def found(text: str) -> list[tuple[str, str]]:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.linear import train
-from bot.core.pinyin import SoundAlike
-from bot.core.spelling import NameSpelling
-from bot.core.turn import ChatState
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
+from bot.core.understanding.linear import train
+from bot.core.understanding.pinyin import SoundAlike
+from bot.core.understanding.spelling import NameSpelling
 from tests.conftest import run_cli
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from bot.build import build
 from bot.channels.telegram.callback_data import encode
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
 from bot.devtools.report import render
 from bot.store.database import FILENAME, Database
 from bot.store.masking import Masker

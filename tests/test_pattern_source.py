@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.core.pattern_source import first_characters
+from bot.core.understanding.pattern_source import first_characters
 
 
 @pytest.mark.parametrize(

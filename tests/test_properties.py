@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.terminal import show, step
-from bot.core.answers import off_allowlist
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState, Reply
+from bot.core.replying.answers import off_allowlist
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Reply
 from bot.devtools.telegram_standin import StandIn
 from tests.test_conversation import ALLOWLIST
 from tests.test_telegram import running

@@ -12,7 +12,7 @@ import pytest
 
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from bot.core.risk import phrases
 from bot.core.risk.links import find_handles, find_links, show_handle, show_host, split_host
 from bot.core.risk.scanner import RiskReport, Scanner

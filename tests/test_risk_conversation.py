@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answers import off_allowlist
-from bot.core.conversation import Conversation
+from bot.core.replying.answers import off_allowlist
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Turn
 from bot.core.risk.links import find_handles, find_links
-from bot.core.turn import ChatState, Turn
 from tests.conftest import DATA
 from tests.test_risk import ADS, sample_lines
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState, Turn
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Turn
 
 
 def say(conversation: Conversation, *texts: str) -> Turn:

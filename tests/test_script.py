@@ -6,9 +6,9 @@ from __future__ import annotations
 import opencc
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.script import HONG_KONG, SIMPLIFIED, TAIWAN, TRADITIONAL, ScriptDetector
-from bot.core.turn import ChatState
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.script import HONG_KONG, SIMPLIFIED, TAIWAN, TRADITIONAL, ScriptDetector
+from bot.core.replying.turn import ChatState
 
 # Characters only simplified writing uses (each changes under s2t, s2hk, s2tw and s2twp: checked below).
 SIMPLIFIED_ONLY = (

@@ -15,7 +15,7 @@ from telegram.ext import Application
 from bot.channels.telegram import handlers
 from bot.channels.telegram.app import RedactToken, build_application
 from bot.channels.telegram.messages import chunks
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from bot.devtools.telegram_standin import TOKEN, Call, StandIn
 from bot.settings import Settings
 

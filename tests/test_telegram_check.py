@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from bot.devtools.telegram_standin import StandIn
 from tests.test_risk import ADS, SAMPLE_HANDLE, sample_lines
 from tests.test_telegram import buttons, run, running

@@ -9,8 +9,8 @@ import pytest
 
 from bot.channels.telegram import handlers
 from bot.channels.telegram.messages import chunks
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
 from bot.devtools.telegram_standin import StandIn
 from tests.test_telegram import CHAT, run, running
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from bot.devtools.telegram_standin import StandIn
 from bot.store.database import FILENAME
 from tests.test_telegram import CHAT, _bot_process, run, running

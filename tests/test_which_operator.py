@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState, Turn
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Turn
 
 COVERS = "只介绍 Smart（菲律宾）、中国移动、中国联通、中国电信"
 

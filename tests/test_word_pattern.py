@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.word_pattern import word_pattern
+from bot.core.replying.conversation import Conversation
+from bot.core.understanding.word_pattern import word_pattern
 
 WORDS = ["smart", "sm", "load", "10086", "100", "移动", "中国移动", "移动支付", "*123#", "gcash", "g"]
 

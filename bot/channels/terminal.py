@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState, Reply, Turn
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Reply, Turn
 from bot.settings import Settings
 from bot.store.records import Records
 

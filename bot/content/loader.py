@@ -32,7 +32,7 @@ from bot.content.yamlsource import Node, Seq, read_yaml
 E = TypeVar("E", bound=Entity)
 INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MIN_EXAMPLES = 30
-# The kinds of follow-up _ui.yaml may list words for (bot/core/follow_up.py says what each does).
+# The kinds of follow-up _ui.yaml may list words for (bot/core/replying/follow_up.py says what each does).
 FOLLOW_UP_KINDS = ("why", "next", "price", "marks")
 
 
@@ -381,7 +381,7 @@ def _facet_variants(
     file: _File, node: Node, key: str
 ) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
     """`channels:` or `places:`, each `{<channel or place>: {<operator> or default: |...}}`; the names
-    are checked against the entities once everything is loaded (bot/core/answers.py), where
+    are checked against the entities once everything is loaded (bot/core/replying/answers.py), where
     unknown ones are reported."""
     if key not in node:
         return {}, {}

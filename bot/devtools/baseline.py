@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.matcher import FALLBACK
-from bot.core.segmenter import jieba
+from bot.core.understanding.matcher import FALLBACK
+from bot.core.understanding.segmenter import jieba
 
 REJECT_BELOW = -0.5
 

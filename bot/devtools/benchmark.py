@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.core.conversation import Conversation
+    from bot.core.replying.conversation import Conversation
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.tsv"
 ADVERTS = QUESTIONS.parent / "ads"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.build import build
 from bot.content.errors import ContentError, Problem
-from bot.core.answers import Key
-from bot.core.conversation import Conversation
+from bot.core.replying.answers import Key
+from bot.core.replying.conversation import Conversation
 
 
 def duplicate_examples(conversation: Conversation) -> list[Problem]:

@@ -9,8 +9,8 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.classifier import Classifier
-from bot.core.conversation import close_call
+from bot.core.replying.conversation import close_call
+from bot.core.understanding.classifier import Classifier
 
 HEADER = ["text", "intents", "operator"]
 CHANNEL_COLUMN = "channel"  # optional 4th column

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bot.channels.telegram.app import build_application
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from bot.devtools.telegram_standin import TOKEN
 from bot.settings import Settings
 
@@ -47,7 +47,7 @@ async def _round(conversation: Conversation, updates: int) -> dict[str, float]:
 def _recording_ms(conversation: Conversation, repeats: int = 2000) -> dict[str, float]:
     """Mean time to record a turn (masking what is kept, one commit): the bench's questions and a
     tapped menu button, mixed as in the update bench; and a scam verdict on a long advert alone."""
-    from bot.core.turn import ChatState
+    from bot.core.replying.turn import ChatState
     from bot.devtools.telegram_standin import BENCH_ADVERT, BENCH_QUESTIONS
     from bot.store.database import Database
     from bot.store.records import open_records

@@ -28,9 +28,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bot.core.classifier import Classification
-from bot.core.matcher import FALLBACK
-from bot.core.turn import Rated, Turn
+from bot.core.replying.turn import Rated, Turn
+from bot.core.understanding.classifier import Classification
+from bot.core.understanding.matcher import FALLBACK
 from bot.store.database import Database
 from bot.store.masking import Masker, service_numbers
 

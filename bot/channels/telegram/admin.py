@@ -15,8 +15,8 @@ from telegram.ext import Application, ContextTypes
 from bot.build import build
 from bot.channels.telegram import handlers
 from bot.content.errors import ContentError
-from bot.core.conversation import Conversation
-from bot.core.turn import Reply
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import Reply
 from bot.store.report import Report, Verdicts, build_report
 
 logger = logging.getLogger(__name__)

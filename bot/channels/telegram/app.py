@@ -28,7 +28,7 @@ from bot.channels.telegram import admin, handlers
 from bot.channels.telegram.persistence import ChatStatePersistence
 from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.channels.telegram.update_processor import PerChatUpdateProcessor
-from bot.core.conversation import Conversation
+from bot.core.replying.conversation import Conversation
 from bot.settings import Settings, SettingsError
 from bot.store.database import Database
 from bot.store.records import open_records

@@ -25,8 +25,8 @@ from telegram.ext import ContextTypes
 from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
-from bot.core.conversation import Conversation
-from bot.core.turn import ChatState, Reply, Turn
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState, Reply, Turn
 from bot.settings import Settings
 from bot.store.records import Records
 

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.channels.telegram import callback_data
-from bot.core.turn import Reply
+from bot.core.replying.turn import Reply
 
 BUTTONS_PER_ROW = 2
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from bot.content.model import RiskSignal
-from bot.core.pattern_source import alternates_at_top
+from bot.core.understanding.pattern_source import alternates_at_top
 
 Trie = dict[str, "Trie"]
 # A pattern that begins with a group of plain words: "(发|告诉|提供)rest" or "(?:a|b)rest".

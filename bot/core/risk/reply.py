@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from bot.content.errors import ContentError, Problem
 from bot.content.model import RiskTexts, Template
-from bot.core.answers import Answers
+from bot.core.replying.answers import Answers
+from bot.core.replying.turn import Button, Reply
 from bot.core.risk.scanner import EVIDENCE_JOIN, Flag, RiskReport, Scanner
-from bot.core.turn import Button, Reply
 
 # Telegram shows this much at a glance; a longer warning is read less, not more.
 MAX_REPLY = 600

@@ -18,7 +18,6 @@ from typing import Literal
 import opencc
 
 from bot.content.model import Content, RiskRules, RiskSignal
-from bot.core.normalize import CONTROLS
 from bot.core.risk.links import (
     find_call_numbers,
     find_handles,
@@ -30,6 +29,7 @@ from bot.core.risk.links import (
 )
 from bot.core.risk.lookalike import OfficialSites, skeleton
 from bot.core.risk.phrases import PhraseFinder, trie_pattern
+from bot.core.understanding.normalize import CONTROLS
 
 Level = Literal["high", "medium", "low"]
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted

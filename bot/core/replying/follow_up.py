@@ -3,7 +3,7 @@
 A follow-up says too little to be classified alone: "为什么" reads as a question about the bot,
 "多少钱" as nothing at all. Read against the last answer it is clear. The words come from
 `follow_ups:` in responses/_ui.yaml; what the conversation does with each kind is in
-bot/core/conversation.py.
+bot/core/replying/conversation.py.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.classifier import Classification
-from bot.core.matcher import FALLBACK
-from bot.core.word_pattern import word_pattern
+from bot.core.understanding.classifier import Classification
+from bot.core.understanding.matcher import FALLBACK
+from bot.core.understanding.word_pattern import word_pattern
 
 # What a follow-up may hold besides its words: punctuation, spaces and the user talking of
 # themselves ("我要多少钱啊？"). More than this and the message says something of its own.

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.model import Content
-from bot.core.channels import ChannelFinder
-from bot.core.entities import EntityFinder
-from bot.core.links import find_links
-from bot.core.matcher import FALLBACK, Analysis, Matcher
-from bot.core.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
-from bot.core.operators import OperatorMention, Operators
-from bot.core.pinyin import SoundAlike
-from bot.core.segmenter import Segmenter
-from bot.core.spelling import NameSpelling
+from bot.core.understanding.channels import ChannelFinder
+from bot.core.understanding.entities import EntityFinder
+from bot.core.understanding.links import find_links
+from bot.core.understanding.matcher import FALLBACK, Analysis, Matcher
+from bot.core.understanding.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
+from bot.core.understanding.operators import OperatorMention, Operators
+from bot.core.understanding.pinyin import SoundAlike
+from bot.core.understanding.segmenter import Segmenter
+from bot.core.understanding.spelling import NameSpelling
 
 _NOT_ALNUM = re.compile("[^a-z0-9]+")
 

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
-from bot.core.answers import Answers
-from bot.core.classifier import Classification, Classifier
-from bot.core.follow_up import NO_TOPIC, SURE, Before, FollowUps
-from bot.core.matcher import FALLBACK
-from bot.core.script import SCRIPTS, ScriptConverter, ScriptDetector
-from bot.core.sensitive import sensitive_numbers
-from bot.core.turn import Button, ChatState, Rated, Reply, Turn
-from bot.core.word_pattern import word_pattern
+from bot.core.replying.answers import Answers
+from bot.core.replying.follow_up import NO_TOPIC, SURE, Before, FollowUps
+from bot.core.replying.script import SCRIPTS, ScriptConverter, ScriptDetector
+from bot.core.replying.turn import Button, ChatState, Rated, Reply, Turn
+from bot.core.understanding.classifier import Classification, Classifier
+from bot.core.understanding.matcher import FALLBACK
+from bot.core.understanding.sensitive import sensitive_numbers
+from bot.core.understanding.word_pattern import word_pattern
 
 if TYPE_CHECKING:
     from bot.core.risk.reply import RiskCheck
@@ -280,7 +280,7 @@ class Conversation:
     # ---- how it decides ------------------------------------------------------------------------
 
     def _follow_up(self, result: Classification, state: ChatState, told_of_a_loss: bool) -> Turn | None:
-        """A message read against the last answer (bot/core/follow_up.py says which kind it is);
+        """A message read against the last answer (bot/core/replying/follow_up.py says which kind it is);
         None when it is a question of its own."""
         before = Before(state.last, state.pending is not None, state.verdict is not None)
         # "在国外呢", "那我在国内怎么办": a place and the words of a follow-up, nothing else.

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from bot.content.model import Entity
-from bot.core.word_pattern import word_pattern
+from bot.core.understanding.word_pattern import word_pattern
 
 
 class EntityFinder:

@@ -1,7 +1,7 @@
 """Step 3 of the core: score every intent for a question, deterministically and explainably.
 
 The scores come from a linear model learned from every YAML example each time the content loads
-(bot/core/linear.py; cached on disk by a digest of what it learned from). Its features:
+(bot/core/understanding/linear.py; cached on disk by a digest of what it learned from). Its features:
   - the words jieba finds (w:), operator names and hints apart (e:): they mostly tell which
     operator, not what is asked;
   - the character 1-, 2- and 3-grams of the Chinese text (c:), which carry unseen words and typos;
@@ -16,7 +16,8 @@ that no example has, when a domain word keeps x:offdomain off and no YAML rule f
 "卡密1234 是什么星座" the topic is 星座, and the function words 是什么 must not make it what_is_smart.
 And when a message tops up something else the lexicon names (八达通, 点券) with no operator or card
 word beside it, the YAML rules (all about phone cards) give way to a prior for the fallback.
-A question is scored whole and, when it has several clauses, clause by clause (bot/core/clauses.py).
+A question is scored whole and, when it has several clauses, clause by clause
+(bot/core/understanding/clauses.py).
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bot.content.model import Intent
-from bot.core import clauses, linear
-from bot.core.disk_cache import cached_file
-from bot.core.normalize import Normalizer
-from bot.core.pattern_source import first_characters
-from bot.core.pinyin import SoundAlike
-from bot.core.segmenter import Segmenter
-from bot.core.spelling import NameSpelling
-from bot.core.word_pattern import word_pattern
+from bot.core.understanding import clauses, linear
+from bot.core.understanding.disk_cache import cached_file
+from bot.core.understanding.normalize import Normalizer
+from bot.core.understanding.pattern_source import first_characters
+from bot.core.understanding.pinyin import SoundAlike
+from bot.core.understanding.segmenter import Segmenter
+from bot.core.understanding.spelling import NameSpelling
+from bot.core.understanding.word_pattern import word_pattern
 
 FALLBACK = "fallback"
 FORMAT = "learned-2"  # bump when features or training change (the code's own digest is in the key too)
@@ -69,7 +70,7 @@ _new_tuple = tuple.__new__
 def _code_digest() -> str:
     """The source of every module that makes features or weights: a change to any of them trains
     anew, so a forgotten FORMAT bump cannot leave stale weights in the cache."""
-    from bot.core import normalize, pinyin, segmenter, spelling, word_pattern
+    from bot.core.understanding import normalize, pinyin, segmenter, spelling, word_pattern
 
     digest = hashlib.sha256()
     for module in (

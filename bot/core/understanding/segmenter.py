@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from types import ModuleType
 
-from bot.core.disk_cache import cached_file
+from bot.core.understanding.disk_cache import cached_file
 
 GENERAL_WORDS = 40_000  # by frequency; about 95% of jieba's frequency mass
 DOMAIN_FREQ = 200_000  # high enough to win over any split jieba would otherwise prefer

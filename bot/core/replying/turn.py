@@ -1,6 +1,6 @@
 """What one step of a conversation gives back: the reply, and the chat's state after it.
 
-Plain immutable values, shared by the core (bot/core/conversation.py decides them, the scam
+Plain immutable values, shared by the core (bot/core/replying/conversation.py decides them, the scam
 check's reply builds a Reply), the adapters that show them and store the state, and the
 operator's records. Nothing here decides anything.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.core.classifier import Classification
     from bot.core.risk.scanner import RiskReport
+    from bot.core.understanding.classifier import Classification
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class ChatState:
     pending: str | None = None  # an intent waiting for the user to name the operator
     channel: str | None = None  # the channel that pending question named
     detail: str | None = None  # the narrower question it asked (intents/_details.yaml)
-    script: str | None = None  # the script the user last wrote in (bot/core/script.py)
+    script: str | None = None  # the script the user last wrote in (bot/core/replying/script.py)
     place: str | None = None  # where the user last said they are (intents/_places.yaml)
     # The last answer, so a follow-up ("那联通呢", "在国外呢", "为什么") can be read against it.
     last: str | None = None  # its intent

@@ -8,8 +8,8 @@ import unicodedata
 import opencc
 
 from bot.content.model import Lexicon
-from bot.core.links import find_links
-from bot.core.word_pattern import word_pattern
+from bot.core.understanding.links import find_links
+from bot.core.understanding.word_pattern import word_pattern
 
 # Longer input is cut: Telegram caps a message at 4,096 characters, and a pasted advert
 # shows its nature well before that. The cut is taken again after NFKC, which can make one

@@ -5,7 +5,7 @@ Not to be confused with bot/channels/, the adapters (terminal, Telegram) the bot
 
 from __future__ import annotations
 
-from bot.core.entities import EntityFinder
+from bot.core.understanding.entities import EntityFinder
 
 
 class ChannelFinder(EntityFinder):

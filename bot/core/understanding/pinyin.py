@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bot.core.disk_cache import cached_file
+from bot.core.understanding.disk_cache import cached_file
 
 FORMAT = "2"  # bump when the table's recipe changes
 LONGEST = 4  # characters; longer domain words are rare and typos in them rarer

@@ -18,7 +18,7 @@ import jinja2
 
 from bot.content.errors import ContentError, Problem
 from bot.content.model import Content, Entity, Response, Template, Where
-from bot.core.links import find_links
+from bot.core.understanding.links import find_links
 
 # Any @name in an answer is a handle (not only the 4-32 letters Telegram allows): the bot
 # never sends people to a Telegram account. An e-mail's @ follows a letter and is not one.

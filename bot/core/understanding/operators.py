@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.content.model import Entity
-from bot.core.entities import EntityFinder
+from bot.core.understanding.entities import EntityFinder
 
 
 class OperatorFinder(EntityFinder):

@@ -1,8 +1,8 @@
 """Latin operator names typed one slip off: smat, smrat, smar, unciom → the name.
 
-Chinese typos are mended by their sound (bot/core/pinyin.py); a Latin name is typed on a keyboard,
-so its typos are keyboard slips: a letter left out, one too many, or two swapped. A substitution
-is not mended: one letter changed turns smart into start, a word in its own right, and a name
+Chinese typos are mended by their sound (bot/core/understanding/pinyin.py); a Latin name is typed
+on a keyboard, so its typos are keyboard slips: a letter left out, one too many, or two swapped. A
+substitution is not mended: one letter changed turns smart into start, a word in its own right, and a name
 shorter than five letters (tnt) is too close to too many words to be guessed at.
 """
 
