@@ -294,6 +294,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replies(args: argparse.Namespace) -> int:
+    from bot.devtools.replies import write_replies
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file: {path}", file=sys.stderr)
+        return 2
+    write_replies(_conversation(args), path, sys.stdout)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.build import content_root
     from bot.devtools.benchmark import run_benchmarks
@@ -346,6 +357,11 @@ def parser() -> argparse.ArgumentParser:
     eval_scan.add_argument("--max-false-high", type=int, default=None, help="most low messages rated high")
     eval_scan.add_argument("--no-misses", action="store_true", help="do not list the misses")
     eval_scan.set_defaults(func=cmd_eval_scan)
+    replies = commands.add_parser(
+        "replies", help="each message as a new chat's first → one JSON line (reply, buttons, reading)"
+    )
+    replies.add_argument("file", help="a TSV with a text column, or one message per line")
+    replies.set_defaults(func=cmd_replies)
     commands.add_parser("check", help="validate intents/ and responses/").set_defaults(func=cmd_check)
     intents = commands.add_parser("intents", help="list the intents and their examples")
     intents.add_argument("--json", action="store_true")

@@ -160,3 +160,25 @@ def test_chat_answers_digits_int_refuses_and_huge_numbers() -> None:
     assert "Traceback" not in result.stderr and "9" * 50 not in result.stdout + result.stderr
     assert result.stdout.count("这个问题我回答不了") == 4
     assert "慢充" in result.stdout  # [3] is 防骗检查
+
+
+def test_replies_gives_each_message_its_own_new_chat(tmp_path: Path) -> None:
+    questions = tmp_path / "set.tsv"
+    # The second would be read as choosing the operator if the first had been asked in the same chat.
+    questions.write_text("text\tintents\nsmart卡怎么充值\ttopup_how\n联通的\t\n", encoding="utf-8")
+    result = run_cli("replies", str(questions))
+    assert result.returncode == 0, result.stderr
+    first, second = map(json.loads, result.stdout.splitlines())
+    assert set(first) == {"text", "reply", "buttons", "intent", "read_as", "operator", "level"}
+    assert (first["text"], first["intent"], first["operator"]) == ("smart卡怎么充值", "topup_how", "smart")
+    assert first["reply"] and first["buttons"]
+    assert second["text"] == "联通的" and second["intent"] is None  # nothing pending: no answer to give
+
+
+def test_replies_reads_plain_lines_and_says_when_the_file_is_missing(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("代充靠谱吗\n\n今天天气怎么样\n", encoding="utf-8")
+    lines = run_cli("replies", str(plain)).stdout.splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["代充靠谱吗", "今天天气怎么样"]
+    missing = run_cli("replies", str(tmp_path / "none.tsv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
