@@ -32,7 +32,11 @@ def ask_smart(conversation: Conversation, text: str) -> str:
         # The narrower questions of the third new-user tryout: each gets the answer to what was asked,
         # the unconfirmed said as unconfirmed, however unsure the topic's reading is (a named detail
         # decides over a fallback, an answer without details, or an unsure reading).
-        ("要开漫游吗", "Smart（菲律宾）卡在国外收短信验证码", ("漫游", "登记", "*123#", "₱100", "contact-support")),
+        (
+            "要开漫游吗",
+            "Smart（菲律宾）卡在国外收短信验证码",
+            ("漫游", "登记", "*123#", "₱100", "contact-support"),
+        ),
         ("smart卡漫游要不要开通", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
         (
             "我在迪拜，Smart卡收不到GCash的短信验证码",
@@ -55,7 +59,11 @@ def ask_smart(conversation: Conversation, text: str) -> str:
             ("*123#", "漫游"),
         ),
         ("pasaload一天最多能转多少", "菲律宾的 Smart 用户发短信", ("₱200", "*123#")),
-        ("餘額用完了還能收簡訊嗎", "Smart（菲律賓）卡在國外收簡訊驗證碼", ("120 天", "接電話都需要餘額", "沒有核實到")),
+        (
+            "餘額用完了還能收簡訊嗎",
+            "Smart（菲律賓）卡在國外收簡訊驗證碼",
+            ("120 天", "接電話都需要餘額", "沒有核實到"),
+        ),
         ("银行的OTP一直收不到，卡里还有50比索", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
         (
             "Smart客服電話是多少，我用市話打",
