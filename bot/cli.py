@@ -261,14 +261,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _list_stale(conversation: Conversation, days: int) -> int:
     """The facts to re-read against their source, oldest first; 1 when there are any (for scripts)."""
-    from bot.content.stale import stale_facts
+    from bot.content.stale import fact_count, stale_facts
 
     today = date.today()
-    stale = stale_facts(conversation.answers.facts, days, today)
+    facts = conversation.answers.facts
+    stale = stale_facts(facts, days, today)
     for fact in stale:
         print(fact.describe(today))
-    total = sum(len(table) for table in conversation.answers.facts.values())
-    print(f"{len(stale)} of {total} facts reviewed more than {days} days ago")
+    print(f"{len(stale)} of {fact_count(facts)} facts reviewed more than {days} days ago")
     return 1 if stale else 0
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.build import build
-from bot.content.stale import REVIEW_EVERY_DAYS
+from bot.content.stale import REVIEW_EVERY_DAYS, fact_count
 from tests.conftest import run_cli
 from tests.test_content_errors import line_of, only, problems_of
 from tests.test_operator import ADMIN
@@ -58,7 +58,7 @@ def test_a_review_date_that_is_no_real_day_is_named_at_its_line(content_copy: Pa
 def test_stats_counts_the_stale_facts(content_copy: Path, tmp_path: Path) -> None:
     review_all_today_but_one(content_copy, "roaming_call_balance", REVIEW_EVERY_DAYS + 1)
     conversation = build(content_copy)
-    total = sum(len(table) for table in conversation.answers.facts.values())
+    total = fact_count(conversation.answers.facts)
 
     async def scenario() -> None:
         async with running(conversation, tmp_path, admins=frozenset({ADMIN})) as (_, standin):

@@ -26,6 +26,10 @@ class StaleFact:
         return f"{self.where.path}:{self.where.line}: {self.key} reviewed {self.reviewed} ({age} days ago)"
 
 
+def fact_count(facts: dict[str, dict[str, Fact]]) -> int:
+    return sum(len(table) for table in facts.values())
+
+
 def stale_facts(facts: dict[str, dict[str, Fact]], older_than_days: int, today: date) -> list[StaleFact]:
     """Every fact reviewed more than `older_than_days` days before `today`, the oldest first."""
     found = [

@@ -16,7 +16,7 @@ from telegram.ext import Application, ContextTypes
 from bot.build import build
 from bot.channels.telegram import handlers
 from bot.content.errors import ContentError
-from bot.content.stale import REVIEW_EVERY_DAYS, stale_facts
+from bot.content.stale import REVIEW_EVERY_DAYS, fact_count, stale_facts
 from bot.core.replying.conversation import Conversation
 from bot.core.replying.turn import Reply
 from bot.store.report import Report, Verdicts, build_report
@@ -61,9 +61,8 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def _stale(conversation: Conversation) -> str:
     facts = conversation.answers.facts
     stale = stale_facts(facts, REVIEW_EVERY_DAYS, date.today())
-    total = sum(len(table) for table in facts.values())
     return (
-        f"事实核对：{total} 条中有 {len(stale)} 条超过 {REVIEW_EVERY_DAYS} 天没有核对"
+        f"事实核对：{fact_count(facts)} 条中有 {len(stale)} 条超过 {REVIEW_EVERY_DAYS} 天没有核对"
         "（python -m bot check --stale 列出）"
     )
 
