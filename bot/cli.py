@@ -7,6 +7,7 @@ import gc
 import io
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -246,6 +247,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
         return 1
     assert conversation is not None
+    if args.stale is not None:
+        return _list_stale(conversation, args.stale)
     intents = conversation.classifier.matcher.intents
     examples = sum(len(i.examples) for i in intents.values())
     print(
@@ -254,6 +257,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         "channel and links only to the allowlist"
     )
     return 0
+
+
+def _list_stale(conversation: Conversation, days: int) -> int:
+    """The facts to re-read against their source, oldest first; 1 when there are any (for scripts)."""
+    from bot.content.stale import fact_count, stale_facts
+
+    today = date.today()
+    facts = conversation.answers.facts
+    stale = stale_facts(facts, days, today)
+    for fact in stale:
+        print(fact.describe(today))
+    print(f"{len(stale)} of {fact_count(facts)} facts reviewed more than {days} days ago")
+    return 1 if stale else 0
 
 
 def cmd_intents(args: argparse.Namespace) -> int:
@@ -314,6 +330,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     )
 
 
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m bot", description="充值指南 bot")
     main_parser.add_argument("--content", help="folder with intents/ and responses/ (default: this checkout)")
@@ -362,7 +384,14 @@ def parser() -> argparse.ArgumentParser:
     )
     replies.add_argument("file", help="a TSV with a text column, or one message per line")
     replies.set_defaults(func=cmd_replies)
-    commands.add_parser("check", help="validate intents/ and responses/").set_defaults(func=cmd_check)
+    check = commands.add_parser("check", help="validate intents/ and responses/")
+    check.add_argument(
+        "--stale",
+        type=_days,
+        metavar="DAYS",
+        help="also list the facts reviewed more than DAYS days ago (file, line, key, date); exit 1 if any",
+    )
+    check.set_defaults(func=cmd_check)
     intents = commands.add_parser("intents", help="list the intents and their examples")
     intents.add_argument("--json", action="store_true")
     intents.set_defaults(func=cmd_intents)

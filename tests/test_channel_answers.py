@@ -117,7 +117,10 @@ def test_fact_audit_wording(conversation: Conversation) -> None:
     keep = conversation.answers.text("keep_number", "smart")
     assert "未注明日期" in keep and "不能保证" in keep
     abroad = conversation.answers.text("keep_number", "smart", place="outside_philippines")
-    assert "₱100" in abroad and "说法冲突" in abroad and "短信验证码" in abroad  # not confirmed abroad
+    # The 2026-12-07 audit: Smart's help centre gives the ₱100 (no longer "conflicting"), roaming calls
+    # need balance, and a code at ₱0 abroad is still not confirmed.
+    assert "₱100" in abroad and "1 分钟" in abroad and "短信验证码" in abroad
+    assert "仍能接听" not in abroad
     suspended = conversation.answers.text("number_suspended", "smart")
     assert "2023 年 7 月 25 日" in suspended and "7 月 31 日起永久停用" in suspended
 

@@ -252,8 +252,8 @@ def test_a_link_a_fact_brings_is_reported_at_the_fact(content_copy: Path, cache_
     path = edit(
         content_copy,
         "responses/_facts.yaml",
-        "value: 12321（网站 12321.cn，",
-        "value: 12321（网站 12321-cn.top，",
+        "value: 12321（网站 12321.cn；",
+        "value: 12321（网站 12321-cn.top；",
     )
     problem = only(problems_of(content_copy, cache_dir), path)
     assert problem.line == line_of(content_copy, "responses/_facts.yaml", "  spam_report_cn:")

@@ -32,17 +32,21 @@ def ask_smart(conversation: Conversation, text: str) -> str:
         # The narrower questions of the third new-user tryout: each gets the answer to what was asked,
         # the unconfirmed said as unconfirmed, however unsure the topic's reading is (a named detail
         # decides over a fallback, an answer without details, or an unsure reading).
-        ("要开漫游吗", "Smart（菲律宾）卡在国外收短信验证码", ("漫游", "登记", "*123#", "₱100", "*888")),
+        (
+            "要开漫游吗",
+            "Smart（菲律宾）卡在国外收短信验证码",
+            ("漫游", "登记", "*123#", "₱100", "contact-support"),
+        ),
         ("smart卡漫游要不要开通", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
         (
             "我在迪拜，Smart卡收不到GCash的短信验证码",
             "Smart（菲律宾）卡在国外收短信验证码",
-            ("没核实的",),
+            ("没有核实到", "₱25"),
         ),
-        ("Smart漫遊要保持多少餘額才能收簡訊？", "Smart（菲律賓）卡在國外收簡訊驗證碼", ("說法衝突",)),
+        ("Smart漫遊要保持多少餘額才能收簡訊？", "Smart（菲律賓）卡在國外收簡訊驗證碼", ("幫助中心", "₱100")),
         ("充值卡卡密输入提示“卡密无效”", "充值卡提示卡密无效", ("14 位", "5 次", "不要发给任何人")),
         ("提示该号码暂不支持充值怎么办", "提示“暂不支持充值”", ("没有核实到", "不要猜", "*888")),
-        ("可唔可以用香港信用卡", "用銀行卡給 Smart", ("境外發行的卡", "官方沒有")),
+        ("可唔可以用香港信用卡", "用銀行卡給 Smart", ("本地發行", "Bancnet", "可能付不了")),
         ("我沒有信用卡，只有現金", "只有現金，想給", ("零售點", "1510", "以店家為準")),
         ("買了卡之後怎麼輸入？", "Smart（菲律賓）充值卡的用法", ("1510", "不要發給任何人")),
         ("我冇菲律賓朋友", "沒有菲律賓號碼", ("my.smart.com.ph", "RELOAD")),
@@ -55,7 +59,11 @@ def ask_smart(conversation: Conversation, text: str) -> str:
             ("*123#", "漫游"),
         ),
         ("pasaload一天最多能转多少", "菲律宾的 Smart 用户发短信", ("₱200", "*123#")),
-        ("餘額用完了還能收簡訊嗎", "Smart（菲律賓）卡在國外收簡訊驗證碼", ("120 天", "接收簡訊", "沒核實的")),
+        (
+            "餘額用完了還能收簡訊嗎",
+            "Smart（菲律賓）卡在國外收簡訊驗證碼",
+            ("120 天", "接電話都需要餘額", "沒有核實到"),
+        ),
         ("银行的OTP一直收不到，卡里还有50比索", "Smart（菲律宾）卡在国外收短信验证码", ("漫游",)),
         (
             "Smart客服電話是多少，我用市話打",

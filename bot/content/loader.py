@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -335,6 +336,17 @@ def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     return Lexicon(replacements, tuple(negations), words, file.where(node.line), unrelated, card_words)
 
 
+def _is_date(text: str) -> bool:
+    """YYYY-MM-DD and a day that exists: `check --stale` counts days from it."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:
     entry = file.mapping(node, line, f"fact '{name}'")
     if entry is None or not file.keys(entry, {"value", "source", "reviewed"}, set(), f"fact '{name}'"):
@@ -346,7 +358,7 @@ def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:
         file.problem(
             entry.line_of("source"), f"the source of '{name}' is not a URL", "give the official page's URL"
         )
-    if reviewed and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
+    if reviewed and not _is_date(reviewed):
         file.problem(
             entry.line_of("reviewed"), f"'reviewed' of '{name}' is not a date", "write it as YYYY-MM-DD"
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 
 from telegram import Update
 from telegram.ext import Application, ContextTypes
@@ -15,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 from bot.build import build
 from bot.channels.telegram import handlers
 from bot.content.errors import ContentError
+from bot.content.stale import REVIEW_EVERY_DAYS, fact_count, stale_facts
 from bot.core.replying.conversation import Conversation
 from bot.core.replying.turn import Reply
 from bot.store.report import Report, Verdicts, build_report
@@ -32,7 +34,7 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Today and the last 7 days: questions, fallback rate, the most frequent unanswered; today's
-    scam verdicts per level (/stats)."""
+    scam verdicts per level; how many facts are due for review (/stats)."""
     if not is_admin(update, context):
         await handlers.unknown_command(update, context)
         return
@@ -48,11 +50,21 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"今天：{today.questions} 个问题，兜底率 {today.fallback_rate:.0%}",
         f"近 7 天：{week.questions} 个问题，兜底率 {week.fallback_rate:.0%}",
         _verdicts_today(today),
+        _stale(handlers.deps(context).conversation),
         "最常见的未确定回答的问题：" if week.unanswered else "近 7 天没有未确定回答的问题。",
     ]
     for number, group in enumerate(week.unanswered, start=1):
         lines.append(f"{number}. （{group.count} 次）{group.example} → {group.closest_intent or '-'}")
     await handlers.send_reply(update.effective_chat, Reply("\n".join(lines)))
+
+
+def _stale(conversation: Conversation) -> str:
+    facts = conversation.answers.facts
+    stale = stale_facts(facts, REVIEW_EVERY_DAYS, date.today())
+    return (
+        f"事实核对：{fact_count(facts)} 条中有 {len(stale)} 条超过 {REVIEW_EVERY_DAYS} 天没有核对"
+        "（python -m bot check --stale 列出）"
+    )
 
 
 def _verdicts_today(today: Report) -> str:

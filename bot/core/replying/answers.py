@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from bot.content.errors import ContentError, Problem
-from bot.content.model import Content, Entity, Response, Template, Where
+from bot.content.model import Content, Entity, Fact, Response, Template, Where
 from bot.core.understanding.links import find_links
 
 # Any @name in an answer is a handle (not only the 4-32 letters Telegram allows): the bot
@@ -446,6 +446,11 @@ class Answers:
     def details(self) -> dict[str, str]:
         """Each detail's id and label."""
         return {d.id: d.label for d in self._content.details.values()}
+
+    @property
+    def facts(self) -> dict[str, dict[str, Fact]]:
+        """Every fact the answers print, by scope ('shared' or an operator id) and name."""
+        return self._content.facts
 
     @property
     def places(self) -> dict[str, str]:
