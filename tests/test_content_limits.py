@@ -155,3 +155,13 @@ def test_an_example_indented_too_far_is_not_joined_silently(
 def test_a_dash_inside_an_example_is_still_text(content_copy: Path, cache_dir: Path) -> None:
     edit(content_copy, "intents/topup_how.yaml", "  - 怎么充值\n", "  - 怎么充值 - 急\n")
     assert build(content_copy, cache_dir) is not None
+
+
+@pytest.mark.parametrize("field", ["{n:>1000000000}", "{n.__class__.__mro__}", "{n!r}", "{0}"])
+def test_the_verdicts_more_line_holds_only_n(content_copy: Path, cache_dir: Path, field: str) -> None:
+    path = edit(
+        content_copy, "responses/_risk.yaml", "more: · 另有 {n} 项未列出", f"more: · 另有 {field} 项未列出"
+    )
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert problem.line == line_of(content_copy, "responses/_risk.yaml", "more:"), problem
+    assert "'more' may use only {n}" in problem.message, problem
