@@ -75,6 +75,9 @@ def test_check_and_reload_refuse_it_from_the_command_line(content_copy: Path, tm
         ("{% set a = op.label ~ op.label %}{{ a }}", "set", "write"),
         ("{{ op.label * 100000000 }}", "*", "write"),
         ("{{ op.label|center(1000000000) }}", "center", "filters"),
+        ("{{ '%1000000000s' % op.label }}", "%", "write"),
+        ("{{ op.label|join(op.label) }}", "join", "filters"),
+        ("{{ op.label.ljust(1000000000) }}", "calls a function", "write"),
     ],
 )
 def test_a_template_that_would_take_long_is_refused(

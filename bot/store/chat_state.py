@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,7 @@ from bot.store.masking import Masker
 logger = logging.getLogger(__name__)
 
 # What a state holds besides the user's words: operator, intent and level ids, script names.
-ID = re.compile(r"[a-z][a-z0-9_:-]*")
+ID = re.compile(r"(?!.*[0-9]{4})[a-z][a-z0-9_:-]*")  # no id holds a run of four digits
 
 
 class ChatStates:
@@ -33,8 +34,15 @@ class ChatStates:
         """`mask`: the records' masker, which keeps the numbers the answers print (10086)."""
         self._db = database
         masker = mask or Masker()
+
+        def masked(text: str) -> str:
+            text = shown(text)
+            done = masker(text)
+            # The masker reads NFKC ("（" as "("): a text it finds nothing in is kept as shown.
+            return text if done == unicodedata.normalize("NFKC", text) else done
+
         # The same red flags are saved again at every turn that keeps them: masked once.
-        self._mask = functools.lru_cache(maxsize=1024)(lambda text: masker(shown(text)))
+        self._mask = functools.lru_cache(maxsize=1024)(masked)
         self._written: dict[int, str] = {}  # what the file holds, so an unchanged state is not rewritten
 
     def load(self) -> dict[int, dict[str, Any]]:

@@ -3,10 +3,10 @@
 Templates are the operator's YAML, rendered inside the bot's process at every start and /reload.
 Jinja's own sandbox (ImmutableSandboxedEnvironment) stops a template reaching into Python
 (`cycler.__init__.__globals__.os`), but not one that takes the bot's time or memory (a loop in a
-loop, a macro calling itself, `'x' * 10**9`, `center(10**9)`). So every template is read before
-it runs and refused, with its line, if it uses more than answers need (`refusals`); what is left
-cannot run long: one loop, over at most MAX_RANGE numbers or a fact, and calls and output counted
-while it renders (`render`).
+loop, a macro calling itself, `'x' * 10**9`, `'%9999999999s' % x`, `center(10**9)`). So every
+template is read before it runs and refused, with its line, if it uses more than answers need
+(`refusals`); what is left cannot run long: one loop, over at most MAX_RANGE numbers or a fact,
+and calls and output counted while it renders (`render`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ MAX_RANGE = 1000
 MAX_RENDERED = 20_000
 # Calls while one template renders: range() and the methods of a fact.
 MAX_CALLS = 10_000
-# Filters that do a bounded amount of work on what they are given; the others (center, indent,
-# wordwrap, replace…) can make a fact as long as a number says.
+# Filters that take no size: the others (center, indent, wordwrap, replace, join…) can make a fact
+# as long as a number or another fact says.
 FILTERS = frozenset(
     {
         "abs",
@@ -39,14 +39,12 @@ FILTERS = frozenset(
         "escape",
         "first",
         "int",
-        "join",
         "last",
         "length",
         "lower",
         "list",
         "reverse",
         "round",
-        "safe",
         "sort",
         "string",
         "striptags",
@@ -83,7 +81,6 @@ EXPRESSIONS = (
     nodes.Sub,
     nodes.Div,
     nodes.FloorDiv,
-    nodes.Mod,
     nodes.Concat,
     nodes.Call,
     nodes.Keyword,
@@ -105,6 +102,7 @@ STATEMENTS = {
     nodes.Block: "{% block %}",
     nodes.Mul: "*",
     nodes.Pow: "**",
+    nodes.Mod: "%",
 }
 WHAT_ANSWERS_USE = (
     "answers use facts ({{ op.<name> }}, {{ shared.<name> }}), {% if %} and one {% for %} at most"
