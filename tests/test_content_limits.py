@@ -168,3 +168,12 @@ def test_the_verdicts_more_line_holds_only_n(content_copy: Path, cache_dir: Path
     problem = only(problems_of(content_copy, cache_dir), path)
     assert problem.line == line_of(content_copy, "responses/_risk.yaml", "more:"), problem
     assert "'more' may use only {n}" in problem.message, problem
+
+
+@pytest.mark.parametrize("shared", ["intents/_risk.yaml", "responses/_facts.yaml"])
+def test_a_folder_in_place_of_a_shared_file(content_copy: Path, cache_dir: Path, shared: str) -> None:
+    path = content_copy / shared
+    path.unlink()
+    path.mkdir()
+    problem = only(problems_of(content_copy, cache_dir), path)
+    assert "a folder, not a YAML file" in problem.message and "restore" in problem.fix, problem
