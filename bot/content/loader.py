@@ -33,6 +33,10 @@ from bot.content.yamlsource import Node, Seq, read_yaml
 E = TypeVar("E", bound=Entity)
 INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MIN_EXAMPLES = 30
+# More examples than this in one intent (the largest has under 100), or in all of them, is a
+# paste gone wrong: the model learns from every one at each start.
+MAX_EXAMPLES = 1000
+MAX_ALL_EXAMPLES = 20_000
 # The kinds of follow-up _ui.yaml may list words for (bot/core/replying/follow_up.py says what each does).
 FOLLOW_UP_KINDS = ("why", "next", "price", "marks")
 
@@ -193,6 +197,13 @@ def _intent(path: Path, problems: list[Problem]) -> Intent | None:
             f"rename the file to {intent_id}.yaml",
         )
     examples = file.texts(node, "examples", what)
+    if len(examples) > MAX_EXAMPLES:
+        file.problem(
+            node.line_of("examples"),
+            f"intent '{intent_id}' has {len(examples)} examples, more than {MAX_EXAMPLES}",
+            f"keep the {MAX_EXAMPLES} most varied examples; more slow every start and teach little",
+        )
+        return None
     if len(examples) < MIN_EXAMPLES:
         file.problem(
             node.line_of("examples"),
@@ -530,6 +541,11 @@ def _follow_ups(file: _File, node: Node) -> dict[str, tuple[str, ...]]:
 def _required(path: Path, problems: list[Problem]) -> bool:
     if path.is_file():
         return True
+    if path.is_dir():
+        problems.append(
+            Problem(path, 0, "this is a folder, not a YAML file", f"restore {path.name} from git")
+        )
+        return False
     problems.append(Problem(path, 0, "this file is missing", f"restore {path.name} from git"))
     return False
 
@@ -563,6 +579,16 @@ def load_content(root: Path, risk: bool = True) -> Content:
                 )
             )
         intents[intent.id] = intent
+
+    if (count := sum(len(intent.examples) for intent in intents.values())) > MAX_ALL_EXAMPLES:
+        problems.append(
+            Problem(
+                intents_dir,
+                0,
+                f"the intents have {count} examples in all, more than {MAX_ALL_EXAMPLES}",
+                "keep the most varied examples of each intent; more slow every start and teach little",
+            )
+        )
 
     responses: dict[str, Response] = {}
     for path in sorted(responses_dir.glob("*.yaml")):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.errors import Problem
-from bot.content.loader import _File, _load
+from bot.content.loader import _File, _load, _required
 from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -381,8 +381,7 @@ def load_risk(
     operators: set[str],
 ) -> Risk | None:
     for path in (rules_path, texts_path):
-        if not path.is_file():
-            problems.append(Problem(path, 0, "this file is missing", f"restore {path.name} from git"))
+        if not _required(path, problems):
             return None
     rules = load_rules(rules_path, problems, allowlist)
     texts = load_texts(texts_path, problems, operators, frozenset(rules.scopes))

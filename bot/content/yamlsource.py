@@ -10,6 +10,17 @@ import yaml
 from bot.content.errors import ContentError, Problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The largest content file read (today's largest, _risk.yaml, is under 40 KB): past this it is a
+# mistake (a pasted export, a generated list) that would keep `check` and every start busy.
+MAX_FILE_BYTES = 512 * 1024
+
+
+class _JoinedEntry(Exception):
+    """A list entry indented further than the one above: YAML reads it as the rest of that one."""
+
+    def __init__(self, first: int, last: int, value: str) -> None:
+        super().__init__(value)
+        self.first, self.last, self.value = first, last, value
 
 
 class Node(dict):
@@ -58,6 +69,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Node:
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Seq:
+    for child in node.value:
+        # "  - 怎么充值\n    - 怎么充话费" is one plain text over two lines, "怎么充值 - 怎么充话费".
+        if (
+            isinstance(child, yaml.ScalarNode)
+            and not child.style  # plain: None, or "" from the C parser
+            and child.end_mark.line > child.start_mark.line
+            and " - " in child.value
+        ):
+            raise _JoinedEntry(child.start_mark.line, child.end_mark.line, child.value)
     return Seq(
         [loader.construct_object(child, deep=True) for child in node.value],
         node.start_mark.line + 1,
@@ -77,11 +97,36 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 def read_yaml(path: Path) -> Any:
     """Parse one file; a syntax error becomes a Problem naming the file and line."""
+    if path.is_dir():
+        raise ContentError([Problem(path, 0, "this is a folder, not a YAML file", FOLDER_FIX)])
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ContentError(
+                [
+                    Problem(
+                        path,
+                        0,
+                        f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a content file may be",
+                        "split it into smaller files, or keep only what the bot needs",
+                    )
+                ]
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(
             [Problem(path, 0, f"the file is not UTF-8 ({exc.reason})", "save the file as UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    0,
+                    f"the file cannot be read ({exc.strerror})",
+                    "make it a file the bot's user can read",
+                )
+            ]
         ) from None
     try:
         return yaml.load(text, Loader=_LineLoader)
@@ -92,6 +137,24 @@ def read_yaml(path: Path) -> Any:
         raise ContentError([Problem(path, line, f"YAML syntax error: {what}", _syntax_hint(what))]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, 0, f"YAML error: {exc}", "fix the YAML syntax")]) from None
+    except _JoinedEntry as joined:
+        lines = text.splitlines()
+        dashed = (n for n in range(joined.first + 1, joined.last + 1) if lines[n].lstrip().startswith("- "))
+        line = next(dashed, joined.first + 1) + 1
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    line,
+                    "this '- ' is indented further than the entry above, so YAML joins the two into one: "
+                    f"'{joined.value}'",
+                    "indent this '- ' as the one above (the same number of spaces)",
+                )
+            ]
+        ) from None
+
+
+FOLDER_FIX = "rename it or move it out: every name ending in .yaml here is read as a content file"
 
 
 def _syntax_hint(problem: str) -> str:

@@ -1,16 +1,55 @@
-"""`report`: the operator's records as a table, CSV, JSON or one self-contained HTML page."""
+"""`report`: the operator's records as a table, CSV, JSON or one self-contained HTML page.
+
+What users typed is in it, so in every format a control character is written as its escape
+(an ESC sequence would retitle or clear the operator's terminal, a bidi override reorder the
+line), and in CSV a cell that a spreadsheet would read as a formula is written as text (OWASP).
+"""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import re
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
 from bot.store.report import Report
+
+T = TypeVar("T")
+# C0, DEL and C1 controls, and the invisible marks that reorder a line (bidi embeddings,
+# overrides, isolates).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection); such a cell gets a '.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def printable(value: T) -> T:
+    """The report (or any part of it) with every control character in its text escaped."""
+    if isinstance(value, str):
+        return UNPRINTABLE.sub(_escaped, value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: printable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [printable(item) for item in value]  # type: ignore[return-value]
+    return value
+
+
+def inert(cell: object) -> object:
+    """A CSV cell as a spreadsheet will not run it: text that starts a formula begins with '."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
 
 
 def as_json(report: Report) -> str:
@@ -32,7 +71,7 @@ def as_csv(report: Report) -> str:
     header = ["part", "key", "count", "detail", "example", "closest_intent", "topup_channel"]
 
     def put(*cells: object) -> None:  # every row as wide as the header, so any reader takes it
-        writer.writerow([*cells, *[""] * (len(header) - len(cells))])
+        writer.writerow([inert(cell) for cell in cells] + [""] * (len(header) - len(cells)))
 
     writer.writerow(header)
     for day in report.days:
@@ -152,4 +191,4 @@ def as_html(report: Report) -> str:
 
 
 def render(report: Report, form: str) -> str:
-    return {"table": as_table, "csv": as_csv, "json": as_json, "html": as_html}[form](report)
+    return {"table": as_table, "csv": as_csv, "json": as_json, "html": as_html}[form](printable(report))

@@ -12,7 +12,10 @@ again is logged too.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -73,6 +76,49 @@ MIGRATIONS: tuple[str, ...] = (
 BUSY_TIMEOUT_MS = 2000
 
 
+class UnknownDatabase(Exception):
+    """The file is SQLite, but not as any version of this code left it."""
+
+
+def _check_known(connection: sqlite3.Connection, version: int) -> None:
+    """A newer version's file, or tables (or columns) the migrations up to its version do not
+    make, raise UnknownDatabase: the bot would write where nothing reads, and lose it."""
+    if not 0 <= version <= len(MIGRATIONS):
+        raise UnknownDatabase(f"user_version {version}; this version knows 0 to {len(MIGRATIONS)}")
+    found, expected = _schema(connection), _made_by(version)
+    if found != expected:
+        unknown = sorted(found.keys() - expected.keys()) or sorted(
+            t for t in found if found[t] != expected.get(t)
+        )
+        missing = sorted(expected.keys() - found.keys())
+        raise UnknownDatabase(
+            f"user_version {version} with tables "
+            + ", ".join([*(f"{t} (unknown)" for t in unknown), *(f"{t} (missing)" for t in missing)])
+        )
+
+
+def _schema(connection: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """Each table of the file (not SQLite's own) with its columns."""
+    tables = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite^_%' ESCAPE '^'"
+    ).fetchall()
+    return {
+        name: frozenset(
+            column for (column,) in connection.execute("SELECT name FROM pragma_table_info(?)", (name,))
+        )
+        for (name,) in tables
+    }
+
+
+@functools.cache
+def _made_by(version: int) -> dict[str, frozenset[str]]:
+    """The tables the first `version` migrations make, read from a database in memory."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+        for script in MIGRATIONS[:version]:
+            memory.executescript(script)
+        return _schema(memory)
+
+
 class Database:
     """The connection, or none when the file cannot be opened; callers need not tell the two apart."""
 
@@ -88,22 +134,40 @@ class Database:
     def _open(self) -> sqlite3.Connection | None:
         try:
             return self._connect()
+        except UnknownDatabase as exc:
+            why, kind = f"was not written by this version of the bot ({exc})", "unknown"
         except sqlite3.DatabaseError as exc:
             if "not a database" not in str(exc) and "malformed" not in str(exc):
                 self._failed("open", exc)
                 return None
-        # A file that is not SQLite (or a damaged one) is kept aside for a person to look at,
-        # and the bot starts with an empty store rather than not at all.
-        aside = self.path.with_name(f"{self.path.name}.unreadable-{int(time.time())}")
+            why, kind = "could not be read", "unreadable"
+        # A file that is not SQLite (or a damaged one), or one this code does not know (a newer
+        # version's, another program's: using it would lose what is written to it), is kept aside
+        # for a person to look at, and the bot starts with an empty store rather than not at all.
+        aside = self.path.with_name(f"{self.path.name}.{kind}-{int(time.time())}")
         try:
-            self.path.replace(aside)
-            logger.warning("%s could not be read; kept as %s, starting empty", self.path, aside)
+            for journal in ("", "-wal", "-shm"):  # a journal left beside the file is part of it
+                if (source := Path(f"{self.path}{journal}")).exists():
+                    source.replace(f"{aside}{journal}")
+            logger.warning("%s %s; kept as %s, starting empty", self.path, why, aside)
             return self._connect()
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, UnknownDatabase) as exc:
             self._failed("open", exc)
             return None
 
+    def _make_private(self) -> None:
+        """The file and its journals readable by the owner only, like the record key: created so
+        (SQLite gives the journals the file's mode), or made so if an older version made them 0644."""
+        with contextlib.suppress(OSError):  # a read-only folder: the connection will say so
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        for journal in ("", "-wal", "-shm"):
+            path = Path(f"{self.path}{journal}")
+            with contextlib.suppress(OSError):
+                if path.stat().st_mode & 0o077:
+                    path.chmod(0o600)
+
     def _connect(self) -> sqlite3.Connection:
+        self._make_private()
         connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
@@ -120,6 +184,7 @@ class Database:
         connection.execute("BEGIN IMMEDIATE")
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
+            _check_known(connection, version)
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     connection.execute(statement)

@@ -12,7 +12,8 @@ keeps none: a message that looked harmless is more likely a person's own than an
 
 The chat is stored as a keyed hash (HMAC-SHA256), never its id: /forget can find a chat's rows, a
 copy of the file cannot tell whose they are. Rows older than the retention go at start and
-each new day. Both adapters hand every Turn to `record`, which decides what of it is kept.
+each new day, and so does the saved state of a chat nobody has written in since (chat_state).
+Both adapters hand every Turn to `record`, which decides what of it is kept.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def open_records(
 ) -> Records:
     """Records in this database, keyed by the folder's key, keeping the answers' own numbers."""
     masker = Masker(service_numbers(answers))
-    return Records(database, masker, normalize, record_key(database.path.parent), retention_days)
+    records = Records(database, masker, normalize, record_key(database.path.parent), retention_days)
+    records.purge()  # before the chats' states are read: none older than the retention is loaded
+    return records
 
 
 class Records:
@@ -121,7 +124,7 @@ class Records:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.database = database
-        self._mask = masker
+        self.mask = masker  # also what the chats' states are masked with (chat_state.py)
         self.normalize = normalize  # the classifier's; replaced when the content is reloaded
         self._key = key
         self.retention_days = retention_days
@@ -194,13 +197,16 @@ class Records:
     def _masked(self, text: str, kept: int = MAX_TEXT) -> str:
         # Cut before masking too: masking reads the whole text (libphonenumber is slow on long
         # text; ㏘×4000 took 0.6 s), and only the first `kept` characters are kept anyway.
-        return self._mask(cut(text, kept))[:kept]
+        return self.mask(cut(text, kept))[:kept]
 
     def forget(self, chat_id: int) -> None:
         for table in TABLES:
             self.database.write(f"DELETE FROM {table} WHERE chat = ?", [(self.chat_key(chat_id),)])
 
     def purge(self) -> None:
+        """Rows older than the retention: the records, and the state of a chat not heard from since."""
         self._purged_on = self.day()
         for table in TABLES:
             self.database.write(f"DELETE FROM {table} WHERE day < ?", [(self.day(self.retention_days),)])
+        cutoff = int(self._clock()) - self.retention_days * 86400
+        self.database.write("DELETE FROM chat_state WHERE updated_at < ?", [(cutoff,)])

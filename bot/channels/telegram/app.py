@@ -129,7 +129,7 @@ def build_application(
     builder = (
         Application.builder()
         .token(settings.token)
-        .persistence(ChatStatePersistence(database))
+        .persistence(ChatStatePersistence(database, records.mask))
         .rate_limiter(limiter)
         # Chats are answered concurrently (a slow network round trip or a 429 for one does not
         # hold up the others), each chat's own turns in order.

@@ -10,6 +10,7 @@ handlers' dependencies, and the bot has no user data, callback data or conversat
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -26,13 +27,13 @@ OLD_PICKLE = "chats.pickle"
 
 
 class ChatStatePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, mask: Callable[[str], str] | None = None) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
             update_interval=UPDATE_INTERVAL,
         )
         self.database = database
-        self.chats = ChatStates(database)
+        self.chats = ChatStates(database, mask)
         old = database.path.parent / OLD_PICKLE
         if old.exists():
             logger.info("%s is from an older version and is not read; it can be deleted", old)

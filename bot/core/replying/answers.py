@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import difflib
 import re
+import traceback
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SecurityError
 
 from bot.content.errors import ContentError, Problem
 from bot.content.model import Content, Entity, Fact, Response, Template, Where
+from bot.core.replying.sandbox import WHAT_ANSWERS_USE, AnswerEnvironment, refusals
 from bot.core.understanding.links import find_links
 
 # Any @name in an answer is a handle (not only the 4-32 letters Telegram allows): the bot
@@ -96,6 +99,14 @@ def _line_naming(template: Template, error: str) -> int:
     return template.where.line
 
 
+def _running_line(exc: BaseException) -> int:
+    """The template's line that was running when it failed (Jinja names its frames <template>)."""
+    lines = [
+        frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"
+    ]
+    return (lines[-1] or 1) if lines else 1
+
+
 @dataclass(frozen=True)
 class OperatorChoice:
     id: str
@@ -105,9 +116,9 @@ class OperatorChoice:
 class Answers:
     def __init__(self, content: Content) -> None:
         self._content = content
-        self._env = jinja2.Environment(
-            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
-        )
+        # Sandboxed, and every template read before it runs (sandbox.py): a template is the
+        # operator's YAML, rendered inside the bot's process.
+        self._env = AnswerEnvironment()
         # One compiled template per source: most answers are one text rendered for every operator,
         # channel and place, and compiling is most of the start-up's rendering time.
         self._compiled: dict[str, jinja2.Template] = {}
@@ -298,7 +309,15 @@ class Answers:
         if (known := self._compiled.get(template.source)) is not None:
             return known
         try:
-            compiled = self._compiled[template.source] = self._env.from_string(template.source)
+            tree = self._env.parse(template.source)
+            refused = [
+                Problem(template.where.path, template.where.line + line - 1, message, fix)
+                for line, message, fix in refusals(tree)
+            ]
+            if refused:
+                problems.extend(refused)
+                return None
+            compiled = self._compiled[template.source] = self._env.from_string(tree)
             return compiled
         except jinja2.TemplateSyntaxError as exc:
             line = template.where.line + (exc.lineno or 1) - 1
@@ -316,7 +335,7 @@ class Answers:
         self, problems: list[Problem], template: Template, compiled: jinja2.Template, context: dict[str, Any]
     ) -> str | None:
         try:
-            text = compiled.render(**context).strip()
+            text = self._env.render(compiled, context).strip()
         except jinja2.UndefinedError as exc:
             problems.append(
                 Problem(
@@ -324,6 +343,16 @@ class Answers:
                     _line_naming(template, str(exc)),
                     f"template uses an unknown name: {exc}",
                     "use a fact defined in responses/_facts.yaml (op.<name> or shared.<name>)",
+                )
+            )
+            return None
+        except SecurityError as exc:  # refused by the sandbox or its budget (sandbox.py) while it ran
+            problems.append(
+                Problem(
+                    template.where.path,
+                    template.where.line + (getattr(exc, "line", None) or _running_line(exc)) - 1,
+                    f"template refused: {exc}",
+                    f"{WHAT_ANSWERS_USE}; write the text out",
                 )
             )
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -163,6 +164,56 @@ def show_handle(name: str) -> str:
     if len(name) <= 4:
         return "@" + name[:1] + "…"
     return "@" + name[:2] + "…" + name[-2:]
+
+
+# What a piece of evidence may still hold after it was cut from the message: an @name that can be
+# tapped (an e-mail's "@domain" too), a number of seven digits or more as typed, a dot that joins
+# a name to a letter (a domain), a scheme. Each is linear: one class repeated, or a bounded repeat.
+_TAPPABLE = re.compile(r"@ ?([A-Za-z0-9_]{3,})")
+_LONG_NUMBER = re.compile(r"\+?[0-9](?:[ -]?[0-9]){6,}")
+_LIVE_DOT = re.compile(r"(?<=[^\s.\[\]])\.(?=[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
+_SCHEME = re.compile(r"(?i)\bh(tt)(ps?:)")
+# A match that ends or begins inside a name or a number is widened to the whole of it (no more than
+# this far), so that it is masked as a whole: "selling @cheap_load" was the live @cheap_load.
+_TOKEN = re.compile(r"[0-9A-Za-z_@.+/-]")
+WIDEN = 64
+
+
+def widened(text: str, start: int, end: int) -> str:
+    """text[start:end], and the rest of a name, number or link the cut went through."""
+    if end < len(text) and end > start and _TOKEN.match(text[end - 1]) and _TOKEN.match(text[end]):
+        stop = min(len(text), end + WIDEN)
+        while end < stop and _TOKEN.match(text[end]):
+            end += 1
+    if 0 < start < end and _TOKEN.match(text[start]) and _TOKEN.match(text[start - 1]):
+        stop = max(0, start - WIDEN)
+        while start > stop and _TOKEN.match(text[start - 1]):
+            start -= 1
+    return text[start:end]
+
+
+def shown(text: str, names: Iterable[str] = (), keep: Iterable[str] = ()) -> str:
+    """A piece of a user's message as a verdict may repeat it: nothing to tap, copy or call.
+
+    `names`: the handles and numbers the whole message holds (a name may stand without its @
+    in a piece: "tg: esim1088"); `keep`: numbers that are nobody's own (an operator's hotline).
+    Showing what was shown changes nothing.
+    """
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 3 and name in text:
+            text = text.replace(name, show_phone(name) if name.isdigit() else show_handle(name).lstrip("@"))
+    if "@" in text:
+        text = _TAPPABLE.sub(lambda m: show_handle(m.group(1)), text)
+    kept = frozenset(keep)
+
+    def number(match: re.Match[str]) -> str:
+        digits = "".join(c for c in match.group(0) if c.isdigit())
+        return match.group(0) if digits in kept else show_phone(digits)
+
+    text = _LONG_NUMBER.sub(number, text)
+    if "." in text:
+        text = _LIVE_DOT.sub("[.]", text)
+    return _SCHEME.sub(r"hxx\2", text) if "://" in text else text
 
 
 def find_call_numbers(text: str) -> list[str]:

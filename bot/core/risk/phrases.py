@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from bot.content.model import RiskSignal
+from bot.core.risk.links import widened
 from bot.core.understanding.pattern_source import alternates_at_top
 
 Trie = dict[str, "Trie"]
@@ -161,6 +162,8 @@ class PhraseFinder:
 
     def find(self, text: str) -> list[tuple[RiskSignal, str, float]]:
         """Each (signal, evidence, share of its weight) found; a cancelled match does not count.
+        The evidence is the match and the rest of a name or number it cuts into: the scanner
+        masks it whole (bot/core/risk/links.py `shown`).
 
         Plain loops and a list: this runs on every message, and most find nothing.
         """
@@ -186,7 +189,11 @@ class PhraseFinder:
             default=len(text) + 1,
         )
         return [
-            (signal, match.group(0).strip(), self._share(match, signal, questions, reported))
+            (
+                signal,
+                widened(text, match.start(), match.end()).strip(),
+                self._share(match, signal, questions, reported),
+            )
             for signal, match in matches
             if not cancelled(text, match.start(), signal)
         ]

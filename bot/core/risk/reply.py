@@ -7,6 +7,7 @@ red flags change per message, and they carry the user's links and handles defang
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from bot.content.errors import ContentError, Problem
@@ -92,8 +93,13 @@ class RiskCheck:
                 )
             )
         try:
-            self._texts.more.format(n=1)
-        except (ValueError, KeyError, IndexError):
+            # Read, not run: "{n:>1000000000}" or "{n.__class__}" would be Python's to carry out.
+            fields = [
+                field[1:] for field in string.Formatter().parse(self._texts.more) if field[1] is not None
+            ]
+            if any(field != ("n", "", None) for field in fields):
+                raise ValueError(fields)
+        except ValueError:
             where = texts.more.where
             problems.append(
                 Problem(where.path, where.line, "'more' may use only {n}", "write {{ or }} for a brace")

@@ -25,6 +25,7 @@ from bot.core.risk.links import (
     show_handle,
     show_host,
     show_phone,
+    shown,
     telegram_name,
 )
 from bot.core.risk.lookalike import OfficialSites, skeleton
@@ -181,6 +182,11 @@ class Scanner:
                 self._by_detector.setdefault(detector, []).append(signal)
         self._phrases = PhraseFinder(rules.signals, self.prepare, rules.question_share, rules.reporters)
         self._number_token = _number_token(rules.official_numbers)
+        # Numbers a verdict may show whole: the operators' own, and those the rules call official
+        # (13800100186, China Mobile's line from abroad, is a phrase of weight 0).
+        self._keep = frozenset(rules.official_numbers).union(
+            *(re.findall("[0-9]+", phrase) for s in rules.signals if s.weight <= 0 for phrase in s.phrases)
+        )
         # An operator's names as a sender writes them: its label without the part in brackets
         # ("Smart（菲律宾）" → smart) and the name of its official site (smart, 10086).
         self._sender_names: dict[str, set[str]] = {}
@@ -271,7 +277,10 @@ class Scanner:
             what = found.setdefault((signal.id, values.get("owner", "")), _Found())
             what.add(evidence, **values)
             what.share = max(what.share, share)
-        report = self._report(signals, found)
+        # Every piece of evidence is masked here, whoever found it: a phrase's match may hold a
+        # handle or a number whole ("send to @scam_helper99 your otp").
+        names = [handle.name for handle in find_handles(prepared)]
+        report = self._report(signals, found, lambda piece: shown(piece, names, self._keep))
         if talk and report.level == "high":
             report = replace(report, level="medium")
         if takeover:
@@ -291,14 +300,19 @@ class Scanner:
             and any(sign in prepared for sign in self.rules.takeover_signs)
         )
 
-    def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
+    def _report(
+        self,
+        signals: dict[str, RiskSignal],
+        found: dict[tuple[str, str], _Found],
+        show: Callable[[str], str],
+    ) -> RiskReport:
         flags = []
         operator = None
         for (signal_id, _), what in found.items():
             signal = signals[signal_id]
             if what.share == 0:
                 continue  # only asked about, and the rules say that does not count at all
-            evidence = EVIDENCE_JOIN.join(what.evidence)
+            evidence = EVIDENCE_JOIN.join(dict.fromkeys(map(show, what.evidence)))
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
             if owner in self._labels:
