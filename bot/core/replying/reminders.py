@@ -24,6 +24,7 @@ from bot.core.replying.reminder_schedule import (
     DEFAULT_HOUR,
     HOURS,
     INTERVALS,
+    LOCAL,
     Schedule,
     add_months,
     local_today,
@@ -39,6 +40,7 @@ STEPS = ("operator", "name", "last", "when", "confirm")
 START = "remind:start"
 # The answers whose buttons offer a reminder: keeping the number, and topping it up.
 OFFERED_UNDER = frozenset({"keep_number", "topup_how", "topup_where"})
+TOPUP_INTENT = "topup_how"  # its answer, for the operator and place, is the reminder's official ways
 NAME_MAX = 20
 # A name is said back in every reminder: no link, handle or markup may ride on it.
 NOT_IN_A_NAME = re.compile(r"[@/\\<>:]|\.\w|https?|www", re.I)
@@ -390,6 +392,82 @@ class ReminderDialogue:
 
     def _quit(self) -> tuple[Button, ...]:
         return (Button(self.answers.ui("remind_quit"), "remind:quit"),)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A stored reminder as the messages about it need it (the store's row, without the store)."""
+
+    id: int
+    operator: str
+    name: str
+    place: str | None
+    due: date
+    hour: int
+    cycle: int
+    stopped: bool = False
+
+
+class ReminderTexts:
+    """What the adapters send about stored reminders: the reminder itself, the replies to its
+    buttons, the list. Every text from _ui.yaml, in the chat's script."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+        self.answers = conversation.answers
+
+    def due(self, kept: Kept, days_left: int, late_since: datetime | None, script: str | None) -> Reply:
+        """The reminder: the date, then the official ways to top up for the operator and place."""
+        label = self._label(kept.operator)
+        if days_left > 0:
+            head = self.answers.ui(
+                "remind_due", card=kept.name, operator=label, due=_shown(kept.due), days=str(days_left)
+            )
+        else:
+            head = self.answers.ui("remind_due_past", card=kept.name, operator=label, due=_shown(kept.due))
+        if late_since is not None:
+            planned = late_since.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+            head = f"{self.answers.ui('remind_late', planned=planned)}\n{head}"
+        ways = (
+            self.answers.text(TOPUP_INTENT, kept.operator, None, kept.place)
+            if kept.operator in (c.id for c in self.answers.operators)
+            else ""
+        )
+        buttons = (
+            Button(self.answers.ui("remind_done_button"), f"remind:done_{kept.id}_{kept.cycle}"),
+            Button(self.answers.ui("remind_later_button"), f"remind:later_{kept.id}_{kept.cycle}"),
+            Button(self.answers.ui("remind_stop_button"), f"remind:stop_{kept.id}"),
+        )
+        return self._scripted(Reply(f"{head}\n\n{ways}".strip(), buttons, TOPUP_INTENT), script)
+
+    def listing(self, kept: list[Kept], script: str | None) -> Reply:
+        if not kept:
+            return self._scripted(Reply(self.answers.ui("remind_list_empty")), script)
+        lines = [self.answers.ui("remind_list")]
+        for k in kept:
+            item = "remind_list_stopped" if k.stopped else "remind_list_item"
+            lines.append(
+                self.answers.ui(
+                    item, card=k.name, operator=self._label(k.operator), due=_shown(k.due), hour=str(k.hour)
+                )
+            )
+        buttons = tuple(
+            Button(self.answers.ui("remind_cancel_button", card=k.name), f"remind:cancel_{k.id}")
+            for k in kept
+        )
+        return self._scripted(Reply("\n".join(lines), buttons), script)
+
+    def say(self, name: str, script: str | None, **variables: str) -> Reply:
+        return self._scripted(Reply(self.answers.ui(name, **variables)), script)
+
+    def _label(self, operator: str) -> str:
+        known = {c.id: c.label for c in self.answers.operators}
+        return known.get(operator, operator)
+
+    def _scripted(self, reply: Reply, script: str | None) -> Reply:
+        convert = self.conversation.convert
+        buttons = tuple(replace(b, label=convert(b.label, script)) for b in reply.buttons)
+        return replace(reply, text=convert(reply.text, script), buttons=buttons)
 
 
 def _shown(day: date) -> str:
