@@ -21,7 +21,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from bot.core.replying.reminder_schedule import OFFSETS, Dispatch, Schedule, local_today
-from bot.core.replying.reminders import Plan, next_due
+from bot.core.replying.reminders import Kept, Plan, next_due
 from bot.store.database import Database
 
 ACTIVE = "active"
@@ -30,6 +30,11 @@ COLUMNS = (
     "id, chat_id, operator, name, place, last_topup, months, next_due, hour, sent, snooze, next_send,"
     " cycle, cycle_sends, state"
 )
+
+
+def utc_now() -> datetime:
+    """The adapters' clock (the core and the store take the time as an argument; tests pass theirs)."""
+    return datetime.now(timezone.utc)
 
 
 def _seconds(moment: datetime | None) -> int | None:
@@ -62,6 +67,11 @@ class Reminder:
         schedule = Schedule(date.fromisoformat(due), hour, offsets, _moment(snooze))
         last_topup = date.fromisoformat(last) if last else None
         return cls(id_, chat, operator, name, place, last_topup, months, schedule, next_send, *rest)
+
+    def kept(self) -> Kept:
+        """As the messages about it need it."""
+        due, hour, stopped = self.schedule.due, self.schedule.hour, self.state == STOPPED
+        return Kept(self.id, self.operator, self.name, self.place, due, hour, self.cycle, stopped)
 
 
 @dataclass(frozen=True)

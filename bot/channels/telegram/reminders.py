@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from telegram import Chat, Update
@@ -27,12 +27,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels import reminder_buttons
 from bot.channels.telegram import callback_data, handlers
-from bot.core.replying.reminder_schedule import daytime, local_today
-from bot.core.replying.reminders import START, Draft, Kept, ReminderDialogue, ReminderTexts, ReminderTurn
-from bot.core.replying.turn import Reply
+from bot.core.replying.reminder_schedule import daytime
+from bot.core.replying.reminders import START, Draft, ReminderDialogue, ReminderTexts, ReminderTurn
 from bot.store.database import Database
-from bot.store.reminders import STOPPED, Reminder, Reminders
+from bot.store.reminders import Reminder, Reminders, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +42,6 @@ DRAFT = "remind"  # the open dialogue's key in chat_data
 GROUP = -1  # before the question answering (group 0)
 
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class ReminderDeps:
@@ -103,19 +99,6 @@ async def _keep(context: ContextTypes.DEFAULT_TYPE, chat_id: int, draft: Draft |
         await context.application.persistence.update_chat_data(chat_id, context.chat_data)
 
 
-def _kept(reminder: Reminder) -> Kept:
-    return Kept(
-        reminder.id,
-        reminder.operator,
-        reminder.name,
-        reminder.place,
-        reminder.schedule.due,
-        reminder.schedule.hour,
-        reminder.cycle,
-        reminder.state == STOPPED,
-    )
-
-
 def _script(application: Application, chat_id: int) -> str | None:  # type: ignore[type-arg]
     state = application.chat_data.get(chat_id, {}).get("state")
     script = state.get("script") if isinstance(state, dict) else None
@@ -150,9 +133,9 @@ async def listing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None or not handlers.allowed(update, context):
         raise ApplicationHandlerStop
-    kept = [_kept(r) for r in reminder_deps(context.application).store.of_chat(chat.id)]
     script = _script(context.application, chat.id)
-    await handlers.send_reply(chat, _texts(context.application).listing(kept, script))
+    store, texts = reminder_deps(context.application).store, _texts(context.application)
+    await handlers.send_reply(chat, reminder_buttons.listing(store, texts, chat.id, script))
     raise ApplicationHandlerStop
 
 
@@ -191,11 +174,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not handlers.allowed(update, context):
         raise ApplicationHandlerStop
     action = callback_data.decode(query.data) or START
-    kind, _, value = action.removeprefix("remind:").partition("_")
     shared = reminder_deps(context.application)
     now = shared.clock()
-    if kind in ("done", "later", "stop", "cancel"):
-        reply = _on_reminder(context.application, chat.id, kind, value, now)
+    if reminder_buttons.is_reminder_button(action):
+        script, texts = _script(context.application, chat.id), _texts(context.application)
+        reply = reminder_buttons.on_reminder_button(shared.store, texts, chat.id, action, now, script)
         await handlers.send_reply(chat, reply)
         raise ApplicationHandlerStop
     draft = _draft(context)
@@ -206,38 +189,6 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         turn = _dialogue(context).on_action(action, draft, now)
     await _step(update, context, turn)
     raise ApplicationHandlerStop
-
-
-def _on_reminder(
-    application: Application,  # type: ignore[type-arg]
-    chat_id: int,
-    kind: str,
-    value: str,
-    now: datetime,
-) -> Reply:
-    store, texts = reminder_deps(application).store, _texts(application)
-    script = _script(application, chat_id)
-    number, _, cycle = value.partition("_")
-    reminder = store.get(int(number), chat_id) if number.isdecimal() else None
-    if reminder is None:
-        return texts.say("remind_gone", script)
-    if kind in ("stop", "cancel"):
-        store.cancel(reminder.id, chat_id, now)
-        said = "remind_stopped" if kind == "stop" else "remind_cancelled"
-        return texts.say(said, script, card=reminder.name)
-    if cycle != str(reminder.cycle):  # a button of a cycle already moved on (tapped twice)
-        kept = [_kept(r) for r in store.of_chat(chat_id)]
-        return texts.listing(kept, script)
-    if kind == "done":
-        moved = store.done(reminder, now)
-        if moved is None:
-            return texts.say("remind_gone", script)
-        today = local_today(now).isoformat()
-        return texts.say("remind_done", script, today=today, due=moved.schedule.due.isoformat())
-    later = store.snooze(reminder, now)
-    if later is None or later.schedule.snooze is None:
-        return texts.say("remind_gone", script)
-    return texts.say("remind_later", script, day=local_today(later.schedule.snooze).isoformat())
 
 
 # ---- the due check ---------------------------------------------------------------------------------
@@ -284,7 +235,7 @@ async def _send(
         return None
     late = dispatch.planned if dispatch.late else None
     script = _script(application, reminder.chat_id)
-    reply = _texts(application).due(_kept(reminder), dispatch.days_left, late, script)
+    reply = _texts(application).due(reminder.kept(), dispatch.days_left, late, script)
     chat = Chat(reminder.chat_id, Chat.PRIVATE)
     chat.set_bot(application.bot)
     try:
