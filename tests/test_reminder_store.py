@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.core.replying.reminders import Plan
+from bot.devtools.report import render
 from bot.store.database import MIGRATIONS, Database
 from bot.store.reminders import ACTIVE, STOPPED, Reminders
+from bot.store.report import build_report
+from tests.conftest import ROOT, run_cli
 
 NOW = datetime(2026, 12, 7, 4, 0, tzinfo=timezone.utc)  # 12:00 UTC+8
 PLAN = Plan("smart", "菲律宾卡", date(2026, 1, 20), None, date(2027, 1, 20), 10, "philippines")
@@ -96,3 +100,34 @@ def test_cancel_is_for_the_chat_s_own_and_forget_removes_all(tmp_path: Path) -> 
     assert len(store.of_chat(501)) == 1
     store.forget(501)
     assert store.of_chat(501) == [] and len(store.of_chat(777)) == 1
+
+
+def test_report_counts_reminders_per_operator(tmp_path: Path) -> None:
+    store = Reminders(Database.in_folder(tmp_path))
+    store.add(501, PLAN, NOW)
+    store.add(502, Plan("china_mobile", "老家", None, 3, date(2027, 3, 7), 10, None), NOW)
+    at_30 = datetime(2026, 12, 21, 2, 0, tzinfo=timezone.utc)
+    [due] = store.due(at_30)
+    dispatch = due.schedule.due_now(at_30)
+    assert dispatch is not None and store.claim(due, dispatch, at_30)
+    [sent] = store.of_chat(501)
+    store.done(sent, at_30)
+    report = build_report(Database.in_folder(tmp_path), "2026-12-01", "2026-12-31")
+    assert [(r.operator, r.active, r.sent, r.done) for r in report.reminders] == [
+        ("china_mobile", 1, 0, 0),
+        ("smart", 1, 1, 1),
+    ]
+    table = render(report, "table")
+    assert "保号 reminders" in table and "smart" in table
+    assert "reminders,smart,1," in render(report, "csv")
+    assert json.loads(render(report, "json"))["reminders"][1]["done"] == 1
+    assert "保号 reminders per operator" in render(report, "html")
+
+
+def test_python_m_bot_report_counts_a_reminder_set_in_the_terminal(tmp_path: Path) -> None:
+    env = {"BOT_DATA_DIR": str(tmp_path), "BOT_CONTENT_DIR": str(ROOT)}
+    chat = run_cli("chat", stdin="/remind\n1\n菲律宾卡\n昨天\n1\n保存\n/quit\n", env=env)
+    assert chat.returncode == 0 and "已保存" in chat.stdout, chat.stderr
+    result = run_cli("report", "--format", "json", env=env)
+    [smart] = json.loads(result.stdout)["reminders"]
+    assert (smart["operator"], smart["active"], smart["sent"]) == ("smart", 1, 0)
