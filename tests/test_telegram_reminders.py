@@ -17,13 +17,12 @@ import pytest
 from telegram.ext import Application
 
 from bot.channels.telegram import reminders
-from bot.channels.telegram.app import build_application
 from bot.core.replying.conversation import Conversation
 from bot.core.replying.reminders import Plan
 from bot.devtools.telegram_standin import Call, StandIn
-from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.reminders import STOPPED, Reminders
+from tests.test_telegram import running as telegram_running
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = 611
@@ -46,28 +45,13 @@ class Clock:
 
 @asynccontextmanager
 async def running(
-    conversation: Conversation, data_dir: Path, clock: Clock, standin: StandIn | None = None
+    conversation: Conversation, data_dir: Path, clock: Clock
 ) -> AsyncIterator[tuple[Application, StandIn]]:
-    own = standin is None
-    standin = standin or await StandIn().start()
-    settings = Settings(
-        token=standin.token, base_url=standin.url, data_dir=data_dir, admin_ids=frozenset({ADMIN})
-    )
-    app = build_application(conversation, settings)
-    reminders.reminder_deps(app).clock = clock
-    assert app.updater is not None and app.post_init is not None
-    await app.initialize()
-    await app.post_init(app)
-    await app.updater.start_polling(timeout=1, poll_interval=0)
-    await app.start()
-    try:
+    """The bot as tests/test_telegram.py runs it, reading the test's clock from its first due check
+    on (the check right after start reads the real clock and finds nothing: no reminder is set yet)."""
+    async with telegram_running(conversation, data_dir, admins=frozenset({ADMIN})) as (app, standin):
+        reminders.reminder_deps(app).clock = clock
         yield app, standin
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        if own:
-            await standin.stop()
 
 
 def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -375,10 +359,12 @@ async def _bot(script: Path, cache_dir: Path, standin: StandIn, data_dir: Path) 
 async def _first_check(process: asyncio.subprocess.Process) -> str:
     """The line the bot logs after its first due check."""
     assert process.stderr is not None
+    said = []
     while line := await asyncio.wait_for(process.stderr.readline(), 60):
         if b"due check 1)" in line:
             return line.decode()
-    raise AssertionError("the bot ended before its first due check")
+        said.append(line.decode(errors="replace"))
+    raise AssertionError("the bot ended before its first due check:\n" + "".join(said[-20:]))
 
 
 def test_one_due_while_down_is_sent_once_late_and_not_again_after_sigkill(
