@@ -169,3 +169,11 @@ def test_the_schedule_sends_once_after_a_stop_and_says_it_is_late() -> None:
     on_time = sent.after.due_now(datetime(2027, 1, 9, 2, 0, 30, tzinfo=timezone.utc))
     assert on_time is not None and not on_time.late and on_time.days_left == 1
     assert on_time.after.next_send() is None
+
+
+def test_a_short_cycle_gets_no_reminder_in_its_first_half(dialogue: ReminderDialogue) -> None:
+    draft = Draft(step="when", operator="china_telecom", name="卡", last=date(2026, 12, 7))
+    monthly = dialogue.on_action("remind:every_1", draft, NOW)
+    assert "到期 2027-01-07，提醒日 2026-12-31、2027-01-06，" in monthly.reply.text
+    every_two = dialogue.on_action("remind:every_2", draft, NOW)
+    assert "提醒日 2027-01-08、2027-01-31、2027-02-06，" in every_two.reply.text

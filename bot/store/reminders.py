@@ -97,7 +97,7 @@ class Reminders:
     # ---- setting, listing, removing ------------------------------------------------------------
 
     def add(self, chat_id: int, plan: Plan, now: datetime) -> int | None:
-        schedule = Schedule.fresh(plan.due, plan.hour, now)
+        schedule = Schedule.fresh(plan.due, plan.hour, now, plan.last_topup or local_today(now))
         values = (
             chat_id,
             plan.operator,
@@ -156,7 +156,7 @@ class Reminders:
         """ "我充好了": the next cycle starts today. None when the reminder changed meanwhile."""
         today = local_today(now)
         due = next_due(today, reminder.months, reminder.operator)
-        schedule = Schedule.fresh(due, reminder.schedule.hour, now)
+        schedule = Schedule.fresh(due, reminder.schedule.hour, now, today)
         kind = "done" if reminder.cycle_sends else "done_unprompted"
         changed = self._db.change(
             "UPDATE reminder SET last_topup = ?, next_due = ?, sent = ?, snooze = NULL, next_send = ?,"

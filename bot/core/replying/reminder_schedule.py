@@ -53,10 +53,16 @@ class Schedule:
     snooze: datetime | None = None
 
     @classmethod
-    def fresh(cls, due: date, hour: int, now: datetime) -> Schedule:
-        """A new cycle: the messages whose time has already passed are not sent (the user has just
-        been told the date), the others are planned."""
-        passed = frozenset(o for o in OFFSETS if at(due - timedelta(days=o), hour) <= now)
+    def fresh(cls, due: date, hour: int, now: datetime, start: date | None = None) -> Schedule:
+        """A new cycle from `start` (the top-up it counts from): the messages whose time has already
+        passed are not sent (the user has just been told the date), nor one that would come in the
+        cycle's first half (a month's cycle gets no "30 days left" the day after it was set)."""
+        length = (due - start).days if start is not None else None
+        passed = frozenset(
+            o
+            for o in OFFSETS
+            if at(due - timedelta(days=o), hour) <= now or (length is not None and 2 * o > length)
+        )
         return cls(due, hour, passed)
 
     def planned(self, offset: int) -> datetime:

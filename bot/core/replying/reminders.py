@@ -290,7 +290,7 @@ class ReminderDialogue:
     def _confirm(self, draft: Draft, now: datetime) -> ReminderTurn:
         draft = replace(draft, step="confirm")
         plan = self._plan(draft, now)
-        schedule = Schedule.fresh(plan.due, plan.hour, now)
+        schedule = Schedule.fresh(plan.due, plan.hour, now, plan.last_topup or local_today(now))
         text = self.confirmation(plan, schedule, draft.script)
         return ReminderTurn(Reply(text, self._confirm_buttons(draft)), draft)
 
