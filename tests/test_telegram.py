@@ -82,6 +82,8 @@ def test_start_shows_the_welcome_and_menu(conversation: Conversation, tmp_path: 
                 "check",
                 "privacy",
                 "forget",
+                "remind",
+                "reminders",
             }
             standin.push_text(CHAT, "/start")
             [reply] = await standin.wait_for(1, chat_id=CHAT)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.replying.turn import ChatState
+
 if TYPE_CHECKING:
     from bot.core.replying.conversation import Conversation
 
@@ -166,6 +168,70 @@ def _scan_figures(conversation: Conversation, questions: list[str], rounds: int)
     _median("classify with scan ÷ classify alone (time)", ratios, "×", "{:.3f}")
 
 
+STORED_REMINDERS = 100_000
+DUE_REMINDERS = 50  # due at the moment of the check (the rest over the coming year)
+
+
+def _reminder_figures(conversation: Conversation, rounds: int) -> None:
+    """The due check with 100,000 reminders stored: the indexed query on next_send against the
+    same query made to scan the table, in the same run; a whole check that claims the due ones
+    (a commit each); and the time of one answer, which a check every minute must not slow."""
+    import random
+    import tempfile
+    from datetime import datetime, timedelta, timezone
+
+    from bot.channels.telegram.reminders import CHECK_EVERY, DUE_BATCH
+    from bot.store.database import Database
+    from bot.store.reminders import Reminders, insert_many
+
+    now = datetime(2026, 12, 7, 4, 0, tzinfo=timezone.utc)
+    start = int(now.timestamp())
+    rng = random.Random(17)
+    with tempfile.TemporaryDirectory(prefix="bench-reminders-") as folder:
+        database = Database.in_folder(Path(folder))
+        due = (now + timedelta(days=30)).date().isoformat()
+        later = [start + rng.randrange(60, 365 * 86400) for _ in range(STORED_REMINDERS)]
+        sends = [start - 60] * DUE_REMINDERS + later[DUE_REMINDERS:]
+        rows = [(i, "smart", "卡", due, 10, send) for i, send in enumerate(sends)]
+        insert_many(database, rows)
+        store = Reminders(database)
+        query = "SELECT id FROM reminder{} WHERE next_send <= ? ORDER BY next_send LIMIT ?"
+        indexed, scanned, checks = [], [], []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            for _ in range(20):
+                store.due(now, DUE_BATCH)
+            indexed.append((time.perf_counter() - began) / 20 * 1000)
+            began = time.perf_counter()
+            database.read(query.format(" NOT INDEXED"), (start, DUE_BATCH))
+            scanned.append((time.perf_counter() - began) * 1000)
+        for _ in range(rounds):  # a whole check: read the due ones, claim each (one commit each)
+            reset = "UPDATE reminder SET sent = '', next_send = ? WHERE chat_id < ?"
+            database.write(reset, [(start - 60, DUE_REMINDERS)])
+            began = time.perf_counter()
+            claimed = 0
+            for reminder in store.due(now, DUE_BATCH):
+                dispatch = reminder.schedule.due_now(now)
+                claimed += dispatch is not None and store.claim(reminder, dispatch, now)
+            checks.append((time.perf_counter() - began) * 1000)
+        database.close()
+    answers = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        for text in FALLBACK_QUESTIONS * 20:
+            conversation.on_text(text, ChatState())
+        answers.append((time.perf_counter() - began) / (len(FALLBACK_QUESTIONS) * 20) * 1000)
+    stored = f"{STORED_REMINDERS:,} stored"
+    _median(f"reminders due query, {stored}, {DUE_REMINDERS} due (indexed)", indexed, "ms", "{:.3f}")
+    _median("the same query scanning the table (NOT INDEXED)", scanned, "ms", "{:.1f}")
+    ratios = [i / s for i, s in zip(indexed, scanned, strict=True)]
+    _median("indexed ÷ scanning", ratios, "×", "{:.3f}")
+    _median(f"a whole due check: read and claim {claimed} (commits)", checks, "ms", "{:.1f}")
+    _median("one answer (on_text), for comparison", answers, "ms", "{:.2f}")
+    share = [c / (CHECK_EVERY * 1000) * 100 for c in checks]
+    _median(f"share of one core the check takes (every {CHECK_EVERY:.0f} s)", share, "%", "{:.4f}")
+
+
 def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: bool = True) -> int:
     from bot.build import build
 
@@ -206,6 +272,7 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     _median(f"slowest of {len(HOSTILE)} hostile 4,096-char messages", slowest, "ms")
 
     _scan_figures(conversation, questions, rounds)
+    _reminder_figures(conversation, rounds)
 
     colds, peaks, stream, floors, ratios = [], [], [], [], []
     lines = "\n".join(questions) + "\n"

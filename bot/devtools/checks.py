@@ -10,6 +10,7 @@ from bot.build import build
 from bot.content.errors import ContentError, Problem
 from bot.core.replying.answers import Key
 from bot.core.replying.conversation import Conversation
+from bot.core.replying.reminders import ReminderDialogue
 
 
 def duplicate_examples(conversation: Conversation) -> list[Problem]:
@@ -130,6 +131,7 @@ def comments_in_answers(conversation: Conversation) -> list[Problem]:
 def check(root: Path, cache_dir: Path | None = None) -> tuple[Conversation | None, list[Problem]]:
     try:
         conversation = build(root, cache_dir)
+        ReminderDialogue(conversation)  # the facts its operator rules cite are there
     except ContentError as exc:
         return None, exc.problems
     lint = (

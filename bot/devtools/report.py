@@ -94,6 +94,9 @@ def as_csv(report: Report) -> str:
         put("verdicts", verdicts.day, verdicts.total, detail)
     for flag, count in report.verdict_flags.items():
         put("flag", flag, count)
+    for r in report.reminders:
+        detail = f"active {r.active}, sent {r.sent}, late {r.late}, done {r.done}, stopped {r.stopped}"
+        put("reminders", r.operator, r.active, detail)
     return out.getvalue()
 
 
@@ -123,6 +126,11 @@ def as_table(report: Report) -> str:
     lines += [f"{v.day}  {v.high:>6}  {v.medium:>6}  {v.low:>6}" for v in report.verdicts]
     if report.verdict_flags:
         lines.append("flags: " + ", ".join(f"{flag} {n}" for flag, n in report.verdict_flags.items()))
+    lines += ["", "保号 reminders   active    sent    late  我充好了 after one  stopped"]
+    lines += [
+        f"{r.operator:<15}  {r.active:>6}  {r.sent:>6}  {r.late:>6}  {r.done:>19}  {r.stopped:>7}"
+        for r in report.reminders
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -177,6 +185,15 @@ unanswered (fallback, “你想问的是…”)</small></p>
 <table><tr><th>day</th><th>高 high</th><th>中 medium</th><th>低 low</th></tr>
 {% for v in r.verdicts %}<tr><td>{{ v.day }}</td><td class="n">{{ v.high }}</td>
 <td class="n">{{ v.medium }}</td><td class="n">{{ v.low }}</td></tr>
+{% endfor %}</table>
+<h2>保号 reminders per operator</h2>
+<p><small>Active and stopped (the chat could not be reached) now; sent, late and
+“我充好了” tapped after one, in these days.</small></p>
+<table><tr><th>operator</th><th>active</th><th>sent</th><th>late</th><th>我充好了 after one</th>
+<th>stopped</th></tr>
+{% for m in r.reminders %}<tr><td>{{ m.operator }}</td><td class="n">{{ m.active }}</td>
+<td class="n">{{ m.sent }}</td><td class="n">{{ m.late }}</td><td class="n">{{ m.done }}</td>
+<td class="n">{{ m.stopped }}</td></tr>
 {% endfor %}</table>
 {% if r.verdict_flags %}<p><small>Flags raised:
 {% for flag, count in r.verdict_flags.items() %}{{ flag }} {{ count }}{{ ", " if not loop.last }}{% endfor %}

@@ -71,6 +71,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX verdict_day ON verdict (day);
     CREATE INDEX verdict_chat ON verdict (chat);
     """,
+    # 保号提醒 (reminders.py): one row per reminder (the chat id, to send it; the name the user gave,
+    # never the number), its cycle's date and the messages sent; next_send (UTC seconds) is what
+    # the due check reads, by index. reminder_event counts for the operator, without the chat.
+    """
+    CREATE TABLE reminder (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        operator TEXT NOT NULL,
+        name TEXT NOT NULL,
+        place TEXT,
+        last_topup TEXT,
+        months INTEGER,
+        next_due TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        sent TEXT NOT NULL DEFAULT '',
+        snooze INTEGER,
+        next_send INTEGER,
+        cycle INTEGER NOT NULL DEFAULT 1,
+        cycle_sends INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'active',
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX reminder_next_send ON reminder (next_send) WHERE next_send IS NOT NULL;
+    CREATE INDEX reminder_chat ON reminder (chat_id);
+    CREATE TABLE reminder_event (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        kind TEXT NOT NULL
+    );
+    CREATE INDEX reminder_event_day ON reminder_event (day);
+    """,
 )
 # A writer waits this long for another process's transaction before giving up on one change.
 BUSY_TIMEOUT_MS = 2000
@@ -211,6 +243,28 @@ class Database:
             self._failing = False
             logger.warning("writing to %s works again", self.path)
         return True
+
+    def change(
+        self, sql: str, parameters: Sequence[Any], then: Iterable[tuple[str, Sequence[Any]]] = ()
+    ) -> int:
+        """Runs one statement and, only if it changed a row, the others, all in one transaction.
+
+        The rows the first changed (0 when none or when it failed): a compare-and-set (UPDATE …
+        WHERE the old value) tells the caller whether it, and no other process, made the change.
+        """
+        if self.connection is None:
+            return 0
+        try:
+            with self.connection:  # BEGIN … COMMIT, or ROLLBACK on an error
+                self.connection.execute("BEGIN IMMEDIATE")
+                changed = self.connection.execute(sql, parameters).rowcount
+                if changed:
+                    for statement, values in then:
+                        self.connection.execute(statement, values)
+        except sqlite3.Error as exc:
+            self._failed("write to", exc)
+            return 0
+        return changed
 
     def read(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         if self.connection is None:

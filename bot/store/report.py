@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.store.database import Database
+from bot.store.reminders import OperatorCounts, Reminders
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class Report:
     uncovered_operators: dict[str, int] = field(default_factory=dict)  # named, but not covered
     verdicts: list[Verdicts] = field(default_factory=list)
     verdict_flags: dict[str, int] = field(default_factory=dict)  # how often each flag was raised
+    # 保号提醒 per operator: active and stopped now; sent, late and "我充好了" after one in the window
+    reminders: list[OperatorCounts] = field(default_factory=list)
 
     @property
     def questions(self) -> int:
@@ -131,6 +134,7 @@ def build_report(database: Database, since: str, until: str, top: int = 50) -> R
             )
         ],
         verdict_flags=_flag_counts(database, window),
+        reminders=Reminders(database).counts(since, until),
     )
 
 

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.build import build
-from bot.channels.telegram import handlers
+from bot.channels.telegram import handlers, reminders
 from bot.content.errors import ContentError
 from bot.content.stale import REVIEW_EVERY_DAYS, fact_count, stale_facts
 from bot.core.replying.conversation import Conversation
@@ -55,6 +55,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ]
     for number, group in enumerate(week.unanswered, start=1):
         lines.append(f"{number}. （{group.count} 次）{group.example} → {group.closest_intent or '-'}")
+    lines += reminders.stats_lines(context.application)
     await handlers.send_reply(update.effective_chat, Reply("\n".join(lines)))
 
 

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.channels.rate_limit import PerChatLimit
-from bot.channels.telegram import admin, handlers
+from bot.channels.telegram import admin, handlers, reminders
 from bot.channels.telegram.persistence import ChatStatePersistence
 from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.channels.telegram.update_processor import PerChatUpdateProcessor
@@ -144,6 +144,8 @@ def build_application(
         conversation, PerChatLimit(settings.messages_per_minute), records, settings.admin_ids, content_root
     )
 
+    # 保号提醒: /remind, /reminders, their buttons and dialogue (group -1), the due check (JobQueue)
+    reminders.register(application, database)
     # on commands - answer in Telegram (works in groups too, as /start@BotName)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler(["help", "menu"], handlers.menu))

@@ -7,7 +7,7 @@ import re
 VERSION = "v1"
 MAX_BYTES = 64
 # What the core's actions look like; anything else is stale or forged.
-ACTION = re.compile(r"^(?:intent|operator|operator-menu|more):[a-z][a-z0-9_]{0,40}$|^menu$")
+ACTION = re.compile(r"^(?:intent|operator|operator-menu|more|remind):[a-z][a-z0-9_]{0,40}$|^menu$")
 
 
 def encode(action: str) -> str:

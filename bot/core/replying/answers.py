@@ -36,7 +36,7 @@ Key = tuple[str, str | None, str | None]
 DEFAULT = "default"
 
 # What a user can type with a slash, in every adapter; each has a description in _ui.yaml.
-COMMANDS = ("start", "menu", "help", "operator", "reset", "check", "privacy", "forget")
+COMMANDS = ("start", "menu", "help", "operator", "reset", "check", "privacy", "forget", "remind", "reminders")
 # The texts of the conversation itself (_ui.yaml), each with sample values of the variables it
 # may use; the samples render every text once at load, so a wrong name fails then.
 UI_TEXTS: dict[str, dict[str, str]] = {
@@ -69,6 +69,63 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "follow_up_same_place": {"topic": "保号", "place": "在菲律宾以外"},
     "still_which_operator": {"topic": "保号"},
     "second_question": {"topic": "保号"},
+    # 保号提醒 (bot/core/replying/reminders.py, the adapters' reminder messages and lists)
+    "remind_button": {},
+    "remind_which_card": {},
+    "remind_name": {"operator": "Smart"},
+    "remind_no_number": {},
+    "remind_bad_name": {"most": "20"},
+    "remind_last": {"card": "菲律宾卡"},
+    "remind_last_today": {},
+    "remind_last_unknown_button": {},
+    "remind_last_unknown": {"today": "2026-12-07"},
+    "remind_last_not_known": {},
+    "remind_date_unreadable": {},
+    "remind_date_impossible": {"said": "2026-02-30"},
+    "remind_date_future": {"day": "2026-12-25"},
+    "remind_date_which": {"said": "7/12"},
+    "remind_rule": {
+        "operator": "Smart",
+        "rule": "· 充值的 load 有效期为充值起一年（来源：dti[.]gov[.]ph，核对于 2026-11-24）",
+        "last": "2026-12-07",
+        "due": "2027-12-07",
+    },
+    "remind_fact": {"fact": "余额归零后 120 天", "source": "smart.com.ph", "reviewed": "2026-11-25"},
+    "remind_rule_button": {"due": "2027-12-07"},
+    "remind_no_rule": {"operator": "中国移动"},
+    "remind_every_button": {"months": "3"},
+    "remind_confirm": {
+        "card": "菲律宾卡",
+        "operator": "Smart",
+        "last": "2026-12-07",
+        "due": "2027-12-07",
+        "dates": "2027-11-07、2027-11-30、2027-12-06",
+        "hour": "10",
+    },
+    "remind_no_dates": {},
+    "remind_hour_button": {"hour": "10"},
+    "remind_save": {},
+    "remind_quit": {},
+    "remind_night": {},
+    "remind_saved": {},
+    "remind_not_set": {},
+    "remind_due": {"card": "菲律宾卡", "operator": "Smart", "due": "2027-12-07", "days": "7"},
+    "remind_due_past": {"card": "菲律宾卡", "operator": "Smart", "due": "2027-12-07"},
+    "remind_late": {"planned": "2027-11-30 10:00"},
+    "remind_done_button": {},
+    "remind_later_button": {},
+    "remind_stop_button": {},
+    "remind_done": {"today": "2026-12-07", "due": "2027-12-07"},
+    "remind_later": {"day": "2026-12-14"},
+    "remind_stopped": {"card": "菲律宾卡"},
+    "remind_list": {},
+    "remind_list_empty": {},
+    "remind_list_item": {"card": "菲律宾卡", "operator": "Smart", "due": "2027-12-07", "hour": "10"},
+    "remind_list_stopped": {"card": "菲律宾卡", "operator": "Smart", "due": "2027-12-07"},
+    "remind_cancel_button": {"card": "菲律宾卡"},
+    "remind_cancelled": {"card": "菲律宾卡"},
+    "remind_gone": {},
+    "remind_terminal_due": {},
     **{f"command_{name}": {} for name in COMMANDS},
 }
 
@@ -530,6 +587,14 @@ class Answers:
 
     def operator_label(self, op_id: str) -> str:
         return self._content.operators[op_id].label
+
+    def fact(self, scope: str, name: str) -> Fact | None:
+        """A checked fact with its source and review date (responses/_facts.yaml), or None."""
+        return self._content.facts.get(scope, {}).get(name)
+
+    @property
+    def allowlist(self) -> tuple[str, ...]:
+        return self._content.allowlist
 
     @property
     def official_numbers(self) -> tuple[str, ...]:

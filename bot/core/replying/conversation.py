@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.replying.answers import Answers
 from bot.core.replying.follow_up import NO_TOPIC, SURE, Before, FollowUps
+from bot.core.replying.reminders import OFFERED_UNDER, START
 from bot.core.replying.script import SCRIPTS, ScriptConverter, ScriptDetector
 from bot.core.replying.turn import Button, ChatState, Rated, Reply, Turn
 from bot.core.understanding.classifier import Classification, Classifier
@@ -472,6 +473,8 @@ class Conversation:
             buttons = list(self._menu_buttons())
         elif self.answers.needs_operator(intent):
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
+        if intent in OFFERED_UNDER:  # 保号提醒 (reminders.py): the adapters route its button there
+            buttons.append(Button(self.answers.ui("remind_button"), START))
         # A detail is a narrower question about an operator's card ("PUK码是多少"), not about scams.
         detail = detail if self.answers.needs_operator(intent) else None
         text = same or self.answers.text(intent, state.operator, channel, state.place, detail)
