@@ -18,6 +18,7 @@ from typing import Literal
 import opencc
 
 from bot.content.model import Content, RiskRules, RiskSignal
+from bot.content.patterns import Regex
 from bot.core.risk.links import (
     find_call_numbers,
     find_handles,
@@ -202,9 +203,9 @@ class Scanner:
         return re.compile(trie_pattern(map(self.prepare, self.rules.victims))) if self.rules.victims else None
 
     @functools.cached_property
-    def _gave(self) -> re.Pattern[str] | None:
+    def _gave(self) -> Regex | None:
         gave = self.rules.takeover_gave
-        return re.compile("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
+        return Regex("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
 
     @functools.cached_property
     def _talk(self) -> re.Pattern[str] | None:

@@ -8,6 +8,7 @@ import unicodedata
 import opencc
 
 from bot.content.model import Lexicon
+from bot.content.patterns import RegexSet
 from bot.core.understanding.links import find_links
 from bot.core.understanding.word_pattern import word_pattern
 
@@ -56,6 +57,7 @@ class Normalizer:
     def __init__(self, lexicon: Lexicon) -> None:
         self._t2s = opencc.OpenCC("t2s")
         self._negations = [n.regex for n in lexicon.negations if n.regex is not None]
+        self._negation_set = RegexSet(self._negations)
         table = {self._script(wrong): self._script(right) for wrong, right in lexicon.replacements.items()}
         self._replacements = table
         self._pattern = word_pattern(table)
@@ -85,9 +87,11 @@ class Normalizer:
         'drop' group is what is reported as ignored.
         """
         dropped: list[str] = []
-        for regex in self._negations:
-            match = regex.search(text)
-            if match and match.group("drop"):
-                dropped.append(match.group("drop"))
+        found = self._negation_set.matching(text)  # most questions: none, and nothing is searched
+        for n, regex in enumerate(self._negations):
+            match = regex.search(text) if n in found else None
+            if match and (drop := match.group("drop")):
+                dropped.append(drop)
                 text = text[: match.start()] + " " + text[match.end() :]
+                found = self._negation_set.matching(text)
         return text, dropped
