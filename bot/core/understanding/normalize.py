@@ -12,10 +12,22 @@ from bot.content.patterns import RegexSet
 from bot.core.understanding.links import find_links
 from bot.core.understanding.word_pattern import word_pattern
 
-# Longer input is cut: Telegram caps a message at 4,096 characters, and a pasted advert
-# shows its nature well before that. The cut is taken again after NFKC, which can make one
-# character many (㏘ is "p.m.", ﷺ eighteen), so no step after it sees more than this.
-MAX_CHARS = 4000
+# What decides a long message is read: its opening and its end (a question asked after a pasted
+# text), as two clauses; the middle is the scam check's to read, which reads 10,000 characters in
+# linear time. Telegram allows 4,096 characters, and reading them all cost a question's reading
+# 300 times over (segmenting, scoring every clause). The longest of the 3,194 labelled questions
+# and examples is 184 characters: every one is read whole. The cut is taken again after NFKC,
+# which can make one character many (㏘ is "p.m.", ﷺ eighteen).
+READ_HEAD = 200
+READ_TAIL = 100
+
+
+def what_decides(text: str) -> str:
+    """The text, or for a long one its first READ_HEAD and last READ_TAIL characters."""
+    if len(text) <= READ_HEAD + READ_TAIL:
+        return text
+    return f"{text[:READ_HEAD]}。{text[-READ_TAIL:]}"
+
 
 # Latin letters with marks: pinyin with its tones (chōngzhí), Tagalog or Spanish accents. The
 # marks go (chongzhi), so the words are matched as people type them without.
@@ -67,7 +79,7 @@ class Normalizer:
 
     def script(self, text: str) -> str:
         """Only the mechanical steps: controls out, NFKC, lower case, 繁→简, links and handles as tokens."""
-        text = self._script(CONTROLS.sub(" ", text[:MAX_CHARS]))[:MAX_CHARS]
+        text = what_decides(self._script(CONTROLS.sub(" ", what_decides(text))))
         text = MARKED_LATIN.sub(_unmarked, text)
         return " ".join(tokenize_links(text).split())
 
