@@ -30,15 +30,16 @@ _BYTE = re.compile(r"\\.")
 _FIXES = (
     (
         ("(?=", "(?!"),
-        "RE2 has no look-ahead: put the words that must follow into the pattern; for words that must"
-        " not appear anywhere, write 'unless: <regex>' beside the pattern (intent patterns)",
+        "RE2 has no look-ahead: match what must follow in a group (?P<after>...) at the end"
+        " (内(?P<after>$|[^有]) is 内 not followed by 有; the scam check leaves it out of the evidence),"
+        " or in an intent pattern write words that must not appear at all as 'unless: <regex>'",
     ),
     (
         ("(?<",),
-        "RE2 has no look-behind: put the words that must come before into the pattern"
-        " ((能帮|会帮)… rather than 帮(?<=能帮|会帮)…)",
+        "RE2 has no look-behind: match what must come before in a group (?P<before>...) at the start"
+        " ((?P<before>能|会)帮 is 帮 after 能 or 会; the scam check leaves it out of the evidence)",
     ),
-    (("\\1", "\\2", "\\3", "(?P="), "RE2 has no back-references: write the repeated words out"),
+    (("\\1", "\\2", "\\3", ": (?P"), "RE2 has no back-references: write the repeated words out"),
     (("(?>", "++", "*+", "?+"), "RE2 needs no atomic groups or possessive repeats: write a plain repeat"),
     (("(?(",), "RE2 has no conditionals: write the two cases as two patterns"),
     (("\\u", "\\U", "\\N"), "write a character by itself or as \\x{4e00}"),
