@@ -346,8 +346,13 @@ class Scanner:
                 joined in link.host for link in links
             ):
                 yield "spelled_out", f"{joined[:2]}…{joined[-2:]}", {}
+        # A link or handle said again finds nothing new (its flag shows each once): judged once.
+        seen: set[tuple[str, bool]] = set()
         for link in links:
             name = telegram_name(link)
+            if (key := (name or link.host, link.ip)) in seen:
+                continue
+            seen.add(key)
             if name is not None:
                 shown = show_handle(name)
                 if name.lstrip("+") in known.known_handles:
@@ -370,6 +375,9 @@ class Scanner:
             yield VERDICT_DETECTORS[verdict.kind], shown, values
         for handle in handles:
             shown = handle.shown()
+            if (key := (f"{handle.app}:{handle.name}:{handle.phone}", False)) in seen:
+                continue
+            seen.add(key)
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
             yield ("telegram_handle" if handle.app == "telegram" else "chat_id"), shown, {}
