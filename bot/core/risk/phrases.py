@@ -122,7 +122,7 @@ def _led_by_words(source: str) -> bool:
     match = LEADING_WORDS.match(source)
     rest = source[match.end() :] if match is not None else ""
     # "(发|给)?…" or "(发|给)*…": the words may be left out, and a match begin anywhere.
-    return not (match is None or alternates_at_top(rest) or rest.startswith(("?", "*", "{0", "{,")))
+    return not (match is None or alternates_at_top(rest) or rest.startswith(("?", "*", "{0")))
 
 
 def _in_turn(text: str, patterns: list[Pattern]) -> Iterator[tuple[RiskSignal, int, int]]:

@@ -158,9 +158,9 @@ class Matcher:
         for n, (phrase, _) in enumerate(self._keyword_list):
             if phrase:
                 self._keywords_at[phrase[0]].append(n)
-        # (feature, intent, pattern, where its 'unless' is in the set (-1: none), weight), all
-        # searched at once: most questions hold none of the words a pattern needs, and RE2 runs
-        # only the patterns whose words are there.
+        # (feature, intent, pattern, its 'unless', where that is in the set (-1: none), weight),
+        # all searched at once: most questions hold none of the words a pattern needs, and RE2
+        # runs only the patterns whose words are there.
         rules = [(f"p:{i.id}#{n}", i.id, p) for i in intents.values() for n, p in enumerate(i.patterns)]
         regexes = [p.regex for _, _, p in rules if p.regex is not None]
         self._patterns = []

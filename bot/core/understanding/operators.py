@@ -46,11 +46,13 @@ class Operators:
         for n, (regex, drop) in enumerate(self._corrections):
             if n not in found:
                 continue
-            for match in regex.finditer(text):
+            before = text
+            for match in regex.finditer(before):
                 start, end = match.span(drop)
                 if start >= 0:
                     text = text[:start] + " " * (end - start) + text[end:]
-            found = self._correction_set.matching(text)
+            if text != before:
+                found = self._correction_set.matching(text)
         return text
 
     def find(self, *texts: str, places: bool = True) -> OperatorMention:
