@@ -92,10 +92,6 @@ class Regex:
     def groupindex(self) -> Mapping[str, int]:
         return self._compiled.groupindex  # type: ignore[no-any-return]
 
-    @property
-    def groups(self) -> int:
-        return self._compiled.groups  # type: ignore[no-any-return]
-
     def search(self, text: str) -> Match | None:
         return self._compiled.search(text)  # type: ignore[no-any-return]
 
