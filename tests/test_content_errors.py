@@ -60,7 +60,7 @@ CASES = [
         "  - regex: '(你|机器人",
         "  - regex: '((你|机器人",
         EDITED,
-        "is invalid",
+        "cannot run",
         "fix the expression",
     ),
     (

@@ -28,6 +28,7 @@ from bot.content.model import (
     Weighted,
     Where,
 )
+from bot.content.patterns import PatternError, Regex
 from bot.content.yamlsource import Node, Seq, read_yaml
 
 E = TypeVar("E", bound=Entity)
@@ -125,11 +126,12 @@ class _File:
             return None
         return number
 
-    def regex(self, source: str, line: int) -> re.Pattern[str] | None:
+    def regex(self, source: str, line: int) -> Regex | None:
+        """The pattern on RE2 (bot/content/patterns.py), or a problem saying what to write instead."""
         try:
-            return re.compile(source)
-        except re.error as exc:
-            self.problem(line, f"the regular expression {source!r} is invalid: {exc}", "fix the expression")
+            return Regex(source)
+        except PatternError as exc:
+            self.problem(line, exc.message, exc.fix)
             return None
 
 
@@ -165,12 +167,13 @@ def _patterns(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
     out = []
     for item, line in file.items(node, key, what, "'- regex: ...'"):
         entry = file.mapping(item, line, f"an entry of '{key}'")
-        if entry is None or not file.keys(entry, {"regex", "weight"}, set(), f"an entry of '{key}'"):
+        if entry is None or not file.keys(entry, {"regex", "weight"}, {"unless"}, f"an entry of '{key}'"):
             continue
         compiled = file.regex(str(entry["regex"]), entry.line_of("regex"))
+        unless = file.regex(str(entry["unless"]), entry.line_of("unless")) if "unless" in entry else None
         weight = file.number(entry["weight"], entry.line_of("weight"), "the weight")
-        if compiled is not None and weight is not None:
-            out.append(Weighted(str(entry["regex"]), weight, file.where(line), compiled))
+        if compiled is not None and weight is not None and ("unless" not in entry or unless is not None):
+            out.append(Weighted(str(entry["regex"]), weight, file.where(line), compiled, unless))
     return out
 
 

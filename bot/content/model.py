@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.content.patterns import Regex
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,10 @@ class Weighted:
     text: str
     weight: float
     where: Where
-    regex: re.Pattern[str] | None = None
+    regex: Regex | None = None
+    # An intent pattern fires only when this one finds nothing in the question: what a
+    # look-ahead such as ^(?!.*收到).*验证码 said, which RE2 cannot run.
+    unless: Regex | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ class RiskSignal:
     reason: str
     detectors: tuple[str, ...]
     phrases: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Regex, ...]
     not_after: tuple[str, ...]  # a match right after one of these ("不要", "请勿") does not count
     # The share of the weight a phrase or pattern counts for in a question that reports nobody's
     # offer ("慢充是什么意思"); None: the rules' own share.
@@ -218,7 +222,7 @@ class RiskRules:
     scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A number being taken over now: a code or QR given away (patterns) and a sign of the takeover
     # (no signal, eSIM): the reply is what to do at once, not a verdict.
-    takeover_gave: tuple[re.Pattern[str], ...] = ()
+    takeover_gave: tuple[Regex, ...] = ()
     takeover_signs: tuple[str, ...] = ()
 
 

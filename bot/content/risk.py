@@ -9,6 +9,7 @@ from typing import Any
 from bot.content.errors import Problem
 from bot.content.loader import _File, _load, _required
 from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
+from bot.content.patterns import Regex
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("high", "medium", "low")
@@ -34,9 +35,6 @@ DETECTORS: dict[str, frozenset[str]] = {
     "official_named_contact": frozenset({"evidence", "owner"}),
 }
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
-# A repeat inside a repeated group ((a+)+, (\.\w+)*) can take exponential or quadratic time on
-# a long message; the check runs on every message, so such patterns are refused.
-NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 NO_LEVEL = RiskRules(
     0.0, 0.0, (), {}, {}, {}, frozenset(), frozenset(), frozenset(), 1.0, (), Where(Path(), 0)
 )
@@ -102,14 +100,8 @@ def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSign
             )
     phrases = [p.lower() for p, _ in file.texts(entry, "phrases", what)]
     patterns = []
+    # On RE2 (bot/content/patterns.py): (a+)+ or (x|xx)+ cost linear time like any other pattern.
     for source, pattern_line in file.texts(entry, "patterns", what):
-        if NESTED_REPEAT.search(source):
-            file.problem(
-                pattern_line,
-                f"the pattern {source!r} repeats a group that itself repeats",
-                "write it without a repeat inside a repeated group, e.g. (ab)+ rather than (a+b)+",
-            )
-            continue
         compiled = file.regex(source, pattern_line)
         if compiled is not None:
             patterns.append(compiled)
@@ -296,7 +288,7 @@ def _scopes(file: _File, node: Any) -> dict[str, tuple[str, ...]]:
     return {str(scope): tuple(w.lower() for w, _ in file.texts(table, scope, "'scopes'")) for scope in table}
 
 
-def _takeover(file: _File, node: Any) -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...]]:
+def _takeover(file: _File, node: Any) -> tuple[tuple[Regex, ...], tuple[str, ...]]:
     """What a code given away looks like (patterns), and the signs of a takeover under way."""
     if "takeover" not in node:
         return (), ()
@@ -305,9 +297,6 @@ def _takeover(file: _File, node: Any) -> tuple[tuple[re.Pattern[str], ...], tupl
         return (), ()
     patterns = []
     for source, line in file.texts(table, "gave", "'takeover'"):
-        if NESTED_REPEAT.search(source):
-            file.problem(line, f"the pattern {source!r} repeats a group that itself repeats", "write it flat")
-            continue
         if (compiled := file.regex(source, line)) is not None:
             patterns.append(compiled)
     signs = tuple(w.lower() for w, _ in file.texts(table, "signs", "'takeover'"))

@@ -48,6 +48,29 @@ SCAN_HOSTILE = {
     )[:10_000],
 }
 
+# Whole messages through the conversation (scan, classify, the numbers check, the reply), each up
+# to Telegram's 4,096 characters: what once froze the bot or cost a hundred questions' time.
+MESSAGE_HOSTILE = {
+    "(a+)+b bait: 40 a + !": "a" * 40 + "!",
+    "(x|xx)+y bait: 36 x": "x" * 36,
+    "， × 4096": "，" * 4096,
+    "。 × 4096": "。" * 4096,
+    "? × 4096": "?" * 4096,
+    "card numbers, 4,096 chars": ("6222 0212 3456 7890 123 " * 171)[:4096],
+    "1 × 4096": "1" * 4096,
+    "🔸 × 4096": "🔸" * 4096,
+    "㏘ × 4000": "㏘" * 4000,
+    "ﷺ × 4096": "ﷺ" * 4096,
+    "mixed scripts, 4,096 chars": (
+        "Smart卡代充 TG: esim1088 加V 1OO86.com 拨打 400-123-4567 100只要70 🔸 "
+        "s m a r t 点 cn Кириллица ภาษาไทย 한국어 العربية 點樣增值？" * 50
+    )[:4096],
+    "questions, 4,096 chars": ("smart卡怎么充值，余额怎么查？保号要多少钱。" * 200)[:4096],
+    "不是 × 2048": "不是" * 2048,
+}
+# The probe's regexes, on the engine the content's patterns run on.
+NESTED_PATTERNS = {"(a+)+b": "a" * 40 + "!", "(x|xx)+y": "x" * 36}
+
 
 def _questions(batch: int) -> list[str]:
     if QUESTIONS.is_file():
@@ -232,6 +255,42 @@ def _reminder_figures(conversation: Conversation, rounds: int) -> None:
     _median(f"share of one core the check takes (every {CHECK_EVERY:.0f} s)", share, "%", "{:.4f}")
 
 
+def _message_figures(conversation: Conversation, questions: list[str], rounds: int) -> None:
+    """The slowest hostile message through the whole conversation, against a typical question."""
+    from bot.content.patterns import Regex
+    from bot.core.replying.turn import ChatState
+    from bot.core.understanding.sensitive import sensitive_numbers
+
+    def reply(text: str) -> None:
+        conversation.on_text(text, ChatState())
+
+    typical, slowest, names = [], [], []
+    for _ in range(rounds):
+        seconds = sorted(_seconds(reply, [text]) for text in questions[:300])
+        typical.append(seconds[len(seconds) // 2] * 1000)
+        each = {name: _seconds(reply, [text]) * 1000 for name, text in MESSAGE_HOSTILE.items()}
+        names.append(max(each, key=each.__getitem__))
+        slowest.append(max(each.values()))
+    _median("a typical question through the conversation", typical, "ms", "{:.2f}")
+    _median(f"slowest of {len(MESSAGE_HOSTILE)} hostile messages, whole reply", slowest, "ms", "{:.1f}")
+    print(f"  (most often the slowest: {max(set(names), key=names.count)})")
+    ratios = [s / t for s, t in zip(slowest, typical, strict=True)]
+    _median("slowest hostile ÷ typical question", ratios, "×", "{:.0f}")
+    patterns = {source: Regex(source) for source in NESTED_PATTERNS}
+    nested = [
+        max(_seconds(patterns[source].search, [text]) for source, text in NESTED_PATTERNS.items()) * 1e6
+        for _ in range(rounds)
+    ]
+    _median("(a+)+b on 40 a + !, (x|xx)+y on 36 x (RE2)", nested, "µs", "{:.1f}")
+    digits = ("6222 0212 3456 7890 123 " * 8334)[:200_000]
+    _median(
+        "numbers check on 200,000 chars of card numbers",
+        [_seconds(sensitive_numbers, [digits]) * 1000 for _ in range(rounds)],
+        "ms",
+        "{:.0f}",
+    )
+
+
 def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: bool = True) -> int:
     from bot.build import build
 
@@ -301,6 +360,9 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
         "ms",
         "{:.0f}",
     )
+    # After the processes above: their peak memory is read after a fork of this one, whose own
+    # size the 200,000 characters below would raise.
+    _message_figures(conversation, questions, rounds)
 
     if telegram:
         from bot.devtools.telegram_bench import run_telegram_benchmark

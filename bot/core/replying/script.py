@@ -11,6 +11,8 @@ import re
 
 import opencc
 
+from bot.core.understanding.normalize import what_decides
+
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
 HONG_KONG = "hongkong"
@@ -59,6 +61,7 @@ class ScriptDetector:
 
     def detect(self, text: str, previous: str | None = None) -> str | None:
         """The script of the text, or None when it shows none (Latin, digits, shared characters)."""
+        text = what_decides(text)  # the part of a long message the classifier reads
         if _differences(text, self._t2s.convert(text)):
             return _region(text) or TRADITIONAL
         if region := _region(text):

@@ -3,32 +3,34 @@
 Every message is scanned, so the cost per message matters more than the cost of building:
 - all phrases form one regex shaped as a trie ("代(?:充|缴)"), where a position that starts
   no phrase costs one look-up;
-- patterns that begin with literal words ("(发|告诉|提供)…验证码") are joined into one more
-  regex, one branch per first character followed by its pattern's rest
-  ("发(?:|送)(?P<w0>…)|告诉(?P<w1>…)"): as every branch begins with a literal, re skips at C
-  speed to where one may begin, where an alternation of whole patterns would be tried branch
-  by branch at every position;
+- patterns that begin with plain words ("(发|告诉|提供)…验证码") are searched only in a text
+  holding a first character of those words, and read as one regex joining them would be
+  (the first in the YAML's order wins where two match at the same place);
 - the few patterns that begin otherwise ("[1-9]…折") run on their own.
-Only optional groups and the YAML's own bounded repeats: linear in the text.
+The patterns run on RE2 (bot/content/patterns.py): linear in the text, whatever they say.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from bot.content.model import RiskSignal
+from bot.content.patterns import Encoded, Regex, RegexSet
 from bot.core.risk.links import widened
 from bot.core.understanding.pattern_source import alternates_at_top
 
 Trie = dict[str, "Trie"]
 # A pattern that begins with a group of plain words: "(发|告诉|提供)rest" or "(?:a|b)rest".
-LEADING_WORDS = re.compile(r"\((?:\?:)?(?P<words>[^()\[\]{}\\|?*+.^$]+(?:\|[^()\[\]{}\\|?*+.^$]+)*)\)")
-# A rest that cannot stand without the leading group: it refers to a group ("\1", "(?P=w)",
-# "(?(1)…)") or repeats what went before ("?…"). Found by reading, not by compiling each branch on
-# its own, which cost the scanner's start more than compiling them all together.
-LEANING_REST = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|^[?*+]|^\{[0-9]")
+LEADING_WORDS = re.compile(
+    r"\((?:\?:|(?P<before>\?P<before>))?(?P<words>[^()\[\]{}\\|?*+.^$]+(?:\|[^()\[\]{}\\|?*+.^$]+)*)\)"
+)
+# What RE2 has instead of look-arounds: a pattern may match what must come before or after it
+# in groups of these names, and what it found (its evidence, where it starts and ends) is only
+# what lies between: (?P<before>能|会|以)(帮|替)… is "帮我充" in "能帮我充"; …内(?P<after>$|[^有]|有($|[^效]))
+# is "24小时内" in "24小时内停机", and nothing in "5分钟内有效".
+CONTEXT = ("before", "after")
 # How far before a phrase a "不要"/"请勿"/"do not" still cancels it (within its clause).
 NOT_AFTER_WINDOW = 10
 # Where a clause ends, and what makes it a question.
@@ -112,6 +114,49 @@ class Questions:
         return asks
 
 
+# A pattern of a signal, and where its "before" and "after" groups are (-1: none).
+Pattern = tuple[Regex, RiskSignal, int, int]
+
+
+def _led_by_words(source: str) -> bool:
+    """Whether a pattern begins with a group of plain words (which it cannot match without)."""
+    match = LEADING_WORDS.match(source)
+    rest = source[match.end() :] if match is not None else ""
+    # "(发|给)?…" or "(发|给)*…": the words may be left out, and a match begin anywhere.
+    return not (match is None or alternates_at_top(rest) or rest.startswith(("?", "*", "{0")))
+
+
+def _in_turn(text: str, patterns: list[Pattern]) -> Iterator[tuple[RiskSignal, int, int]]:
+    """(signal, start, end) of what the patterns find, as one regex joining them in this order
+    would: left to right, where several match at one place the first of them, and the next
+    search after its end. Each is searched on its own, and again only when a match it had found
+    was passed over (linear in the text): one RE2 regex joining them all made a DFA too large
+    to be fast. What a pattern shows is between its "before" and "after" groups."""
+    if not patterns:
+        return
+    encoded = Encoded(text)
+    data = encoded.data
+    found = [pattern.search_from(data, 0) for pattern, *_ in patterns]
+    while True:
+        best, first = -1, len(data) + 1
+        for n, match in enumerate(found):
+            if match is not None and match.start() < first:
+                best, first = n, match.start()
+        if best < 0:
+            return
+        match = found[best]
+        assert match is not None
+        _, signal, before, after = patterns[best]
+        start, end = match.span()
+        shown_start = match.end(before) if before >= 0 and match.start(before) >= 0 else start
+        shown_end = match.start(after) if after >= 0 and match.start(after) >= 0 else end
+        yield signal, encoded.char(shown_start), encoded.char(shown_end)
+        position = end if end > start else encoded.after(start)
+        for n, other in enumerate(found):
+            if other is not None and other.start() < position:
+                found[n] = patterns[n][0].search_from(data, position) if position <= len(data) else None
+
+
 class PhraseFinder:
     def __init__(
         self,
@@ -128,37 +173,17 @@ class PhraseFinder:
             for phrase in signal.phrases:
                 self._by_phrase.setdefault(prepare(phrase), []).append(signal)
         self._phrases = re.compile(trie_pattern(self._by_phrase)) if self._by_phrase else None
-        self._by_group: dict[str, RiskSignal] = {}
-        led, self._apart = [], []
+        # Each pattern with its signal and where its "before" and "after" groups are (-1: none).
+        self._led: list[Pattern] = []
+        self._apart: list[Pattern] = []
         for signal in signals:
             for pattern in signal.patterns:
-                branches = self._led_by_words(pattern.pattern, len(self._by_group))
-                if branches is None:
-                    self._apart.append((pattern, signal))
-                    continue
-                for group, branch in branches:
-                    self._by_group[group] = signal
-                    led.append(branch)
-        self._led = re.compile("|".join(led)) if led else None
-
-    @staticmethod
-    def _led_by_words(source: str, first: int) -> list[tuple[str, str]] | None:
-        """(group name, "w(?:ord)(?P<group>rest)") per first character; None if led otherwise."""
-        match = LEADING_WORDS.match(source)
-        if match is None or alternates_at_top(source[match.end() :]):
-            return None
-        rest = source[match.end() :]
-        if LEANING_REST.search(rest) is not None:
-            return None
-        # Words that begin alike share a branch ("发(?:|给|送)rest"): every branch still begins with
-        # a literal, and the rest is written (and compiled) once per first character, not per word.
-        tails: dict[str, list[str]] = {}
-        for word in match.group("words").split("|"):
-            tails.setdefault(word[0], []).append(re.escape(word[1:]))
-        return [
-            (f"w{number}", f"{re.escape(char)}(?:{'|'.join(ends)})(?P<w{number}>{rest})")
-            for number, (char, ends) in enumerate(tails.items(), start=first)
-        ]
+                before, after = (pattern.groupindex.get(name, -1) for name in CONTEXT)
+                (self._led if _led_by_words(pattern.pattern) else self._apart).append(
+                    (pattern, signal, before, after)
+                )
+        # Most messages hold none of the words the patterns need: one call says which can match.
+        self._pattern_set = RegexSet([pattern for pattern, *_ in (*self._led, *self._apart)])
 
     def find(self, text: str) -> list[tuple[RiskSignal, str, float]]:
         """Each (signal, evidence, share of its weight) found; a cancelled match does not count.
@@ -167,19 +192,20 @@ class PhraseFinder:
 
         Plain loops and a list: this runs on every message, and most find nothing.
         """
-        matches: list[tuple[RiskSignal, re.Match[str]]] = []
+        matches: list[tuple[RiskSignal, int, int]] = []  # (signal, start, end) of what it found
         if self._phrases is not None:
             for match in self._phrases.finditer(text):
                 if _whole_word(text, match.start(), match.end()):
                     for signal in self._by_phrase[match.group(0)]:
-                        matches.append((signal, match))
-        if self._led is not None:
-            for match in self._led.finditer(text):
-                matches.append((self._by_group[str(match.lastgroup)], match))
-        for pattern, signal in self._apart:
-            if pattern.search(text) is not None:
-                for match in pattern.finditer(text):
-                    matches.append((signal, match))
+                        matches.append((signal, match.start(), match.end()))
+        fired = self._pattern_set.matching(text) if self._led or self._apart else set()
+        if fired:
+            # The patterns led by words as one regex joining them would find (as they were once
+            # joined: where two match at one place the first wins), each other pattern on its own.
+            matches.extend(_in_turn(text, [p for n, p in enumerate(self._led) if n in fired]))
+            for n, pattern in enumerate(self._apart, start=len(self._led)):
+                if n in fired:
+                    matches.extend(_in_turn(text, [pattern]))
         if not matches:
             return []  # most messages
         questions = Questions(text)
@@ -189,13 +215,9 @@ class PhraseFinder:
             default=len(text) + 1,
         )
         return [
-            (
-                signal,
-                widened(text, match.start(), match.end()).strip(),
-                self._share(match, signal, questions, reported),
-            )
-            for signal, match in matches
-            if not cancelled(text, match.start(), signal)
+            (signal, widened(text, start, end).strip(), self._share(start, end, signal, questions, reported))
+            for signal, start, end in matches
+            if not cancelled(text, start, signal)
         ]
 
     def asked(self, text: str) -> Callable[[int, int, RiskSignal], float]:
@@ -218,10 +240,10 @@ class PhraseFinder:
 
         return share_at
 
-    def _share(self, match: re.Match[str], signal: RiskSignal, questions: Questions, reported: int) -> float:
+    def _share(self, start: int, end: int, signal: RiskSignal, questions: Questions, reported: int) -> float:
         """A question about a thing is not an offer of it ("慢充是什么意思"), unless it reports one
         ("有人卖8折代充，靠谱吗"): then the phrase counts only for a share of its weight."""
         share = self._question_share if signal.question_share is None else signal.question_share
-        if share == 1.0 or not questions.around(match.start(), match.end()):
+        if share == 1.0 or not questions.around(start, end):
             return 1.0
-        return 1.0 if reported <= match.start() else share
+        return 1.0 if reported <= start else share

@@ -18,6 +18,7 @@ from typing import Literal
 import opencc
 
 from bot.content.model import Content, RiskRules, RiskSignal
+from bot.content.patterns import Regex
 from bot.core.risk.links import (
     find_call_numbers,
     find_handles,
@@ -208,9 +209,9 @@ class Scanner:
         return re.compile(trie_pattern(map(self.prepare, self.rules.victims))) if self.rules.victims else None
 
     @functools.cached_property
-    def _gave(self) -> re.Pattern[str] | None:
+    def _gave(self) -> Regex | None:
         gave = self.rules.takeover_gave
-        return re.compile("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
+        return Regex("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
 
     @functools.cached_property
     def _talk(self) -> re.Pattern[str] | None:
@@ -359,8 +360,13 @@ class Scanner:
                 joined in link.host for link in links
             ):
                 yield "spelled_out", f"{joined[:2]}…{joined[-2:]}", {}
+        # A link or handle said again finds nothing new (its flag shows each once): judged once.
+        seen: set[tuple[str, bool]] = set()
         for link in links:
             name = telegram_name(link)
+            if (key := (name or link.host, link.ip)) in seen:
+                continue
+            seen.add(key)
             if name is not None:
                 shown = show_handle(name)
                 if name.lstrip("+") in known.known_handles:
@@ -383,6 +389,9 @@ class Scanner:
             yield VERDICT_DETECTORS[verdict.kind], shown, values
         for handle in handles:
             shown = handle.shown()
+            if (key := (f"{handle.app}:{handle.name}:{handle.phone}", False)) in seen:
+                continue
+            seen.add(key)
             if handle.name in known.known_handles:
                 yield "known_contact", shown, {}
             yield ("telegram_handle" if handle.app == "telegram" else "chat_id"), shown, {}

@@ -11,7 +11,7 @@ from bot.core.understanding.channels import ChannelFinder
 from bot.core.understanding.entities import EntityFinder
 from bot.core.understanding.links import find_links
 from bot.core.understanding.matcher import FALLBACK, Analysis, Matcher
-from bot.core.understanding.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
+from bot.core.understanding.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer, what_decides
 from bot.core.understanding.operators import OperatorMention, Operators
 from bot.core.understanding.pinyin import SoundAlike
 from bot.core.understanding.segmenter import Segmenter
@@ -212,7 +212,7 @@ class Classifier:
         # must not make the chat remember Smart.
         mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
         if mention.operator is None and mention.uncovered is None and intent != FALLBACK:
-            mention = self._operator_in_links(text) or mention
+            mention = self._operator_in_links(what_decides(text)) or mention
         channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
         return Classification(
             text,

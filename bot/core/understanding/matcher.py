@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bot.content.model import Intent
+from bot.content.patterns import RegexSet
 from bot.core.understanding import clauses, linear
 from bot.core.understanding.disk_cache import cached_file
 from bot.core.understanding.normalize import Normalizer
-from bot.core.understanding.pattern_source import first_characters
 from bot.core.understanding.pinyin import SoundAlike
 from bot.core.understanding.segmenter import Segmenter
 from bot.core.understanding.spelling import NameSpelling
@@ -49,6 +49,12 @@ FORMAT = "learned-2"  # bump when features or training change (the code's own di
 RULE_PRIOR = 4.0
 # A clause must be at least this sure of its own question before it is offered as a second one.
 CLAUSE_CONFIDENCE = 0.4
+# Clauses scored one by one in a long message: the first and the last few (its opening question,
+# one asked after a pasted text); the whole message is still scored on all its words. Each clause
+# costs about a short question (a message of 4,000 characters of questions had 300). The labelled
+# questions have at most 9 clauses: every one is scored as before.
+FIRST_CLAUSES = 6
+LAST_CLAUSES = 4
 # A word the examples of at least a quarter of the intents use is a function word (的, 什么, 怎么).
 COMMON_SHARE = 4
 # Logit points the fallback gains when every content word is one no example has (times the share
@@ -152,14 +158,19 @@ class Matcher:
         for n, (phrase, _) in enumerate(self._keyword_list):
             if phrase:
                 self._keywords_at[phrase[0]].append(n)
-        # Each with the characters its match can begin with (None: any): most questions hold
-        # none of them, and their search is skipped.
-        self._patterns = [
-            (f"p:{i.id}#{n}", i.id, p.regex, p.weight, first_characters(p.text))
-            for i in intents.values()
-            for n, p in enumerate(i.patterns)
-            if p.regex is not None
-        ]
+        # (feature, intent, pattern, its 'unless', where that is in the set (-1: none), weight),
+        # all searched at once: most questions hold none of the words a pattern needs, and RE2
+        # runs only the patterns whose words are there.
+        rules = [(f"p:{i.id}#{n}", i.id, p) for i in intents.values() for n, p in enumerate(i.patterns)]
+        regexes = [p.regex for _, _, p in rules if p.regex is not None]
+        self._patterns = []
+        for name, intent_id, p in rules:
+            if p.regex is not None:
+                if p.unless is not None:
+                    regexes.append(p.unless)
+                unless = len(regexes) - 1 if p.unless is not None else -1
+                self._patterns.append((name, intent_id, p.regex, p.unless, unless, p.weight))
+        self._pattern_set = RegexSet(regexes)
         self.classes = tuple(intents)
         self._common: frozenset[str] = frozenset()
         self._class_index = {c: n for n, c in enumerate(self.classes)}
@@ -200,7 +211,7 @@ class Matcher:
                 i.id,
                 i.examples,
                 [(k.text, k.weight) for k in i.keywords],
-                [(p.text, p.weight) for p in i.patterns],
+                [(p.text, p.weight, p.unless and p.unless.pattern) for p in i.patterns],
             )
             for i in self.intents.values()
         ]
@@ -293,10 +304,12 @@ class Matcher:
             if phrase in text and not self._only_inside(phrase, text, longer):
                 names.append("k:" + phrase)
                 priors.extend(owners)
-        for name, intent_id, pattern, weight, starts in self._patterns:
-            if (starts is None or not starts.isdisjoint(characters)) and pattern.search(text):
+        fired = self._pattern_set.matching(text) if self._patterns else set()
+        for n, (name, intent_id, pattern, unless, unless_at, weight) in enumerate(self._patterns):
+            if n in fired and unless_at not in fired:
                 names.append(name)
-                priors.append((intent_id, weight, f"pattern {pattern.pattern}"))
+                rule = f"pattern {pattern.pattern}" + (f" unless {unless.pattern}" if unless else "")
+                priors.append((intent_id, weight, rule))
         if not priors and self._domain.isdisjoint(words) and not (self._named and self._named.search(text)):
             names.append("x:offdomain")
         unique = dict.fromkeys(names)  # first mention first: the order of the sums stays fixed
@@ -385,6 +398,8 @@ class Matcher:
         (Preferring the clause phrased as a question over the clauses around it was tried and
         lost: "今天还没到，怎么查？" is asked about the context, not about checking a balance.)
         """
+        if len(parts) > FIRST_CLAUSES + LAST_CLAUSES:
+            parts = parts[:FIRST_CLAUSES] + parts[-LAST_CLAUSES:]
         # A clause said again is ranked once: pasted or hostile text repeats ("a.a.a…" is 2,000).
         once: dict[tuple[str, ...], tuple[IntentScore, ...]] = {}
         for part in parts:
