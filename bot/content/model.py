@@ -193,6 +193,12 @@ class RiskSignal:
     # offer ("慢充是什么意思"); None: the rules' own share.
     question_share: float | None
     where: Where
+    # Signals beside which this one does not count: a discount inside the operator's own app
+    # ("20% off in GigaLife") is the app's offer, not the price of laundered credit.
+    unless: tuple[str, ...] = ()
+    # The highest level a message showing this signal gets, unless a signal that alone makes a
+    # message 高 is there too: a seller at face value is 中 however many seller's words it uses.
+    at_most: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,10 @@ class RiskRules:
     # (no signal, eSIM): the reply is what to do at once, not a verdict.
     takeover_gave: tuple[re.Pattern[str], ...] = ()
     takeover_signs: tuple[str, ...] = ()
+    # Words that make a message a warning to others ("大家小心", "it's a scam", "ingat kayo"): with
+    # no link or contact its phrases count for warning_share of their weight at most.
+    warnings: tuple[str, ...] = ()
+    warning_share: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,9 @@ NOT_AFTER_WINDOW = 10
 CLAUSE_ENDS = "，,。.！!？?；;\n"
 QUESTION = re.compile(
     r"吗|么|嘛|呢|是否|是不是|有没有|会不会|要不要|需不需要|用不用|能不能|可不可以|如何|怎样|哪里|哪儿|多少|[?？]"
-    r"|\b(how|what|where|why|can i|do i|is it|should i)\b"
+    r"|\b(how|what|where|why|can i|do i|is it|should i"
+    # Tagalog: ano (what), paano (how), bakit (why), saan (where), magkano (how much), … ba (yes/no)
+    r"|ano|paano|bakit|saan|magkano|ibig sabihin|totoo ba|legit ba|pwede ba|okay lang ba|tama ba)\b"
 )
 
 
@@ -128,21 +130,30 @@ class PhraseFinder:
                 self._by_phrase.setdefault(prepare(phrase), []).append(signal)
         self._phrases = re.compile(trie_pattern(self._by_phrase)) if self._by_phrase else None
         self._by_group: dict[str, RiskSignal] = {}
-        led, self._apart = [], []
+        self._apart = []
+        # The branches of every pattern, under the character they begin with: where re would try
+        # each of some 300 branches at a position, it tries each first character once, then only
+        # the branches that begin with it (in the patterns' order, so the same branch wins).
+        led: dict[str, list[str]] = {}
         for signal in signals:
             for pattern in signal.patterns:
                 branches = self._led_by_words(pattern.pattern, len(self._by_group))
                 if branches is None:
                     self._apart.append((pattern, signal))
                     continue
-                for group, branch in branches:
+                for group, char, branch in branches:
                     self._by_group[group] = signal
-                    led.append(branch)
-        self._led = re.compile("|".join(led)) if led else None
+                    led.setdefault(char, []).append(branch)
+        self._led = (
+            re.compile("|".join(f"{re.escape(char)}(?:{'|'.join(rests)})" for char, rests in led.items()))
+            if led
+            else None
+        )
 
     @staticmethod
-    def _led_by_words(source: str, first: int) -> list[tuple[str, str]] | None:
-        """(group name, "w(?:ord)(?P<group>rest)") per first character; None if led otherwise."""
+    def _led_by_words(source: str, first: int) -> list[tuple[str, str, str]] | None:
+        """(group name, first character, "(?:ord)(?P<group>rest)") per first character of the
+        leading words; None if led otherwise."""
         match = LEADING_WORDS.match(source)
         if match is None or alternates_at_top(source[match.end() :]):
             return None
@@ -155,7 +166,7 @@ class PhraseFinder:
         for word in match.group("words").split("|"):
             tails.setdefault(word[0], []).append(re.escape(word[1:]))
         return [
-            (f"w{number}", f"{re.escape(char)}(?:{'|'.join(ends)})(?P<w{number}>{rest})")
+            (f"w{number}", char, f"(?:{'|'.join(ends)})(?P<w{number}>{rest})")
             for number, (char, ends) in enumerate(tails.items(), start=first)
         ]
 

@@ -32,6 +32,7 @@ from bot.core.risk.phrases import PhraseFinder, trie_pattern
 from bot.core.understanding.normalize import CONTROLS
 
 Level = Literal["high", "medium", "low"]
+LEVELS = ("high", "medium", "low")
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
@@ -72,6 +73,13 @@ DISCOUNT = re.compile(
     r"|(?P<words>(?<!一波)[一二三四五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返页])"
     r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?(?:off|cheaper|discount|less)"
 )
+# "pay P700, get P1000", "bumili ng P100 load, makakuha ng P300": the price paid, then what it buys.
+PAY_GET = re.compile(
+    r"(?:pay|buy|bumili ng|magbayad ng|bayad) ?(?:php|p|₱)? ?(?P<paid>[1-9][0-9]{0,4})[^0-9\n]{0,12}?"
+    r"(?:get|receive|makakuha ng|makuha ang|makatanggap ng) ?(?:php|p|₱)? ?(?P<face>[1-9][0-9]{0,4})"
+)
+# Links written defanged ("smart-reg[.]com", "hxxps://…"), as warnings and forwards often show them.
+DEFANGED = (("[.]", "."), ("(.)", "."), ("hxxp", "http"))
 NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
 # At or above this share of the face value a discount is an app's own small offer (支付宝 九九折,
 # 98.5 元充 100), not the price of laundered credit (8折, 100 只要 85).
@@ -207,6 +215,11 @@ class Scanner:
         return re.compile("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
 
     @functools.cached_property
+    def _warning(self) -> re.Pattern[str] | None:
+        words = self.rules.warnings
+        return re.compile(trie_pattern(map(self.prepare, words))) if words else None
+
+    @functools.cached_property
     def _talk(self) -> re.Pattern[str] | None:
         return re.compile(trie_pattern(map(self.prepare, self.rules.talk))) if self.rules.talk else None
 
@@ -219,6 +232,9 @@ class Scanner:
         """The prepared text, and what was spelled out in it to get past filters."""
         text = CONTROLS.sub(" ", text[:MAX_CHARS])
         text = unicodedata.normalize("NFKC", text)[:MAX_CHARS].lower()
+        if "[." in text or "(." in text or "hxxp" in text:
+            for defanged, plain in DEFANGED:
+                text = text.replace(defanged, plain)
         if not text.isascii():
             if SYMBOLS.search(text) is not None:  # rare: no need to rebuild most texts
                 text = SYMBOLS.sub(_symbols, text)
@@ -255,14 +271,17 @@ class Scanner:
             return NOTHING  # most messages
         victim = self._victims is not None and self._victims.search(prepared) is not None
         # Talk about a scam, or a victim's story, names its words without offering anything, as
-        # long as it gives nothing to click, add or call.
-        talk = (victim or (self._talk is not None and self._talk.search(prepared) is not None)) and not any(
-            signal.weight > 0 for signal, *_ in hits
+        # long as it gives nothing to click, add or call (a price it quotes is no way to reach anyone).
+        reachable = any(signal.weight > 0 and ASKED not in values for signal, _, _, values in hits)
+        hits += [(signal, _unlinked(evidence), share, {}) for signal, evidence, share in phrases]
+        warning = not reachable and self._warning is not None and self._warning.search(prepared) is not None
+        talk = warning or (
+            (victim or (self._talk is not None and self._talk.search(prepared) is not None)) and not reachable
         )
         if talk:
-            share = self.rules.question_share
-            phrases = [(signal, evidence, min(found, share)) for signal, evidence, found in phrases]
-        hits += [(signal, evidence, share, {}) for signal, evidence, share in phrases]
+            # A warning to others ("大家小心", "it's a scam") quotes the tricks it warns of.
+            cap = self.rules.warning_share if warning else self.rules.question_share
+            hits = [(signal, evidence, min(share, cap), values) for signal, evidence, share, values in hits]
         # One flag per signal, and per owner for links: "10086.cn" and "10010.com" are two owners.
         found: dict[tuple[str, str], _Found] = {}
         signals: dict[str, RiskSignal] = {}
@@ -294,10 +313,13 @@ class Scanner:
     def _report(self, signals: dict[str, RiskSignal], found: dict[tuple[str, str], _Found]) -> RiskReport:
         flags = []
         operator = None
+        counted = {signal_id for (signal_id, _), what in found.items() if what.share > 0}
         for (signal_id, _), what in found.items():
             signal = signals[signal_id]
             if what.share == 0:
                 continue  # only asked about, and the rules say that does not count at all
+            if not counted.isdisjoint(signal.unless):
+                continue  # beside what makes it harmless (a discount inside the operator's own app)
             evidence = EVIDENCE_JOIN.join(what.evidence)
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
@@ -319,6 +341,11 @@ class Scanner:
             level = "high"
         elif score >= self.rules.medium:
             level = "medium"
+        alone_high = bool(flags) and flags[0].weight >= self.rules.high
+        for flag in flags:
+            cap = signals[flag.id].at_most
+            if cap is not None and not alone_high and LEVELS.index(cap) > LEVELS.index(level):
+                level = "medium" if cap == "medium" else "low"
         return RiskReport(level, score, tuple(flags), operator)
 
     def _sender(self, text: str) -> str:
@@ -398,9 +425,18 @@ class Scanner:
                     yield "callback_number", show_phone(digits), {}
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
-            if face * 0.3 <= paid < face:
+            if paid == face:
+                # "面值300，售价300", "100P收100P": sold at face value, by someone.
+                yield "face_value", match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
+            elif face * 0.3 <= paid < face:
                 cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
                 yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
+        if "get" in text or "makakuha" in text or "receive" in text or "makatanggap" in text:
+            for match in PAY_GET.finditer(text):
+                face, paid = int(match.group("face")), int(match.group("paid"))
+                if paid >= 10 and face * 0.3 <= paid < face:  # "buy 1 get 2" counts items, not pesos
+                    cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
+                    yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
         if "元" in text or "块" in text:
             for match in PAID_FIRST.finditer(text):
                 ratio = float(match.group("paid")) / int(match.group("face"))
@@ -465,6 +501,16 @@ def _number_token(numbers: dict[str, str]) -> re.Pattern[str] | None:
     shortest = min(len(n) for n in numbers) - 1
     longest = max(len(n) for n in numbers) - 1
     return re.compile(rf"[{starts}](?<![0-9a-z].)[0-9a-z|!$]{{{shortest},{longest}}}(?![0-9a-z|!$])")
+
+
+def _unlinked(evidence: str) -> str:
+    """A pattern's evidence that spans a link ("点击 cmcc-smrz.top 完成实名核验") shows the link
+    defanged, as a link's own flag does: nothing of the message is shown in a form to tap."""
+    if "." not in evidence:
+        return evidence  # no link: most evidence
+    for link in find_links(evidence):
+        evidence = evidence.replace(link.host + link.path, show_host(link.host))
+    return evidence.replace("https://", "").replace("http://", "")
 
 
 def _symbols(match: re.Match[str]) -> str:
