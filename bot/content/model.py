@@ -232,6 +232,19 @@ class RiskRules:
     warning_share: float = 1.0
 
 
+# The group guard's texts in responses/_risk.yaml, each with what it is for.
+GUARD_TEXTS = {
+    "warning": "the first line of the warning under a 高 message in a group",
+    "on": "/guard on: the guard is on",
+    "off": "/guard off: the guard is off",
+    "state_on": "/guard: it is on",
+    "state_off": "/guard: it is off, and how to switch it on",
+    "not_admin": "/guard on or off from someone who is not the group's admin",
+    "groups_only": "/guard in a private chat",
+    "privacy_mode": "/guard on when the bot cannot read the group's messages: how to fix it",
+}
+
+
 @dataclass(frozen=True)
 class RiskTexts:
     levels: dict[str, Template]  # 'high', 'medium', 'low' (and 'official') -> the reply's first line
@@ -243,6 +256,9 @@ class RiskTexts:
     button_where: tuple[Where, ...]
     where: Where
     notes: Template | None = None  # the line above what the message holds that is official
+    # The group guard's texts (responses/_risk.yaml guard:): its warning's first line and what
+    # /guard says; GUARD_TEXTS names them.
+    guard: dict[str, Template] = field(default_factory=dict)
     takeover: dict[str, Template] = field(default_factory=dict)  # operator or 'default'
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.content.errors import Problem
 from bot.content.loader import _File, _load
-from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
+from bot.content.model import GUARD_TEXTS, Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("high", "medium", "low")
@@ -382,7 +382,7 @@ def load_texts(
 ) -> RiskTexts | None:
     file, node = _load(path, problems)
     required = {"levels", "flags", "more", "advice", "report"}
-    if node is None or not file.keys(node, required, {"buttons", "notes", "takeover"}, path.name):
+    if node is None or not file.keys(node, required, {"buttons", "notes", "takeover", "guard"}, path.name):
         return None
     levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
     advice = file.mapping(node["advice"], node.line_of("advice"), "'advice'")
@@ -415,6 +415,10 @@ def load_texts(
         file.problem(
             advice.line, "'advice' has no 'default'", "add 'default:' for messages naming no operator"
         )
+    guard = {}
+    table = file.mapping(node["guard"], node.line_of("guard"), "'guard'") if "guard" in node else None
+    if table is not None and file.keys(table, set(GUARD_TEXTS), set(), "'guard'"):
+        guard = {name: _template(file, table, name) for name in GUARD_TEXTS}
     buttons = file.texts(node, "buttons", path.name)
     return RiskTexts(
         levels={name: _template(file, levels, name) for name in (*LEVELS, OFFICIAL_LEVEL) if name in levels},
@@ -427,6 +431,7 @@ def load_texts(
         where=file.where(node.line),
         notes=_template(file, node, "notes") if "notes" in node else None,
         takeover=takeover,
+        guard=guard,
     )
 
 

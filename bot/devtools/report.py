@@ -55,6 +55,8 @@ def as_csv(report: Report) -> str:
         put("verdicts", verdicts.day, verdicts.total, detail)
     for flag, count in report.verdict_flags.items():
         put("flag", flag, count)
+    for chat, count in report.guard_warnings.items():
+        put("guard_warnings", chat, count)
     return out.getvalue()
 
 
@@ -84,6 +86,9 @@ def as_table(report: Report) -> str:
     lines += [f"{v.day}  {v.high:>6}  {v.medium:>6}  {v.low:>6}" for v in report.verdicts]
     if report.verdict_flags:
         lines.append("flags: " + ", ".join(f"{flag} {n}" for flag, n in report.verdict_flags.items()))
+    if report.guard_warnings:
+        lines += ["", "group guard warnings (group, count)"]
+        lines += [f"  {chat}  {count:>6}" for chat, count in report.guard_warnings.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -142,6 +147,10 @@ unanswered (fallback, “你想问的是…”)</small></p>
 {% if r.verdict_flags %}<p><small>Flags raised:
 {% for flag, count in r.verdict_flags.items() %}{{ flag }} {{ count }}{{ ", " if not loop.last }}{% endfor %}
 </small></p>{% endif %}
+{% if r.guard_warnings %}<h2>Group guard warnings</h2>
+<p><small>Warnings per group (its keyed hash); the messages are not kept.</small></p>
+<table>{% for group, count in r.guard_warnings.items() %}
+<tr><td class="n">{{ count }}</td><td>{{ group }}</td></tr>{% endfor %}</table>{% endif %}
 </body></html>
 """
 )

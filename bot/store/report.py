@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from bot.store.database import Database
 
+# A group is shown by the first characters of its keyed hash: enough to tell groups apart.
+GROUP_SHOWN = 8
+
 
 @dataclass(frozen=True)
 class Unanswered:
@@ -63,6 +66,8 @@ class Report:
     uncovered_operators: dict[str, int] = field(default_factory=dict)  # named, but not covered
     verdicts: list[Verdicts] = field(default_factory=list)
     verdict_flags: dict[str, int] = field(default_factory=dict)  # how often each flag was raised
+    # The group guard's warnings per group (the group's keyed hash, cut short), most first.
+    guard_warnings: dict[str, int] = field(default_factory=dict)
 
     @property
     def questions(self) -> int:
@@ -131,6 +136,14 @@ def build_report(database: Database, since: str, until: str, top: int = 50) -> R
             )
         ],
         verdict_flags=_flag_counts(database, window),
+        guard_warnings={
+            chat[:GROUP_SHOWN]: count
+            for chat, count in database.read(
+                "SELECT chat, COUNT(*) FROM guard_warning WHERE day BETWEEN ? AND ?"
+                " GROUP BY chat ORDER BY COUNT(*) DESC, chat",
+                window,
+            )
+        },
     )
 
 
