@@ -6,6 +6,7 @@ Every message here was written for this file, none copied from a labelled set.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
 from bot.core.replying.conversation import Conversation
+from bot.core.risk.phrases import trie_pattern
 from bot.core.risk.scanner import RiskReport, Scanner
 from tests.conftest import DATA, run_cli
 
@@ -158,3 +160,13 @@ def test_eval_scan_holds_on_the_set_written_for_this_round() -> None:
     # ones rated 高. A dev set since the signals above were written from what its misses had in common.
     result = run_cli("eval-scan", str(DATA / "scam_u.tsv"), "--min-recall", "1.0", "--max-false-high", "0")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_order_of_common_characters_changes_no_match() -> None:
+    words = ["代充", "代缴", "低价", "充值代理", "tg", "telegram", "秒到", "秒到账", "卡商"]
+    texts = ["代充话费秒到账，tg联系卡商", "充值代理低价", "telegram 代缴", "没有匹配的文字"]
+    common = {"充": 90, "值": 80, "t": 70, "秒": 5}
+    plain, ranked = re.compile(trie_pattern(words)), re.compile(trie_pattern(words, common))
+    assert plain.pattern != ranked.pattern
+    for text in texts:
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in ranked.finditer(text)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -178,7 +179,13 @@ class _Found:
 
 
 class Scanner:
-    def __init__(self, rules: RiskRules, allowlist: tuple[str, ...], owner_labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        rules: RiskRules,
+        allowlist: tuple[str, ...],
+        owner_labels: dict[str, str],
+        questions: Iterable[str] = (),
+    ) -> None:
         self.rules = rules
         self._t2s = opencc.OpenCC("t2s")
         self._sites = OfficialSites(allowlist, rules.official_sites, rules.official_numbers, rules.site_words)
@@ -187,7 +194,12 @@ class Scanner:
         for signal in rules.signals:
             for detector in signal.detectors:
                 self._by_detector.setdefault(detector, []).append(signal)
-        self._phrases = PhraseFinder(rules.signals, self.prepare, rules.question_share, rules.reporters)
+        # How often each character occurs in ordinary questions (the intents' examples): the
+        # phrase finder tries the common ones first (bot/core/risk/phrases.py, trie_pattern).
+        common = Counter(char for question in questions for char in self.prepare(question))
+        self._phrases = PhraseFinder(
+            rules.signals, self.prepare, rules.question_share, rules.reporters, common
+        )
         self._number_token = _number_token(rules.official_numbers)
         # An operator's names as a sender writes them: its label without the part in brackets
         # ("Smart（菲律宾）" → smart) and the name of its official site (smart, 10086).
@@ -230,7 +242,9 @@ class Scanner:
 
     def _prepare(self, text: str) -> tuple[str, list[str]]:
         """The prepared text, and what was spelled out in it to get past filters."""
-        text = CONTROLS.sub(" ", text[:MAX_CHARS])
+        text = text[:MAX_CHARS]
+        if not text.isprintable():  # a control or format character (isprintable is a quicker test)
+            text = CONTROLS.sub(" ", text)
         text = unicodedata.normalize("NFKC", text)[:MAX_CHARS].lower()
         if "[." in text or "(." in text or "hxxp" in text:
             for defanged, plain in DEFANGED:
@@ -530,4 +544,5 @@ def build_scanner(content: Content) -> Scanner:
     if content.risk is None:
         raise ValueError("the content has no scam-risk rules (intents/_risk.yaml)")
     labels = {op.id: op.label for op in content.operators.values()}
-    return Scanner(content.risk.rules, content.allowlist, labels)
+    examples = (example for intent in content.intents.values() for example in intent.examples)
+    return Scanner(content.risk.rules, content.allowlist, labels, examples)
