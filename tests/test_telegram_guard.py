@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from telegram.ext import Application
+
 from bot.channels.telegram.guard import WARN_EVERY, Guard
 from bot.core.replying.conversation import Conversation
 from bot.devtools.report import render
@@ -40,6 +42,16 @@ def guarded_group(standin: StandIn) -> None:
 
 def warnings(standin: StandIn) -> list[Call]:
     return [c for c in standin.sent(chat_id=GROUP) if c.params["text"].startswith("⚠️ 防骗提醒")]
+
+
+async def switched_on(app: Application, standin: StandIn) -> Clock:  # type: ignore[type-arg]
+    """The group's admin has switched the guard on; the guard's clock is the test's."""
+    clock = Clock()
+    app.bot_data[Guard.__name__].clock = clock
+    guarded_group(standin)
+    standin.push_group(GROUP, ADMIN, "/guard on")
+    assert "已开启" in await said(standin, 1)
+    return clock
 
 
 async def said(standin: StandIn, count: int) -> str:
@@ -84,11 +96,7 @@ def test_a_high_advert_gets_one_short_reply_to_it_and_nothing_else_does(
 ) -> None:
     async def scenario() -> None:
         async with running(conversation, tmp_path) as (app, standin):
-            clock = Clock()
-            app.bot_data[Guard.__name__].clock = clock
-            guarded_group(standin)
-            standin.push_group(GROUP, ADMIN, "/guard on")
-            await said(standin, 1)
+            clock = await switched_on(app, standin)
             standin.push_group(GROUP, MEMBER, ORDINARY)
             standin.push_group(GROUP, MEMBER, MEDIUM)
             advert = standin.push_group(GROUP, MEMBER, sample_lines()[0])
@@ -120,11 +128,7 @@ def test_a_burst_of_ten_adverts_gets_one_warning_per_few_seconds(
 ) -> None:
     async def scenario() -> None:
         async with running(conversation, tmp_path) as (app, standin):
-            clock = Clock()
-            app.bot_data[Guard.__name__].clock = clock
-            guarded_group(standin)
-            standin.push_group(GROUP, ADMIN, "/guard on")
-            await said(standin, 1)
+            clock = await switched_on(app, standin)
             for _ in range(10):
                 standin.push_group(GROUP, MEMBER, ADVERT)
             standin.push_group(GROUP, MEMBER, "/guard")  # answered after the ten, in order
