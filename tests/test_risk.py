@@ -167,7 +167,7 @@ def test_official_domains_are_said_to_be_official(scanner: Scanner, text: str, o
         ("【中国移动】您的积分即将过期，请到 10086.cn 兑换，客服会给你打电话核对验证码", {"asks_for_secret"}),
         ("不好意思，我把load转错到你号码了，麻烦用pasaload转回来", {"return_load"}),
         ("Sorry, I sent P300 load to your number by mistake. Please return it via pasaload", {"return_load"}),
-        ("wrong send po ako ng load sa inyo, pakibalik po", {"return_load"}),
+        ("wrong send po ako ng load sa inyo, pakibalik po", {"return_request"}),
         ("有人在闲鱼上卖smart卡，说可以代收验证码", {"registered_sim_sale"}),
         ("请将稍后收到的eSIM二维码截图发送至本账号完成激活", {"asks_for_secret"}),
         (
@@ -323,8 +323,8 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         # 0.840, one harmless message rated 高 (USDT talk); 0.920 after three request-for-secret
         # patterns; 0.940 and none harmless rated 高 after the signals scam_s.tsv's misses showed
         # (an account named after a hotline, crypto owned is not crypto paid). The bar holds what
-        # it reaches, not more.
-        ("scam_final.tsv", "0.94", "0"),
+        # it reaches, not more; 0.960 after the signals scam_u.tsv's misses showed.
+        ("scam_final.tsv", "0.96", "0"),
         # 130 messages written apart from the rules: first sight recall 0.800, precision 0.941, two
         # harmless messages rated 高 (USDT owned, a reported advert); a dev set since the signals
         # its misses showed were added (refund agents, screen sharing, masked numbers, spelled-out
@@ -335,8 +335,8 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         # already hung up on; a hypothetical). A dev set since a few general signals its misses
         # showed (a code's screenshot sent on, "we need your valid ID", "% cheaper", 到手价, TRC20
         # alone is talk). Two harmless ones stay 高: questions about a reported ask, which the
-        # checker reads as the ask.
-        ("scam_t.tsv", "0.94", "2"),
+        # checker reads as the ask. One since "有没有" no longer reads as a cheap offer ("没有 便宜").
+        ("scam_t.tsv", "0.94", "1"),
     ],
 )
 def test_eval_scan_holds_on_sets_written_apart(name: str, recall: str, false_high: str) -> None:

@@ -197,6 +197,12 @@ class RiskSignal:
     # offer ("慢充是什么意思"); None: the rules' own share.
     question_share: float | None
     where: Where
+    # Signals beside which this one does not count: a discount inside the operator's own app
+    # ("20% off in GigaLife") is the app's offer, not the price of laundered credit.
+    unless: tuple[str, ...] = ()
+    # The highest level a message showing this signal gets, unless a signal that alone makes a
+    # message 高 is there too: a seller at face value is 中 however many seller's words it uses.
+    at_most: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,23 @@ class RiskRules:
     # (no signal, eSIM): the reply is what to do at once, not a verdict.
     takeover_gave: tuple[Regex, ...] = ()
     takeover_signs: tuple[str, ...] = ()
+    # Words that make a message a warning to others ("大家小心", "it's a scam", "ingat kayo"): with
+    # no link or contact its phrases count for warning_share of their weight at most.
+    warnings: tuple[str, ...] = ()
+    warning_share: float = 1.0
+
+
+# The group guard's texts in responses/_risk.yaml, each with what it is for.
+GUARD_TEXTS = {
+    "warning": "the first line of the warning under a 高 message in a group",
+    "on": "/guard on: the guard is on",
+    "off": "/guard off: the guard is off",
+    "state_on": "/guard: it is on",
+    "state_off": "/guard: it is off, and how to switch it on",
+    "not_admin": "/guard on or off from someone who is not the group's admin",
+    "groups_only": "/guard in a private chat",
+    "privacy_mode": "/guard on when the bot cannot read the group's messages: how to fix it",
+}
 
 
 @dataclass(frozen=True)
@@ -237,6 +260,9 @@ class RiskTexts:
     button_where: tuple[Where, ...]
     where: Where
     notes: Template | None = None  # the line above what the message holds that is official
+    # The group guard's texts (responses/_risk.yaml guard:): its warning's first line and what
+    # /guard says; GUARD_TEXTS names them.
+    guard: dict[str, Template] = field(default_factory=dict)
     takeover: dict[str, Template] = field(default_factory=dict)  # operator or 'default'
 
 

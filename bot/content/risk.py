@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.content.errors import Problem
 from bot.content.loader import _File, _load, _required
-from bot.content.model import Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
+from bot.content.model import GUARD_TEXTS, Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
 from bot.content.patterns import Regex
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -27,6 +28,7 @@ DETECTORS: dict[str, frozenset[str]] = {
     "official_link": frozenset({"evidence", "owner"}),
     "price_cut": frozenset({"evidence"}),
     "small_discount": frozenset({"evidence"}),
+    "face_value": frozenset({"evidence"}),
     "short_link": frozenset({"evidence"}),
     "callback_number": frozenset({"evidence"}),
     "operator_callback": frozenset({"evidence", "owner"}),
@@ -72,7 +74,7 @@ def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | N
 def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSignal | None:
     what = "a signal"
     entry = file.mapping(item, line, what)
-    optional = {"detectors", "phrases", "patterns", "not_after", "in_questions"}
+    optional = {"detectors", "phrases", "patterns", "not_after", "in_questions", "unless", "at_most"}
     if entry is None or not file.keys(entry, {"id", "weight", "reason"}, optional, what):
         return None
     signal_id = file.text(entry, "id", what)
@@ -111,6 +113,20 @@ def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSign
         )
     reason = _reason(file, entry, detectors, entry.line_of("reason"))
     not_after = tuple(w.lower() for w, _ in file.texts(entry, "not_after", what))
+    at_most = None
+    if "at_most" in entry:
+        at_most = entry["at_most"]
+        if at_most not in ("medium", "low"):
+            file.problem(
+                entry.line_of("at_most"),
+                f"'at_most' of '{signal_id}' is {at_most!r}",
+                "write at_most: medium (or low): the highest level a message with this signal gets",
+            )
+            at_most = None
+    unless = file.texts(entry, "unless", what)
+    for other, unless_line in unless:
+        if other == signal_id:
+            file.problem(unless_line, f"signal '{signal_id}' is cancelled by itself", "name another signal")
     share = None
     if "in_questions" in entry:
         share = _share(file, entry["in_questions"], entry.line_of("in_questions"), "in_questions")
@@ -126,6 +142,8 @@ def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSign
         not_after,
         share,
         file.where(entry.line),
+        tuple(u for u, _ in unless),
+        at_most,
     )
 
 
@@ -175,20 +193,49 @@ def _sites(
     return owners, words
 
 
-def _questions(file: _File, node: Any) -> tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+@dataclass(frozen=True)
+class _Questions:
+    """The 'questions' section: how much a phrase counts in a question, in talk and in a warning."""
+
+    share: float = 1.0
+    reporters: tuple[str, ...] = ()
+    talk: tuple[str, ...] = ()
+    victims: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    warning_share: float = 1.0
+
+
+def _questions(file: _File, node: Any) -> _Questions:
     """The share a phrase counts for in a question, the words that report an offer, and those that
-    make a message talk about scams or tell of being scammed."""
+    make a message talk about scams, tell of being scammed or warn others."""
     questions = node.get("questions")
     if questions is None:
-        return 1.0, (), (), ()  # without a 'questions' section a question counts in full
+        return _Questions()  # without a 'questions' section a question counts in full
     table = file.mapping(questions, node.line_of("questions"), "'questions'")
-    if table is None or not file.keys(table, {"share", "reporters"}, {"talk", "victims"}, "'questions'"):
-        return 1.0, (), (), ()
+    optional = {"talk", "victims", "warnings", "warning_share"}
+    if table is None or not file.keys(table, {"share", "reporters"}, optional, "'questions'"):
+        return _Questions()
     share = _share(file, table["share"], table.line_of("share"), "'share'")
-    reporters = tuple(w.lower() for w, _ in file.texts(table, "reporters", "'questions'"))
-    talk = tuple(w.lower() for w, _ in file.texts(table, "talk", "'questions'"))
-    victims = tuple(w.lower() for w, _ in file.texts(table, "victims", "'questions'"))
-    return (1.0 if share is None else share), reporters, talk, victims
+    warning_share = None
+    if "warning_share" in table:
+        warning_share = _share(
+            file, table["warning_share"], table.line_of("warning_share"), "'warning_share'"
+        )
+    warnings = tuple(w.lower() for w, _ in file.texts(table, "warnings", "'questions'"))
+    if warnings and "warning_share" not in table:
+        file.problem(
+            table.line_of("warnings"),
+            "'warnings' has no 'warning_share'",
+            "add e.g. warning_share: 0.2 (how much a phrase counts in a warning to others)",
+        )
+    return _Questions(
+        1.0 if share is None else share,
+        tuple(w.lower() for w, _ in file.texts(table, "reporters", "'questions'")),
+        tuple(w.lower() for w, _ in file.texts(table, "talk", "'questions'")),
+        tuple(w.lower() for w, _ in file.texts(table, "victims", "'questions'")),
+        warnings,
+        1.0 if warning_share is None else warning_share,
+    )
 
 
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
@@ -246,13 +293,21 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
             shorteners.add(domain.lower())
         else:
             file.problem(line, f"'{domain}' is not a bare domain", "write it like bit.ly")
-    question_share, reporters, talk, victims = _questions(file, node)
+    questions = _questions(file, node)
     seen: dict[str, int] = {}
     signals = []
     for item, line in file.items(node, "signals", path.name, "'- id: ...'"):
         signal = _signal(file, item, line, seen)
         if signal is not None:
             signals.append(signal)
+    for signal in signals:
+        for other in signal.unless:
+            if other not in seen:
+                file.problem(
+                    signal.where.line,
+                    f"signal '{signal.id}' names '{other}' under 'unless', which is no signal",
+                    f"use one of: {', '.join(seen)}",
+                )
     scopes = _scopes(file, node)
     gave, signs = _takeover(file, node)
     if len(thresholds) < 2:
@@ -267,14 +322,16 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         frozenset(handles),
         frozenset(domains),
         frozenset(shorteners),
-        question_share,
-        reporters,
+        questions.share,
+        questions.reporters,
         file.where(node.line),
-        talk,
-        victims,
+        questions.talk,
+        questions.victims,
         scopes,
         gave,
         signs,
+        questions.warnings,
+        questions.warning_share,
     )
 
 
@@ -314,7 +371,7 @@ def load_texts(
 ) -> RiskTexts | None:
     file, node = _load(path, problems)
     required = {"levels", "flags", "more", "advice", "report"}
-    if node is None or not file.keys(node, required, {"buttons", "notes", "takeover"}, path.name):
+    if node is None or not file.keys(node, required, {"buttons", "notes", "takeover", "guard"}, path.name):
         return None
     levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
     advice = file.mapping(node["advice"], node.line_of("advice"), "'advice'")
@@ -347,6 +404,10 @@ def load_texts(
         file.problem(
             advice.line, "'advice' has no 'default'", "add 'default:' for messages naming no operator"
         )
+    guard = {}
+    table = file.mapping(node["guard"], node.line_of("guard"), "'guard'") if "guard" in node else None
+    if table is not None and file.keys(table, set(GUARD_TEXTS), set(), "'guard'"):
+        guard = {name: _template(file, table, name) for name in GUARD_TEXTS}
     buttons = file.texts(node, "buttons", path.name)
     return RiskTexts(
         levels={name: _template(file, levels, name) for name in (*LEVELS, OFFICIAL_LEVEL) if name in levels},
@@ -359,6 +420,7 @@ def load_texts(
         where=file.where(node.line),
         notes=_template(file, node, "notes") if "notes" in node else None,
         takeover=takeover,
+        guard=guard,
     )
 
 

@@ -97,6 +97,8 @@ def as_csv(report: Report) -> str:
     for r in report.reminders:
         detail = f"active {r.active}, sent {r.sent}, late {r.late}, done {r.done}, stopped {r.stopped}"
         put("reminders", r.operator, r.active, detail)
+    for chat, count in report.guard_warnings.items():
+        put("guard_warnings", chat, count)
     return out.getvalue()
 
 
@@ -131,6 +133,9 @@ def as_table(report: Report) -> str:
         f"{r.operator:<15}  {r.active:>6}  {r.sent:>6}  {r.late:>6}  {r.done:>19}  {r.stopped:>7}"
         for r in report.reminders
     ]
+    if report.guard_warnings:
+        lines += ["", "group guard warnings (group, count)"]
+        lines += [f"  {chat}  {count:>6}" for chat, count in report.guard_warnings.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -198,6 +203,10 @@ unanswered (fallback, “你想问的是…”)</small></p>
 {% if r.verdict_flags %}<p><small>Flags raised:
 {% for flag, count in r.verdict_flags.items() %}{{ flag }} {{ count }}{{ ", " if not loop.last }}{% endfor %}
 </small></p>{% endif %}
+{% if r.guard_warnings %}<h2>Group guard warnings</h2>
+<p><small>Warnings per group (its keyed hash); the messages are not kept.</small></p>
+<table>{% for group, count in r.guard_warnings.items() %}
+<tr><td class="n">{{ count }}</td><td>{{ group }}</td></tr>{% endfor %}</table>{% endif %}
 </body></html>
 """
 )

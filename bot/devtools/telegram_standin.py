@@ -27,6 +27,21 @@ BOT_USER = {"id": 424242, "is_bot": True, "first_name": "充值指南", "usernam
 # Methods whose whole answer is `true`.
 TRUE_METHODS = {"deleteWebhook", "setWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery"}
 TOKEN = "424242:STANDINstandinSTANDINstandinSTANDIN0000"
+# What getChatMember says of an administrator besides its status (the Bot API requires them all).
+ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": False,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": False,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+}
 
 
 @dataclass
@@ -57,6 +72,10 @@ class StandIn:
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _server: tornado.httpserver.HTTPServer | None = None
     port: int = 0
+    # Groups: who administers each (getChatMember), and what getMe says of privacy mode
+    # (False: the bot sees only commands, mentions and replies in groups, as BotFather's default).
+    admins: dict[int, set[int]] = field(default_factory=dict)
+    can_read_all_group_messages: bool = False
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -90,10 +109,12 @@ class StandIn:
     def user(self, chat_id: int) -> dict[str, Any]:
         return {"id": chat_id, "is_bot": False, "first_name": f"user{chat_id}", "language_code": "zh-hans"}
 
-    def message(self, chat_id: int, chat_type: str = "private", **fields: Any) -> dict[str, Any]:
+    def message(
+        self, chat_id: int, chat_type: str = "private", sender_id: int | None = None, **fields: Any
+    ) -> dict[str, Any]:
         chat = {"id": chat_id, "type": chat_type}
         chat.update({"first_name": "user"} if chat_type == "private" else {"title": "群"})
-        sender = self.user(abs(chat_id) if chat_type == "private" else 7)
+        sender = self.user(sender_id or (abs(chat_id) if chat_type == "private" else 7))
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -109,6 +130,34 @@ class StandIn:
         if entities:
             fields.setdefault("entities", entities)
         return self.push({"message": self.message(chat_id, text=text, **fields)})
+
+    def push_group(
+        self,
+        chat_id: int,
+        sender_id: int,
+        text: str | None = None,
+        caption: str | None = None,
+        forwarded: bool = False,
+    ) -> int:
+        """A message in a supergroup from a member: text, a photo with a caption, or either forwarded.
+        Returns the message's id (what a reply to it names)."""
+        fields: dict[str, Any] = {}
+        if text is not None:
+            fields["text"] = text
+            if text.startswith("/"):
+                fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if caption is not None:
+            fields["caption"] = caption
+            fields["photo"] = [{"file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90}]
+        if forwarded:
+            fields["forward_origin"] = {
+                "type": "hidden_user",
+                "sender_user_name": "某人",
+                "date": int(time.time()),
+            }
+        message = self.message(chat_id, "supergroup", sender_id, **fields)
+        self.push({"message": message})
+        return int(message["message_id"])
 
     def push_sticker(self, chat_id: int) -> int:
         sticker = {
@@ -219,9 +268,16 @@ class StandIn:
             return {
                 **BOT_USER,
                 "can_join_groups": True,
-                "can_read_all_group_messages": False,
+                "can_read_all_group_messages": self.can_read_all_group_messages,
                 "supports_inline_queries": False,
             }
+        if method == "getChatMember":
+            user_id = int(params["user_id"])
+            admin = user_id in self.admins.get(int(params["chat_id"]), set())
+            user = BOT_USER if user_id == BOT_USER["id"] else self.user(user_id)
+            if admin:
+                return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
+            return {"status": "member", "user": user}
         if method in ("sendMessage", "editMessageText"):
             chat_id = int(params["chat_id"])
             message = {

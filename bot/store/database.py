@@ -103,6 +103,22 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reminder_event_day ON reminder_event (day);
     """,
+    # the group guard (guard.py): which groups switched it on, and each warning it gave (the day,
+    # the group as a keyed hash, the flags: never the message)
+    """
+    CREATE TABLE guard (
+        chat_id INTEGER PRIMARY KEY,
+        active INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE guard_warning (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        chat TEXT NOT NULL,
+        flags TEXT NOT NULL
+    );
+    CREATE INDEX guard_warning_day ON guard_warning (day);
+    """,
 )
 # A writer waits this long for another process's transaction before giving up on one change.
 BUSY_TIMEOUT_MS = 2000

@@ -47,7 +47,7 @@ VERDICT_TEXT = 200
 
 ANSWERED, FALLBACK_OUTCOME, CLARIFY, LOW = "answered", "fallback", "clarify", "low_confidence"
 TAP = "tap"  # an intent button tapped: an answer, but no question typed
-TABLES = ("question", "verdict")
+TABLES = ("question", "verdict", "guard_warning")  # kept for the retention; /forget deletes a chat's
 QUESTION_COLUMNS = (
     "day", "channel", "chat", "outcome", "intent", "confidence", "operator", "nearest", "text", "normalized",
     "topup_channel", "uncovered",

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from bot.store.database import Database
 from bot.store.reminders import OperatorCounts, Reminders
 
+# A group is shown by the first characters of its keyed hash: enough to tell groups apart.
+GROUP_SHOWN = 8
+
 
 @dataclass(frozen=True)
 class Unanswered:
@@ -66,6 +69,8 @@ class Report:
     verdict_flags: dict[str, int] = field(default_factory=dict)  # how often each flag was raised
     # 保号提醒 per operator: active and stopped now; sent, late and "我充好了" after one in the window
     reminders: list[OperatorCounts] = field(default_factory=list)
+    # The group guard's warnings per group (the group's keyed hash, cut short), most first.
+    guard_warnings: dict[str, int] = field(default_factory=dict)
 
     @property
     def questions(self) -> int:
@@ -135,6 +140,14 @@ def build_report(database: Database, since: str, until: str, top: int = 50) -> R
         ],
         verdict_flags=_flag_counts(database, window),
         reminders=Reminders(database).counts(since, until),
+        guard_warnings={
+            chat[:GROUP_SHOWN]: count
+            for chat, count in database.read(
+                "SELECT chat, COUNT(*) FROM guard_warning WHERE day BETWEEN ? AND ?"
+                " GROUP BY chat ORDER BY COUNT(*) DESC, chat",
+                window,
+            )
+        },
     )
 
 

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.channels.rate_limit import PerChatLimit
-from bot.channels.telegram import admin, handlers, reminders
+from bot.channels.telegram import admin, guard, handlers, reminders
 from bot.channels.telegram.persistence import ChatStatePersistence
 from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.channels.telegram.update_processor import PerChatUpdateProcessor
@@ -154,6 +154,7 @@ def build_application(
     application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("privacy", handlers.privacy))
     application.add_handler(CommandHandler("forget", handlers.forget))
+    application.add_handler(CommandHandler("guard", guard.command))
     # the operator's, for ADMIN_IDS only (anyone else gets the unknown-command answer)
     application.add_handler(CommandHandler("stats", admin.stats))
     application.add_handler(CommandHandler("reload", admin.reload))
@@ -168,6 +169,9 @@ def build_application(
     application.add_handler(MessageHandler(forwarded & NON_TEXT, handlers.forwarded_caption))
     # on anything else a person can send
     application.add_handler(MessageHandler(NEW_MESSAGES & NON_TEXT, handlers.not_text))
+    # on every message in a group whose admins switched the guard on: a warning under a 高 one
+    guard.install(application, database, records)
+    application.add_handler(MessageHandler(guard.GROUP_MESSAGES, guard.watch), group=guard.WATCH_GROUP)
     application.add_error_handler(handlers.error_handler)
     return application
 

@@ -21,6 +21,8 @@ MAX_REPLY = 600
 # The fixed parts must leave room for at least this many characters of red flags.
 ROOM_FOR_FLAGS = 160
 BULLET = "· "
+# A group sees the two strongest red flags: enough to see why, short enough to read in a chat.
+GUARD_REASONS = 2
 OFFICIAL = "official"  # the level line of a message whose findings are all official
 
 
@@ -33,6 +35,7 @@ class _Rendered:
     report: str
     notes: str
     takeover: dict[str | None, str]  # operator id (None: the message names none) -> the steps
+    guard: dict[str, str]  # the group guard's texts (GUARD_TEXTS), empty when the YAML has none
 
 
 class RiskCheck:
@@ -63,6 +66,7 @@ class RiskCheck:
             takeover={
                 op: render("takeover", op) for op in [None, *operators] if texts.takeover.get(op or "default")
             },
+            guard={name: render(f"guard.{name}") for name in texts.guard},
         )
         self._buttons = []
         for intent, where in zip(texts.buttons, texts.button_where, strict=True):
@@ -144,6 +148,20 @@ class RiskCheck:
                 head += [heading, *lines]
         return Reply("\n".join([*head, *tail]), tuple(self._buttons), "scam_check")
 
+    def guard_text(self, name: str) -> str | None:
+        """One of the group guard's texts (GUARD_TEXTS); None when responses/_risk.yaml has none."""
+        return self._texts.guard.get(name)
+
+    def group_warning(self, report: RiskReport) -> str | None:
+        """The guard's short reply under a 高 message in a group: the warning, the two strongest red
+        flags (their links and handles defanged by the scanner) and the official way; None below 高."""
+        warning = self._texts.guard.get("warning")
+        if warning is None or report.level != "high":
+            return None
+        reasons = [BULLET + flag.reason for flag in _not_said_already(report.problems)[:GUARD_REASONS]]
+        advice = self._texts.advice.get(report.operator or report.scope, self._texts.advice[None])
+        return "\n".join([warning, *reasons, advice])
+
     @staticmethod
     def red_flags(report: RiskReport) -> tuple[str, ...]:
         """The red flags as the verdict lists them, each said once: what "为什么" repeats later."""
@@ -186,6 +204,8 @@ def _not_said_already(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
 
 
 def _template(texts: RiskTexts, name: str, operator: str | None) -> Template:
+    if name.startswith("guard."):
+        return texts.guard[name.removeprefix("guard.")]
     if name.startswith("levels."):
         return texts.levels[name.removeprefix("levels.")]
     if name == "advice":

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -34,6 +35,7 @@ from bot.core.risk.phrases import PhraseFinder, trie_pattern
 from bot.core.understanding.normalize import CONTROLS
 
 Level = Literal["high", "medium", "low"]
+LEVELS = ("high", "medium", "low")
 # Longer input is cut before and after NFKC (which can make one character eighteen): a pasted
 # article shows its nature well before this, and every step stays linear below it.
 MAX_CHARS = 10_000
@@ -74,6 +76,13 @@ DISCOUNT = re.compile(
     r"|(?P<words>(?<!一波)[一二三四五六七八九][一二三四五六七八九]?)折(?![叠纸腾磨返页])"
     r"|(?P<off>[1-9](?<![0-9].)[0-9]?) ?% ?(?:off|cheaper|discount|less)"
 )
+# "pay P700, get P1000", "bumili ng P100 load, makakuha ng P300": the price paid, then what it buys.
+PAY_GET = re.compile(
+    r"(?:pay|buy|bumili ng|magbayad ng|bayad) ?(?:php|p|₱)? ?(?P<paid>[1-9][0-9]{0,4})[^0-9\n]{0,12}?"
+    r"(?:get|receive|makakuha ng|makuha ang|makatanggap ng) ?(?:php|p|₱)? ?(?P<face>[1-9][0-9]{0,4})"
+)
+# Links written defanged ("smart-reg[.]com", "hxxps://…"), as warnings and forwards often show them.
+DEFANGED = (("[.]", "."), ("(.)", "."), ("hxxp", "http"))
 NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
 # At or above this share of the face value a discount is an app's own small offer (支付宝 九九折,
 # 98.5 元充 100), not the price of laundered credit (8折, 100 只要 85).
@@ -172,7 +181,13 @@ class _Found:
 
 
 class Scanner:
-    def __init__(self, rules: RiskRules, allowlist: tuple[str, ...], owner_labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        rules: RiskRules,
+        allowlist: tuple[str, ...],
+        owner_labels: dict[str, str],
+        questions: Iterable[str] = (),
+    ) -> None:
         self.rules = rules
         self._t2s = opencc.OpenCC("t2s")
         self._sites = OfficialSites(allowlist, rules.official_sites, rules.official_numbers, rules.site_words)
@@ -181,7 +196,12 @@ class Scanner:
         for signal in rules.signals:
             for detector in signal.detectors:
                 self._by_detector.setdefault(detector, []).append(signal)
-        self._phrases = PhraseFinder(rules.signals, self.prepare, rules.question_share, rules.reporters)
+        # How often each character occurs in ordinary questions (the intents' examples): the
+        # phrase finder tries the common ones first (bot/core/risk/phrases.py, trie_pattern).
+        common = Counter(char for question in questions for char in self.prepare(question))
+        self._phrases = PhraseFinder(
+            rules.signals, self.prepare, rules.question_share, rules.reporters, common
+        )
         self._number_token = _number_token(rules.official_numbers)
         # Numbers a verdict may show whole: the operators' own, and those the rules call official
         # (13800100186, China Mobile's line from abroad, is a phrase of weight 0).
@@ -214,6 +234,11 @@ class Scanner:
         return Regex("|".join(f"(?:{p.pattern})" for p in gave)) if gave else None
 
     @functools.cached_property
+    def _warning(self) -> re.Pattern[str] | None:
+        words = self.rules.warnings
+        return re.compile(trie_pattern(map(self.prepare, words))) if words else None
+
+    @functools.cached_property
     def _talk(self) -> re.Pattern[str] | None:
         return re.compile(trie_pattern(map(self.prepare, self.rules.talk))) if self.rules.talk else None
 
@@ -224,8 +249,13 @@ class Scanner:
 
     def _prepare(self, text: str) -> tuple[str, list[str]]:
         """The prepared text, and what was spelled out in it to get past filters."""
-        text = CONTROLS.sub(" ", text[:MAX_CHARS])
+        text = text[:MAX_CHARS]
+        if not text.isprintable():  # a control or format character (isprintable is a quicker test)
+            text = CONTROLS.sub(" ", text)
         text = unicodedata.normalize("NFKC", text)[:MAX_CHARS].lower()
+        if "[." in text or "(." in text or "hxxp" in text:
+            for defanged, plain in DEFANGED:
+                text = text.replace(defanged, plain)
         if not text.isascii():
             if SYMBOLS.search(text) is not None:  # rare: no need to rebuild most texts
                 text = SYMBOLS.sub(_symbols, text)
@@ -262,14 +292,17 @@ class Scanner:
             return NOTHING  # most messages
         victim = self._victims is not None and self._victims.search(prepared) is not None
         # Talk about a scam, or a victim's story, names its words without offering anything, as
-        # long as it gives nothing to click, add or call.
-        talk = (victim or (self._talk is not None and self._talk.search(prepared) is not None)) and not any(
-            signal.weight > 0 for signal, *_ in hits
+        # long as it gives nothing to click, add or call (a price it quotes is no way to reach anyone).
+        reachable = any(signal.weight > 0 and ASKED not in values for signal, _, _, values in hits)
+        hits += [(signal, _unlinked(evidence), share, {}) for signal, evidence, share in phrases]
+        warning = not reachable and self._warning is not None and self._warning.search(prepared) is not None
+        talk = warning or (
+            (victim or (self._talk is not None and self._talk.search(prepared) is not None)) and not reachable
         )
         if talk:
-            share = self.rules.question_share
-            phrases = [(signal, evidence, min(found, share)) for signal, evidence, found in phrases]
-        hits += [(signal, evidence, share, {}) for signal, evidence, share in phrases]
+            # A warning to others ("大家小心", "it's a scam") quotes the tricks it warns of.
+            cap = self.rules.warning_share if warning else self.rules.question_share
+            hits = [(signal, evidence, min(share, cap), values) for signal, evidence, share, values in hits]
         # One flag per signal, and per owner for links: "10086.cn" and "10010.com" are two owners.
         found: dict[tuple[str, str], _Found] = {}
         signals: dict[str, RiskSignal] = {}
@@ -309,10 +342,13 @@ class Scanner:
     ) -> RiskReport:
         flags = []
         operator = None
+        counted = {signal_id for (signal_id, _), what in found.items() if what.share > 0}
         for (signal_id, _), what in found.items():
             signal = signals[signal_id]
             if what.share == 0:
                 continue  # only asked about, and the rules say that does not count at all
+            if not counted.isdisjoint(signal.unless):
+                continue  # beside what makes it harmless (a discount inside the operator's own app)
             evidence = EVIDENCE_JOIN.join(dict.fromkeys(map(show, what.evidence)))
             values = {"evidence": evidence, "official": "", "owner": "", **what.values}
             owner = values["owner"]
@@ -334,6 +370,11 @@ class Scanner:
             level = "high"
         elif score >= self.rules.medium:
             level = "medium"
+        alone_high = bool(flags) and flags[0].weight >= self.rules.high
+        for flag in flags:
+            cap = signals[flag.id].at_most
+            if cap is not None and not alone_high and LEVELS.index(cap) > LEVELS.index(level):
+                level = "medium" if cap == "medium" else "low"
         return RiskReport(level, score, tuple(flags), operator)
 
     def _sender(self, text: str) -> str:
@@ -421,9 +462,18 @@ class Scanner:
                     yield "callback_number", show_phone(digits), {}
         for match in PRICE.finditer(text):
             face, paid = int(match.group("face")), int(match.group("paid"))
-            if face * 0.3 <= paid < face:
+            if paid == face:
+                # "面值300，售价300", "100P收100P": sold at face value, by someone.
+                yield "face_value", match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
+            elif face * 0.3 <= paid < face:
                 cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
                 yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
+        if "get" in text or "makakuha" in text or "receive" in text or "makatanggap" in text:
+            for match in PAY_GET.finditer(text):
+                face, paid = int(match.group("face")), int(match.group("paid"))
+                if paid >= 10 and face * 0.3 <= paid < face:  # "buy 1 get 2" counts items, not pesos
+                    cut = "small_discount" if paid >= face * SMALL_DISCOUNT else "price_cut"
+                    yield cut, f"{face}只要{paid}", {ASKED: f"{match.start()}:{match.end()}"}
         if "元" in text or "块" in text:
             for match in PAID_FIRST.finditer(text):
                 ratio = float(match.group("paid")) / int(match.group("face"))
@@ -490,6 +540,16 @@ def _number_token(numbers: dict[str, str]) -> re.Pattern[str] | None:
     return re.compile(rf"[{starts}](?<![0-9a-z].)[0-9a-z|!$]{{{shortest},{longest}}}(?![0-9a-z|!$])")
 
 
+def _unlinked(evidence: str) -> str:
+    """A pattern's evidence that spans a link ("点击 cmcc-smrz.top 完成实名核验") shows the link
+    defanged, as a link's own flag does: nothing of the message is shown in a form to tap."""
+    if "." not in evidence:
+        return evidence  # no link: most evidence
+    for link in find_links(evidence):
+        evidence = evidence.replace(link.host + link.path, show_host(link.host))
+    return evidence.replace("https://", "").replace("http://", "")
+
+
 def _symbols(match: re.Match[str]) -> str:
     return ":" if POINTERS.intersection(match.group(0)) else ""
 
@@ -507,4 +567,5 @@ def build_scanner(content: Content) -> Scanner:
     if content.risk is None:
         raise ValueError("the content has no scam-risk rules (intents/_risk.yaml)")
     labels = {op.id: op.label for op in content.operators.values()}
-    return Scanner(content.risk.rules, content.allowlist, labels)
+    examples = (example for intent in content.intents.values() for example in intent.examples)
+    return Scanner(content.risk.rules, content.allowlist, labels, examples)
