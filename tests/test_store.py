@@ -152,3 +152,15 @@ def test_the_record_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     assert len(key) == 32 and record_key(tmp_path) == key
     assert (tmp_path / KEY_FILE).stat().st_mode & 0o077 == 0
     assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
+
+
+def test_a_write_never_waits_for_a_lock_and_lands_once_it_is_released(tmp_path: Path) -> None:
+    chats = ChatStates(Database.in_folder(tmp_path))
+    holder = sqlite3.connect(tmp_path / FILENAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing
+    commits = [chats.save(chat_id, SMART) for chat_id in range(50)]  # returns at once, queued
+    assert not any(commit.done() for commit in commits)
+    holder.execute("COMMIT")
+    holder.close()
+    assert all(commit.result(timeout=30) for commit in commits)
+    assert sorted(ChatStates(Database.in_folder(tmp_path)).load()) == list(range(50))

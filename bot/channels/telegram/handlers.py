@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes
 from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
+from bot.channels.telegram.persistence import ChatStatePersistence
 from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.core.replying.conversation import Conversation
 from bot.core.replying.turn import ChatState, Reply, Turn
@@ -36,6 +37,9 @@ logger = logging.getLogger(__name__)
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
 TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
+# The parts of a chat's state the user chose or was asked to choose: a reply that changes them
+# waits until they are on disk (persistence.py); the rest is committed without holding it up.
+CONFIRMED = ("operator", "place", "pending", "channel", "detail")  # the last three: the waiting question
 
 
 class Deps:
@@ -67,12 +71,19 @@ def load_state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
 
 
 async def save_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: ChatState) -> None:
-    """Keeps the state in memory and commits it to the store now, before the reply says so."""
+    """Keeps the state in memory and queues it for the store; a change of what the user chose
+    (CONFIRMED) is committed before the reply says so (persistence.py: what "confirmed" means)."""
     if context.chat_data is None:
         return
-    context.chat_data["state"] = asdict(state)
-    if context.application.persistence is not None:
-        await context.application.persistence.update_chat_data(chat_id, context.chat_data)
+    before = context.chat_data.get("state") or {}
+    after = context.chat_data["state"] = asdict(state)
+    persistence = context.application.persistence
+    if isinstance(persistence, ChatStatePersistence) and any(
+        before.get(name) != after[name] for name in CONFIRMED
+    ):
+        await persistence.confirm_chat_data(chat_id, context.chat_data)
+    elif persistence is not None:
+        await persistence.update_chat_data(chat_id, context.chat_data)
 
 
 async def _typing_after(chat: Chat, delay: float) -> None:

@@ -6,12 +6,16 @@ call update_chat_data themselves, before they send the reply (handlers.save_stat
 round then finds nothing changed and writes nothing. Only chat data is kept: bot_data holds the
 handlers' dependencies, and the bot has no user data, callback data or conversations.
 
-What "confirmed" means: a chat's state (its operator, the question waiting for one, the last
-answer) is confirmed once a reply shows it. update_chat_data and drop_chat_data return once the
-store's writer has committed the change, so the reply goes out after it is on disk and a kill
-loses nothing confirmed. The wait is on the writer thread, not the event loop: other chats go on
-meanwhile. If the file is locked by another process (or the disk fails) the reply waits no more
-than CONFIRM_WAIT; the change stays queued and lands when the lock is gone (database.py).
+What "confirmed" means: what the user chose or was asked to choose, that a reply then shows or
+relies on: the operator, the place, the question waiting for an operator (handlers.CONFIRMED),
+and a /forget or /reset. For those the handler calls confirm_chat_data (or drop_chat_data), which
+returns once the store's writer has committed the change: the reply goes out after it is on disk,
+and a kill loses nothing confirmed. The wait is on the writer thread, not the event loop (other
+chats go on meanwhile); if the file is locked by another process, or the disk fails, the reply
+waits no more than CONFIRM_WAIT and the change stays queued until the lock is gone (database.py).
+The rest of a chat's state (the last answer, which a follow-up reads) is queued the same way
+without a wait, and committed moments later: a kill in those moments costs a follow-up its
+context, never a choice.
 """
 
 from __future__ import annotations
@@ -63,6 +67,10 @@ class ChatStatePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[
         return self.chats.load()
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        self.chats.save(chat_id, data)  # queued; committed moments later
+
+    async def confirm_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        """Saves a change the reply confirms: returns once it is committed (or CONFIRM_WAIT)."""
         await committed(self.chats.save(chat_id, data))
 
     async def drop_chat_data(self, chat_id: int) -> None:
