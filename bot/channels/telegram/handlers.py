@@ -86,8 +86,7 @@ async def save_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: Ch
         await persistence.update_chat_data(chat_id, context.chat_data)
 
 
-async def _typing_after(chat: Chat, delay: float) -> None:
-    await asyncio.sleep(delay)
+async def _typing(chat: Chat) -> None:
     while True:
         with contextlib.suppress(TelegramError):
             await chat.send_action(ChatAction.TYPING)
@@ -96,12 +95,20 @@ async def _typing_after(chat: Chat, delay: float) -> None:
 
 @contextlib.asynccontextmanager
 async def typing_while_slow(chat: Chat, delay: float = TYPING_AFTER) -> AsyncIterator[None]:
-    """Shows "typing…" while the bot works on an answer that is not ready at once."""
-    indicator = asyncio.create_task(_typing_after(chat, delay))
+    """Shows "typing…" while the bot works on an answer that is not ready at once.
+
+    A timer, not a task, until the delay is over: most answers are sent before it, and a timer
+    costs a fraction of a task started and cancelled for every update."""
+    indicator: list[asyncio.Task[None]] = []
+    timer = asyncio.get_running_loop().call_later(
+        delay, lambda: indicator.append(asyncio.create_task(_typing(chat)))
+    )
     try:
         yield
     finally:
-        indicator.cancel()
+        timer.cancel()
+        for task in indicator:
+            task.cancel()
 
 
 async def send_reply(chat: Chat, reply: Reply) -> None:
