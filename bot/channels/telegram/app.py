@@ -1,7 +1,8 @@
 """Builds the python-telegram-bot Application around the core, and runs it.
 
-Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly;
-each chat's state is committed to BOT_DATA_DIR as it changes, so a kill loses nothing either).
+Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly and at
+once; what a chat was told is remembered is committed to BOT_DATA_DIR before the reply, so a kill
+loses none of it either: persistence.py).
 """
 
 from __future__ import annotations
