@@ -125,10 +125,10 @@ def run_telegram_benchmark(conversation: Conversation, rounds: int, batch: int) 
         ("ratio: with a waiting chat / without", "head_of_line_ratio", "×", "{:.2f}"),
         ("the same after five ㏘×4000 messages", "others_median_with_hostile_ms", "ms", "{:.1f}"),
         ("ratio: after those / without", "hostile_ratio", "×", "{:.2f}"),
-        ("recording a question or tap (mask, commit)", "recording_ms", "ms", "{:.3f}"),
+        ("recording a question or tap (mask, queue)", "recording_ms", "ms", "{:.3f}"),
         ("that, as a share of an update's median", "recording_share", "", "{:.1%}"),
         ("a pasted advert (464 chars) → its reply", "advert_median_ms", "ms", "{:.1f}"),
-        ("recording its verdict (mask, commit)", "recording_verdict_ms", "ms", "{:.3f}"),
+        ("recording its verdict (mask, queue)", "recording_verdict_ms", "ms", "{:.3f}"),
         ("that, as a share of the advert's update", "recording_verdict_share", "", "{:.1%}"),
     ):
         values = [r[key] for r in results]

@@ -37,7 +37,8 @@ class ChatStates:
                 self._written[chat_id] = text
         return chats
 
-    def save(self, chat_id: int, data: dict[str, Any]) -> Commit[bool]:
+    def save(self, chat_id: int, data: dict[str, Any], urgent: bool = False) -> Commit[bool]:
+        """Queues the chat's data; `urgent` when the caller waits for the commit (database.py)."""
         try:
             text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError):
@@ -49,7 +50,7 @@ class ChatStates:
         # Taken as written now, so the same state is not queued twice; a failed write forgets it
         # again, so the chat's next change writes the whole state.
         self._written[chat_id] = text
-        commit = self._db.write(sql, [(chat_id, text, int(time.time()))])
+        commit = self._db.write(sql, [(chat_id, text, int(time.time()))], urgent)
 
         def forget_if_failed(done: Commit[bool]) -> None:  # on the writer's thread
             if not done.result() and self._written.get(chat_id) == text:
@@ -60,7 +61,7 @@ class ChatStates:
 
     def delete(self, chat_id: int) -> Commit[bool]:
         self._written.pop(chat_id, None)
-        return self._db.write("DELETE FROM chat_state WHERE chat_id = ?", [(chat_id,)])
+        return self._db.write("DELETE FROM chat_state WHERE chat_id = ?", [(chat_id,)], urgent=True)
 
 
 def _settled(result: bool) -> Commit[bool]:

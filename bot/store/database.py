@@ -7,7 +7,8 @@ process killed right after loses nothing committed (a power cut may lose the las
 
 Writes never run on the caller's thread: write() queues the change and returns a Commit (a
 future, True once committed, False if it failed); one writer thread commits what is queued, all
-of it in one transaction (a burst of chats costs one commit, not one each). So another process
+of it in one transaction (a burst of chats costs one commit, not one each): at once when someone
+waits for it (urgent), else within FLUSH_EVERY. So another process
 holding the write lock makes the writer wait, never the bot's event loop. A change that finds the
 file locked stays queued and is tried again until it lands (up to MAX_QUEUED changes); what a
 caller must know is on disk before it goes on (a chat's state before the reply that shows it) it
@@ -22,8 +23,8 @@ again is logged too.
 from __future__ import annotations
 
 import atexit
+import collections
 import logging
-import queue
 import sqlite3
 import threading
 import time
@@ -89,6 +90,10 @@ BUSY_TIMEOUT_MS = 2000
 MAX_QUEUED = 100_000
 # A transaction holds at most this many changes (the rest go in the next one).
 BATCH = 1000
+# A change no one waits for is committed within this many seconds (with what came meanwhile):
+# a kill may lose the last moments of the operator's records and of the chats' last answers,
+# never what a reply confirmed (those are written urgent, and waited for).
+FLUSH_EVERY = 0.05
 
 Commit = Future  # Future[bool]: True once the change is committed, False if it failed
 
@@ -107,7 +112,10 @@ class Database:
         self.path = path
         self._failing = False
         self.connection = self._open()  # the readers' (and the migrations'); the writer has its own
-        self._queue: queue.SimpleQueue[_Change | None] = queue.SimpleQueue()
+        self._queue: collections.deque[_Change] = collections.deque()  # appends are thread-safe
+        self._queued = threading.Event()  # something waits in the queue
+        self._urgent = threading.Event()  # someone waits for it: commit now
+        self._closing = False
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
 
@@ -161,14 +169,24 @@ class Database:
 
     # ---- what the parts of the store use --------------------------------------------------------
 
-    def write(self, sql: str, rows: Iterable[Sequence[Any]] = ((),)) -> Commit[bool]:
-        """Queues one statement per row, committed together by the writer thread; never waits."""
+    def write(self, sql: str, rows: Iterable[Sequence[Any]] = ((),), urgent: bool = False) -> Commit[bool]:
+        """Queues one statement per row, committed together by the writer thread; never waits.
+
+        `urgent`: someone will wait for this commit, so the writer commits at once; otherwise
+        within FLUSH_EVERY, with whatever else came meanwhile (the writer is not woken, and its
+        thread does not contend with the caller's, for every change)."""
         change = _Change(sql, list(rows))
-        if self.connection is None:
+        if self.connection is None or self._closing:
             change.done.set_result(False)
             return change.done
-        self._start_writer()
-        self._queue.put(change)
+        if self._writer is None:
+            self._start_writer()
+        self._queue.append(change)
+        if urgent:
+            self._urgent.set()
+            self._queued.set()
+        elif not self._queued.is_set():
+            self._queued.set()
         return change.done
 
     def flush(self, timeout: float | None = None) -> bool:
@@ -176,7 +194,7 @@ class Database:
         if self._writer is None:
             return True
         try:
-            self.write("", ()).result(timeout)  # no statement; the queue is first in, first out
+            self.write("", (), urgent=True).result(timeout)  # no statement; the queue is in order
         except TimeoutError:
             return False
         return True
@@ -199,33 +217,28 @@ class Database:
             connection = None
         waiting: list[_Change] = []  # what met a locked file, first in line
         while True:
-            if not waiting:
-                first = self._queue.get()
-                if first is None:
-                    break
-                waiting.append(first)
-            stop = self._take_queued(waiting)
+            self._queued.wait()
+            if not self._urgent.is_set() and not self._closing:
+                self._urgent.wait(FLUSH_EVERY)  # a burst gathers into one transaction
+            # Cleared before the queue is read: a change queued from now on sets them again.
+            self._queued.clear()
+            self._urgent.clear()
+            while self._queue and len(waiting) < BATCH:
+                waiting.append(self._queue.popleft())
+            if self._queue:
+                self._queued.set()  # the rest goes in the next transaction
             if connection is None:
                 self._settle(waiting, False)
+                waiting = []
             elif self._commit(connection, waiting):
                 waiting = []
-            if stop:
+            else:
+                self._queued.set()  # kept: tried again (the busy timeout is the wait)
+            if self._closing and not self._queue:
                 break
         self._settle(waiting, False)
         if connection is not None:
             connection.close()
-
-    def _take_queued(self, batch: list[_Change]) -> bool:
-        """Adds what else is queued to the batch; True if close() asked the writer to stop."""
-        while len(batch) < BATCH:
-            try:
-                change = self._queue.get_nowait()
-            except queue.Empty:
-                return False
-            if change is None:
-                return True
-            batch.append(change)
-        return False
 
     def _commit(self, connection: sqlite3.Connection, batch: list[_Change]) -> bool:
         """Commits the batch; True when it is settled (committed or failed for good)."""
@@ -286,7 +299,9 @@ class Database:
         """Commits what is queued, stops the writer, closes the file."""
         writer = self._writer
         if writer is not None and writer.is_alive():
-            self._queue.put(None)
+            self._closing = True  # what is queued is still committed; nothing more is taken
+            self._queued.set()
+            self._urgent.set()
             writer.join()
         if self.connection is not None:
             self.connection.close()

@@ -71,7 +71,7 @@ class ChatStatePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[
 
     async def confirm_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         """Saves a change the reply confirms: returns once it is committed (or CONFIRM_WAIT)."""
-        await committed(self.chats.save(chat_id, data))
+        await committed(self.chats.save(chat_id, data, urgent=True))
 
     async def drop_chat_data(self, chat_id: int) -> None:
         await committed(self.chats.delete(chat_id))
