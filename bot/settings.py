@@ -29,10 +29,11 @@ class Settings:
 
 
 def bot_api_root(base_url: str) -> str | None:
-    """The server's root URL. python-telegram-bot's own form ends in /bot (the token follows
-    it directly); both forms are accepted, as either may be copied from its documentation."""
+    """The server's root URL. python-telegram-bot's own forms end in /bot (the token follows
+    it directly) or /bot{token} (a placeholder it fills in); all three are accepted, as any may
+    be copied from its documentation."""
     root = base_url.strip().rstrip("/")
-    root = root.removesuffix("/bot")
+    root = root.removesuffix("/bot{token}").removesuffix("/bot")
     return root.rstrip("/") or None
 
 

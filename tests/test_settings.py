@@ -70,6 +70,7 @@ def test_malformed_settings(
         "http://127.0.0.1:8081/",
         "http://127.0.0.1:8081/bot",
         "http://127.0.0.1:8081/bot/",
+        "http://127.0.0.1:8081/bot{token}",  # python-telegram-bot's placeholder form
     ],
 )
 def test_base_url_with_or_without_the_bot_suffix(

@@ -18,9 +18,9 @@ from bot.store.database import FILENAME, MIGRATIONS, Database
 SMART = {"state": {"operator": "smart", "pending": None}}
 
 
-def test_a_change_is_in_the_file_when_save_returns(tmp_path: Path) -> None:
+def test_a_change_is_in_the_file_once_its_commit_is_done(tmp_path: Path) -> None:
     chats = ChatStates(Database.in_folder(tmp_path))
-    chats.save(1, SMART)
+    assert chats.save(1, SMART).result() is True
     # Another connection (another process, after a crash) sees it at once.
     with sqlite3.connect(tmp_path / FILENAME) as other:
         assert other.execute("SELECT chat_id FROM chat_state").fetchall() == [(1,)]
@@ -32,7 +32,7 @@ def test_forgetting_a_chat(tmp_path: Path) -> None:
     chats = ChatStates(Database.in_folder(tmp_path))
     chats.save(1, SMART)
     chats.save(2, SMART)
-    chats.delete(1)
+    chats.delete(1).result()  # committed (each queued change in turn)
     assert ChatStates(Database.in_folder(tmp_path)).load() == {2: SMART}
 
 
@@ -51,15 +51,15 @@ def test_rows_of_the_wrong_shape_are_skipped(tmp_path: Path) -> None:
 
 def test_data_that_is_not_json_is_not_saved_and_the_last_good_state_stays(tmp_path: Path) -> None:
     chats = ChatStates(Database.in_folder(tmp_path))
-    chats.save(1, SMART)
-    chats.save(1, {"state": object()})
+    chats.save(1, SMART).result()
+    assert chats.save(1, {"state": object()}).result() is False
     assert ChatStates(Database.in_folder(tmp_path)).load() == {1: SMART}
 
 
 def test_a_file_that_is_not_sqlite_is_kept_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / FILENAME).write_bytes(b"half a file" * 100)
     chats = ChatStates(Database.in_folder(tmp_path))
-    chats.save(1, SMART)
+    chats.save(1, SMART).result()
     [aside] = tmp_path.glob(f"{FILENAME}.unreadable-*")
     assert aside.read_bytes() == b"half a file" * 100
     assert ChatStates(Database.in_folder(tmp_path)).load() == {1: SMART}
@@ -99,7 +99,7 @@ from bot.store.database import Database
 
 logging.basicConfig(level=logging.WARNING, format="%(message)s")
 chats = ChatStates(Database.in_folder(Path(sys.argv[1])))
-chats.save(0, {"state": {"operator": "smart", "pending": None}})
+chats.save(0, {"state": {"operator": "smart", "pending": None}}).result()
 # From here on, no file may grow: the disk is full.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 size = Path(sys.argv[1], "bot.sqlite3-wal").stat().st_size
@@ -130,9 +130,11 @@ def test_concurrent_writers_lose_no_committed_change(tmp_path: Path) -> None:
     Database.in_folder(tmp_path).close()
 
     def writer(first: int) -> None:
-        chats = ChatStates(Database.in_folder(tmp_path))
+        database = Database.in_folder(tmp_path)
+        chats = ChatStates(database)
         for chat_id in range(first, first + 300):
             chats.save(chat_id, SMART)
+        database.close()  # commits what is still queued
 
     threads = [threading.Thread(target=writer, args=(first,)) for first in (0, 1000)]
     for thread in threads:
@@ -150,3 +152,15 @@ def test_the_record_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     assert len(key) == 32 and record_key(tmp_path) == key
     assert (tmp_path / KEY_FILE).stat().st_mode & 0o077 == 0
     assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
+
+
+def test_a_write_never_waits_for_a_lock_and_lands_once_it_is_released(tmp_path: Path) -> None:
+    chats = ChatStates(Database.in_folder(tmp_path))
+    holder = sqlite3.connect(tmp_path / FILENAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing
+    commits = [chats.save(chat_id, SMART) for chat_id in range(50)]  # returns at once, queued
+    assert not any(commit.done() for commit in commits)
+    holder.execute("COMMIT")
+    holder.close()
+    assert all(commit.result(timeout=30) for commit in commits)
+    assert sorted(ChatStates(Database.in_folder(tmp_path)).load()) == list(range(50))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.channels.telegram import handlers
@@ -46,7 +47,11 @@ async def running(
     assert app.updater is not None and app.post_init is not None
     await app.initialize()
     await app.post_init(app)
-    await app.updater.start_polling(timeout=1, poll_interval=0)
+
+    def failed_poll(exc: TelegramError) -> None:  # as run_polling does: to the error handlers
+        app.create_task(app.process_error(error=exc, update=None))
+
+    await app.updater.start_polling(timeout=1, poll_interval=0, error_callback=failed_poll)
     await app.start()
     try:
         yield app, standin

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram import handlers
+from bot.channels.telegram import rate_limiter
 from bot.channels.telegram.messages import chunks
 from bot.core.replying.conversation import Conversation
 from bot.core.replying.turn import ChatState
@@ -43,7 +43,7 @@ def test_a_chat_waiting_out_a_429_does_not_hold_up_the_others(
 def test_eight_server_errors_in_a_row_then_the_answer(
     conversation: Conversation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(handlers, "RETRY_DELAYS", (0.05,))  # the waits, not the attempts, shortened
+    monkeypatch.setattr(rate_limiter, "RETRY_DELAYS", (0.05,))  # the waits, not the attempts, shortened
 
     async def scenario() -> None:
         async with running(conversation, tmp_path) as (_, standin):

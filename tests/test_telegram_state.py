@@ -127,3 +127,34 @@ def test_a_follow_up_is_read_against_the_answer_given_before_a_restart(
 
     run(verdict)
     run(why)
+
+
+def test_another_process_holding_the_write_lock_does_not_stall_the_chats(
+    conversation: Conversation, tmp_path: Path
+) -> None:
+    """Before: every write waited out the 2 s busy timeout on the event loop, one after the
+    other (20 chats: 80 s). Now the replies go out while the lock is held, and the choices land
+    once it is released."""
+    import sqlite3
+
+    async def scenario() -> None:
+        async with running(conversation, tmp_path) as (app, standin):
+            holder = sqlite3.connect(tmp_path / FILENAME, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")  # a report, a backup, another bot: the write lock
+            try:
+                chats = range(700, 720)
+                for chat in chats:
+                    standin.push_button(chat, f"v1|operator:{OPERATORS[chat % 4]}")
+                for chat in chats:
+                    await standin.wait_for(1, chat_id=chat, timeout=10)
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            database = app.persistence.database  # type: ignore[union-attr]
+            assert await asyncio.get_running_loop().run_in_executor(None, database.flush, 30)
+            with sqlite3.connect(tmp_path / FILENAME) as other:
+                saved = dict(other.execute("SELECT chat_id, data FROM chat_state").fetchall())
+            assert sorted(saved) == list(chats)
+            assert all(OPERATORS[chat % 4] in saved[chat] for chat in chats)
+
+    run(scenario)

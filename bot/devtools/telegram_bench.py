@@ -10,27 +10,50 @@ import tempfile
 import time
 from pathlib import Path
 
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
 from bot.channels.telegram.app import build_application
 from bot.core.replying.conversation import Conversation
 from bot.devtools.telegram_standin import TOKEN
 from bot.settings import Settings
 
 
-async def _round(conversation: Conversation, updates: int) -> dict[str, float]:
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """python-telegram-bot's echo example: the floor under any bot's reply time."""
+    if update.message is not None and update.message.text is not None:
+        await update.message.reply_text(update.message.text)
+
+
+def echo_application(port: int) -> Application:  # type: ignore[type-arg]
+    """A bare echo bot on python-telegram-bot's defaults, against the stand-in on this port."""
+    root = f"http://127.0.0.1:{port}"
+    application = Application.builder().token(TOKEN).base_url(f"{root}/bot").build()
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+    return application
+
+
+async def _round(conversation: Conversation | None, updates: int) -> dict[str, float]:
+    """One stand-in process, one bot: ours (conversation) or the bare echo bot (None)."""
+    floor = ["--floor"] if conversation is None else []
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.devtools.telegram_standin",
         "--bench",
         str(updates),
+        *floor,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdin is not None and child.stdout is not None
     port = int((await child.stdout.readline()).decode())
     with tempfile.TemporaryDirectory() as data_dir:
-        settings = Settings(token=TOKEN, base_url=f"http://127.0.0.1:{port}", data_dir=Path(data_dir))
-        app = build_application(conversation, settings, telegram_limits=False)
+        if conversation is None:
+            app = echo_application(port)
+        else:
+            settings = Settings(token=TOKEN, base_url=f"http://127.0.0.1:{port}", data_dir=Path(data_dir))
+            app = build_application(conversation, settings, telegram_limits=False)
         assert app.updater is not None  # built with one; polling needs it
         await app.initialize()
         await app.updater.start_polling(timeout=1, poll_interval=0)
@@ -75,8 +98,15 @@ def _recording_ms(conversation: Conversation, repeats: int = 2000) -> dict[str, 
 
 def run_telegram_benchmark(conversation: Conversation, rounds: int, batch: int) -> None:
     updates = min(batch, 1_000)
-    results = [asyncio.run(_round(conversation, updates)) for _ in range(rounds)]
-    for result in results:
+    results, floors = [], []
+    for _ in range(rounds):  # the echo floor and the bot in turn, so both meet the same machine
+        floors.append(asyncio.run(_round(None, updates)))
+        results.append(asyncio.run(_round(conversation, updates)))
+    for result, floor in zip(results, floors, strict=True):
+        result["echo_median_ms"] = floor["median_ms"]
+        result["echo_updates_per_second"] = floor["updates_per_second"]
+        result["echo_ratio"] = result["median_ms"] / floor["median_ms"]
+        result["echo_throughput_ratio"] = floor["updates_per_second"] / result["updates_per_second"]
         result.update(_recording_ms(conversation))
         result["recording_share"] = result["recording_ms"] / result["median_ms"]
         result["recording_verdict_share"] = result["recording_verdict_ms"] / result["advert_median_ms"]
@@ -86,15 +116,19 @@ def run_telegram_benchmark(conversation: Conversation, rounds: int, batch: int) 
     for label, key, unit, fmt in (
         ("updates answered per second", "updates_per_second", "updates/s", "{:,.0f}"),
         ("median update handed out → its sendMessage", "median_ms", "ms", "{:.1f}"),
+        ("the same for a bare python-telegram-bot echo bot", "echo_median_ms", "ms", "{:.1f}"),
+        ("ratio: this bot / the echo bot (target ≤ 1.3)", "echo_ratio", "×", "{:.2f}"),
+        ("the echo bot's updates per second", "echo_updates_per_second", "updates/s", "{:,.0f}"),
+        ("time per update: this bot / the echo bot", "echo_throughput_ratio", "×", "{:.2f}"),
         ("20 chats at once: median reply", "others_median_ms", "ms", "{:.1f}"),
         ("the same while a chat waits out a 429 (3 s)", "others_median_with_429_ms", "ms", "{:.1f}"),
         ("ratio: with a waiting chat / without", "head_of_line_ratio", "×", "{:.2f}"),
         ("the same after five ㏘×4000 messages", "others_median_with_hostile_ms", "ms", "{:.1f}"),
         ("ratio: after those / without", "hostile_ratio", "×", "{:.2f}"),
-        ("recording a question or tap (mask, commit)", "recording_ms", "ms", "{:.3f}"),
+        ("recording a question or tap (mask, queue)", "recording_ms", "ms", "{:.3f}"),
         ("that, as a share of an update's median", "recording_share", "", "{:.1%}"),
         ("a pasted advert (464 chars) → its reply", "advert_median_ms", "ms", "{:.1f}"),
-        ("recording its verdict (mask, commit)", "recording_verdict_ms", "ms", "{:.3f}"),
+        ("recording its verdict (mask, queue)", "recording_verdict_ms", "ms", "{:.3f}"),
         ("that, as a share of the advert's update", "recording_verdict_share", "", "{:.1%}"),
     ):
         values = [r[key] for r in results]

@@ -2,7 +2,9 @@
 
 It speaks enough of the Bot API over real HTTP for python-telegram-bot's Application to run
 against it unchanged (base_url): it hands out updates the test pushes, records what the bot
-sends, and can fail on purpose (HTTP 500, 429 with retry_after) to test recovery.
+sends, and can fail on purpose to test recovery: an HTTP error (500, 502, 429 with retry_after),
+a slow answer (the request carried out, the answer late), no server at all (go_down: connections
+refused, then come_back on the same port). A path it does not serve gets a 404 page.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class StandIn:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _counts: Counter[tuple[str, int | None]] = field(default_factory=Counter)
+    _slow: dict[str, list[float]] = field(default_factory=dict)  # method -> delays of its next calls
+    in_flight: int = 0
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _server: tornado.httpserver.HTTPServer | None = None
@@ -83,11 +87,19 @@ class StandIn:
         app = tornado.web.Application(
             [(r"/bot([^/]+)/(\w+)", _Handler, {"standin": self})], log_function=lambda _handler: None
         )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        sockets = tornado.netutil.bind_sockets(self.port, "127.0.0.1")
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         return self
+
+    async def go_down(self) -> None:
+        """No server any more: every connection is refused (the port stays this stand-in's)."""
+        await self.stop()
+
+    async def come_back(self) -> None:
+        """Serves again on the same port, with the same updates and records."""
+        await self.start()
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -197,6 +209,16 @@ class StandIn:
         """The next `times` such calls (for this chat only, if given) fail with this status."""
         self._faults[(method, chat_id)] = Fault(status, times, retry_after)
 
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` such calls are carried out, then answered only after `seconds`."""
+        self._slow[method] = [seconds] * times
+
+    async def idle(self, timeout: float = 30.0) -> None:
+        """Waits until no request is being answered (a slow one has had its answer)."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
         return [
             c
@@ -246,7 +268,10 @@ class StandIn:
         if method == "getUpdates":
             return 200, {"ok": True, "result": await self._get_updates(params)}
         self._record(method, params)
-        return 200, {"ok": True, "result": self._result(method, params)}
+        result = self._result(method, params)
+        if self._slow.get(method):
+            await asyncio.sleep(self._slow[method].pop())
+        return 200, {"ok": True, "result": result}
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -309,10 +334,13 @@ class _Handler(tornado.web.RequestHandler):
     async def post(self, token: str, method: str) -> None:
         if token != self.standin.token:
             return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        self.standin.in_flight += 1
         try:
             status, body = await self.standin.handle(method, self._params())
         except KeyError:
             status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+        finally:
+            self.standin.in_flight -= 1
         self._reply(status, body)
 
     get = post
@@ -337,9 +365,10 @@ class _Handler(tornado.web.RequestHandler):
 
 
 # ---- run as its own process, for the benchmark --------------------------------------------------
-# `python -m bot.devtools.telegram_standin --bench N` serves on a free port (printed first), then
-# plays a user: N questions one at a time (latency), then N at once (throughput), and prints the
-# figures as one JSON line. In its own process the stand-in does not share the bot's CPU core.
+# `python -m bot.devtools.telegram_standin --bench N [--floor]` serves on a free port (printed
+# first), then plays a user: N questions one at a time (latency), then N at once (throughput),
+# then (without --floor) the rest below, and prints the figures as one JSON line. In its own
+# process the stand-in does not share the bot's CPU core.
 
 BENCH_QUESTIONS = [
     "smart卡怎么充值",
@@ -355,7 +384,8 @@ BENCH_ADVERT = "有人卖慢充话费八折，加微信 13912345678 或邮箱 da
 ADVERTS = 20  # pasted one at a time after the questions, for the advert's own time per update
 
 
-async def _play(standin: StandIn, updates: int) -> dict[str, float]:
+async def _play(standin: StandIn, updates: int, floor: bool = False) -> dict[str, float]:
+    """The figures; `floor`: only latency and throughput (a bare echo bot answers nothing else)."""
     await standin.wait_for(1, method="deleteWebhook", timeout=60)  # the bot is polling
     latencies = []
     for i in range(updates):
@@ -370,6 +400,8 @@ async def _play(standin: StandIn, updates: int) -> dict[str, float]:
     await standin.wait_for(before + updates, timeout=300)
     rate = updates / (time.monotonic() - start)
     latencies.sort()
+    if floor:
+        return {"updates_per_second": rate, "median_ms": latencies[len(latencies) // 2]}
     advert_latencies = []
     for i in range(ADVERTS):
         update_id = standin.push_text(80_000 + i, BENCH_ADVERT)
@@ -438,14 +470,14 @@ async def _head_of_line(standin: StandIn) -> tuple[float, float]:
     return statistics.median(calm), statistics.median(held)
 
 
-async def _bench(updates: int) -> None:
+async def _bench(updates: int, floor: bool) -> None:
     standin = await StandIn().start()
     print(standin.port, flush=True)
-    print(json.dumps(await _play(standin, updates)), flush=True)
+    print(json.dumps(await _play(standin, updates, floor)), flush=True)
     # Keep serving until the bot has stopped polling and closes our stdin.
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await standin.stop()
 
 
 if __name__ == "__main__":
-    asyncio.run(_bench(int(sys.argv[sys.argv.index("--bench") + 1])))
+    asyncio.run(_bench(int(sys.argv[sys.argv.index("--bench") + 1]), "--floor" in sys.argv))

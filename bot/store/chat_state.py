@@ -1,5 +1,8 @@
 """Each chat's state, as JSON in the store: read once at start, written at every change.
 
+save() and delete() queue the change (database.py's writer commits it) and return its Commit;
+the Telegram adapter awaits it before the reply that tells the user (persistence.py).
+
 JSON, never pickle: the file can be read and checked by anyone, and a file someone replaced
 can at worst hold wrong values (which Conversation.restore then ignores), never run code.
 
@@ -20,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.risk.links import shown
-from bot.store.database import Database
+from bot.store.database import Commit, Database
 from bot.store.masking import Masker
 
 logger = logging.getLogger(__name__)
@@ -58,17 +61,27 @@ class ChatStates:
                 self._written[chat_id] = text
         return chats
 
-    def save(self, chat_id: int, data: dict[str, Any]) -> None:
+    def save(self, chat_id: int, data: dict[str, Any], urgent: bool = False) -> Commit[bool]:
+        """Queues the chat's data; `urgent` when the caller waits for the commit (database.py)."""
         try:
             text = json.dumps(self._masked(data), ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError):
             logger.warning("chat %s holds data that is not JSON; not saved", chat_id)
-            return
+            return _settled(False)
         if self._written.get(chat_id) == text:
-            return
+            return _settled(True)
         sql = "INSERT OR REPLACE INTO chat_state (chat_id, data, updated_at) VALUES (?, ?, ?)"
-        if self._db.write(sql, [(chat_id, text, int(time.time()))]):
-            self._written[chat_id] = text
+        # Taken as written now, so the same state is not queued twice; a failed write forgets it
+        # again, so the chat's next change writes the whole state.
+        self._written[chat_id] = text
+        commit = self._db.write(sql, [(chat_id, text, int(time.time()))], urgent)
+
+        def forget_if_failed(done: Commit[bool]) -> None:  # on the writer's thread
+            if not done.result() and self._written.get(chat_id) == text:
+                self._written.pop(chat_id, None)
+
+        commit.add_done_callback(forget_if_failed)
+        return commit
 
     def _masked(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -79,6 +92,12 @@ class ChatStates:
             return [self._masked(item) for item in value]
         return value
 
-    def delete(self, chat_id: int) -> None:
+    def delete(self, chat_id: int) -> Commit[bool]:
         self._written.pop(chat_id, None)
-        self._db.write("DELETE FROM chat_state WHERE chat_id = ?", [(chat_id,)])
+        return self._db.write("DELETE FROM chat_state WHERE chat_id = ?", [(chat_id,)], urgent=True)
+
+
+def _settled(result: bool) -> Commit[bool]:
+    commit: Commit[bool] = Commit()
+    commit.set_result(result)
+    return commit

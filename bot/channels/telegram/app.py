@@ -1,7 +1,8 @@
 """Builds the python-telegram-bot Application around the core, and runs it.
 
-Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly;
-each chat's state is committed to BOT_DATA_DIR as it changes, so a kill loses nothing either).
+Usage: TELEGRAM_BOT_TOKEN=... python -m bot telegram   (Ctrl-C or SIGTERM stops it cleanly and at
+once; what a chat was told is remembered is committed to BOT_DATA_DIR before the reply, so a kill
+loses none of it either: persistence.py).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from telegram.ext import (
 
 from bot.channels.rate_limit import PerChatLimit
 from bot.channels.telegram import admin, guard, handlers, reminders
+from bot.channels.telegram.api_requests import BotApiRequest, Reachability, WrongAddress
 from bot.channels.telegram.persistence import ChatStatePersistence
-from bot.channels.telegram.rate_limiter import PerChatRateLimiter
+from bot.channels.telegram.rate_limiter import SEND_PATIENCE, PerChatRateLimiter
 from bot.channels.telegram.update_processor import PerChatUpdateProcessor
 from bot.core.replying.conversation import Conversation
 from bot.settings import Settings, SettingsError
@@ -39,6 +41,11 @@ logger = logging.getLogger(__name__)
 # on Telegram (a 429, a slow send) leave others room, few enough that a burst is not slowed by
 # httpcore scanning a large connection pool for every request (each answer is ~1.5 ms of CPU).
 CONCURRENT_UPDATES = 16
+# A send's wait for Telegram's answer: long enough that a send accepted slowly (seen after 6–12 s)
+# is waited for, since one that timed out after it was sent is never sent again (rate_limiter.py).
+READ_TIMEOUT = 20.0
+# Connections for sends (python-telegram-bot's default); polling needs one.
+SEND_CONNECTIONS = 256
 # Edited messages are ignored, always: answering an edit would repeat an answer already given.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
@@ -126,9 +133,18 @@ def build_application(
         database, conversation.answers.texts, conversation.classifier.normalize, settings.retention_days
     )
     limiter = PerChatRateLimiter() if telegram_limits else PerChatRateLimiter(0, 0)
+    server = "the Bot API at TELEGRAM_BASE_URL" if settings.base_url else "Telegram"
+    # Polls and sends each say when they fail and recover (a send may fail while polls work).
+    retried = f"each answer is tried again for up to {SEND_PATIENCE:.0f} s"
+    sends = BotApiRequest(
+        Reachability(server, retried), connection_pool_size=SEND_CONNECTIONS, read_timeout=READ_TIMEOUT
+    )
+    polls = BotApiRequest(Reachability(server), connection_pool_size=1)
     builder = (
         Application.builder()
         .token(settings.token)
+        .request(sends)
+        .get_updates_request(polls)
         .persistence(ChatStatePersistence(database, records.mask))
         .rate_limiter(limiter)
         # Chats are answered concurrently (a slow network round trip or a 429 for one does not
@@ -176,11 +192,32 @@ def build_application(
     return application
 
 
+def stop_on_signal(limiter: PerChatRateLimiter) -> None:
+    """SIGINT or SIGTERM: sends waiting to be tried again give up at once, and the Application
+    stops (python-telegram-bot's own handler raises SystemExit too). A second signal while it
+    stops is only logged: raising again would abandon the stopping half-way (tasks destroyed
+    while pending, the store not closed)."""
+    if limiter.stopping:
+        logger.info("already stopping")
+        return
+    logger.info("stopping: answers not yet sent are not tried again")
+    limiter.stop()
+    raise SystemExit
+
+
 def run_telegram(conversation: Conversation, settings: Settings, content_root: Path | None = None) -> int:
     """Runs until SIGINT or SIGTERM; long polling, or a webhook when WEBHOOK_URL is set."""
     assert settings.token
     configure_logging(settings.token)
     application = build_application(conversation, settings, content_root=content_root)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, PerChatRateLimiter)
+    # run_polling and run_webhook use this loop; the stop signals are ours (stop_on_signal).
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C still raises KeyboardInterrupt
+            loop.add_signal_handler(stop_signal, stop_on_signal, limiter)
     if settings.webhook_url:
         # The path and the secret are derived from the token, so neither reveals it.
         digest = hashlib.sha256(settings.token.encode()).hexdigest()
@@ -192,9 +229,20 @@ def run_telegram(conversation: Conversation, settings: Settings, content_root: P
             secret_token=digest[32:64],
             allowed_updates=Update.ALL_TYPES,
             bootstrap_retries=-1,
+            stop_signals=None,
+            close_loop=False,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1, stop_signals=None, close_loop=False
+        )
+    # Stopped: a signal from now on must not kill the process half-way out (closing the loop
+    # would give the signals their default action back).
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.remove_signal_handler(stop_signal)
+        signal.signal(stop_signal, signal.SIG_IGN)
+    loop.close()
     return 0
 
 
@@ -203,10 +251,20 @@ def run_telegram_or_explain(
 ) -> int:
     """run_telegram, with a rejected token told in one line (python-telegram-bot's own message
     prints the token, and a traceback helps no one who only has to copy the token again)."""
+    server = "the Bot API at TELEGRAM_BASE_URL" if settings.base_url else "Telegram"
+    # A 404 is a wrong address, not a rejected token (api_requests.WrongAddress).
+    wrong_address_fix = (
+        "check TELEGRAM_BASE_URL: the server's root, like http://127.0.0.1:8081 (or ending in /bot)"
+        if settings.base_url
+        else "Telegram answers so for a malformed token; copy it again from @BotFather"
+    )
     try:
         return run_telegram(conversation, settings, content_root)
-    except InvalidToken:
-        server = "the Bot API at TELEGRAM_BASE_URL" if settings.base_url else "Telegram"
+    except InvalidToken as exc:
+        # python-telegram-bot's initialize raises its own InvalidToken from ours.
+        wrong = exc if isinstance(exc, WrongAddress) else exc.__cause__
+        if isinstance(wrong, WrongAddress):
+            raise SettingsError(f"{server} answered {wrong.message}; {wrong_address_fix}") from None
         raise SettingsError(
             f"{server} rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); copy the token again from @BotFather"
         ) from None

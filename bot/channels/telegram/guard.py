@@ -16,7 +16,7 @@ from collections.abc import Callable
 from telegram import Chat, ChatMember, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.ext import Application, ContextTypes, filters
 
-from bot.channels.telegram.handlers import addressed_text, allowed, deps, with_retries
+from bot.channels.telegram.handlers import addressed_text, allowed, deps
 from bot.store.database import Database
 from bot.store.guard import GuardStore
 from bot.store.records import Records
@@ -74,7 +74,7 @@ async def say(message: Message, name: str, context: ContextTypes.DEFAULT_TYPE) -
         send = functools.partial(
             message.reply_text, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
         )
-        await with_retries(send)
+        await send()
 
 
 async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -84,16 +84,16 @@ async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return message.sender_chat.id == chat.id
     if chat is None or user is None:
         return False
-    member = await with_retries(functools.partial(chat.get_member, user.id))
+    member = await chat.get_member(user.id)
     return member.status in ADMINS
 
 
 async def sees_group_messages(chat: Chat, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Whether the bot receives a group's ordinary messages: privacy mode off (getMe), or an admin there."""
-    me = await with_retries(context.bot.get_me)
+    me = await context.bot.get_me()
     if me.can_read_all_group_messages:
         return True
-    member = await with_retries(functools.partial(chat.get_member, context.bot.id))
+    member = await chat.get_member(context.bot.id)
     return member.status in ADMINS
 
 
@@ -141,4 +141,4 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
-    await with_retries(send)
+    await send()

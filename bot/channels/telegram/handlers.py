@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import itertools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,12 +18,14 @@ from typing import Any
 
 from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.rate_limit import PerChatLimit, Verdict
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.messages import chunks, keyboard
+from bot.channels.telegram.persistence import ChatStatePersistence
+from bot.channels.telegram.rate_limiter import PerChatRateLimiter
 from bot.core.replying.conversation import Conversation
 from bot.core.replying.turn import ChatState, Reply, Turn
 from bot.settings import Settings
@@ -32,15 +33,13 @@ from bot.store.records import Records
 
 logger = logging.getLogger(__name__)
 
-# A send that meets a network error or a server error (5xx) is tried again, each wait longer up
-# to the last of these, for as long as SEND_PATIENCE: the user still gets the answer once the Bot
-# API recovers. Meanwhile "typing…" shows, and the chat's later messages wait their turn.
-RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
-SEND_PATIENCE = 120.0
 # "typing…" appears once an answer takes longer than this; most answers are sent well before,
 # and an indicator for them would cost a round trip to Telegram in front of every answer.
 TYPING_AFTER = 0.2
 TYPING_LASTS = 4.5  # Telegram shows the indicator for 5 s or until the next message
+# The parts of a chat's state the user chose or was asked to choose: a reply that changes them
+# waits until they are on disk (persistence.py); the rest is committed without holding it up.
+CONFIRMED = ("operator", "place", "pending", "channel", "detail")  # the last three: the waiting question
 
 
 class Deps:
@@ -72,34 +71,22 @@ def load_state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
 
 
 async def save_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: ChatState) -> None:
-    """Keeps the state in memory and commits it to the store now, before the reply says so."""
+    """Keeps the state in memory and queues it for the store; a change of what the user chose
+    (CONFIRMED) is committed before the reply says so (persistence.py: what "confirmed" means)."""
     if context.chat_data is None:
         return
-    context.chat_data["state"] = asdict(state)
-    if context.application.persistence is not None:
-        await context.application.persistence.update_chat_data(chat_id, context.chat_data)
+    before = context.chat_data.get("state") or {}
+    after = context.chat_data["state"] = asdict(state)
+    persistence = context.application.persistence
+    if isinstance(persistence, ChatStatePersistence) and any(
+        before.get(name) != after[name] for name in CONFIRMED
+    ):
+        await persistence.confirm_chat_data(chat_id, context.chat_data)
+    elif persistence is not None:
+        await persistence.update_chat_data(chat_id, context.chat_data)
 
 
-async def with_retries(send: Callable[[], Awaitable[Any]]) -> Any:
-    """Network and server errors towards the Bot API are retried until SEND_PATIENCE runs out."""
-    loop = asyncio.get_running_loop()
-    give_up = loop.time() + SEND_PATIENCE
-    for attempt in itertools.count():
-        try:
-            return await send()
-        except (RetryAfter, BadRequest):
-            raise  # the rate limiter waits and retries a 429 itself; a refused request stays refused
-        except NetworkError as exc:  # TimedOut and the 5xx answers are NetworkErrors too
-            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
-            if loop.time() + delay > give_up:
-                raise
-            logger.warning("sending failed (%s); trying again in %.1f s", type(exc).__name__, delay)
-            await asyncio.sleep(delay)
-    return None
-
-
-async def _typing_after(chat: Chat, delay: float) -> None:
-    await asyncio.sleep(delay)
+async def _typing(chat: Chat) -> None:
     while True:
         with contextlib.suppress(TelegramError):
             await chat.send_action(ChatAction.TYPING)
@@ -108,26 +95,33 @@ async def _typing_after(chat: Chat, delay: float) -> None:
 
 @contextlib.asynccontextmanager
 async def typing_while_slow(chat: Chat, delay: float = TYPING_AFTER) -> AsyncIterator[None]:
-    """Shows "typing…" while the bot works on an answer that is not ready at once."""
-    indicator = asyncio.create_task(_typing_after(chat, delay))
+    """Shows "typing…" while the bot works on an answer that is not ready at once.
+
+    A timer, not a task, until the delay is over: most answers are sent before it, and a timer
+    costs a fraction of a task started and cancelled for every update."""
+    indicator: list[asyncio.Task[None]] = []
+    timer = asyncio.get_running_loop().call_later(
+        delay, lambda: indicator.append(asyncio.create_task(_typing(chat)))
+    )
     try:
         yield
     finally:
-        indicator.cancel()
+        timer.cancel()
+        for task in indicator:
+            task.cancel()
 
 
 async def send_reply(chat: Chat, reply: Reply) -> None:
     pieces = chunks(reply.text)
     for number, piece in enumerate(pieces, start=1):
         markup = keyboard(reply) if number == len(pieces) else None
-        send = functools.partial(
-            chat.send_message,
+        # A 429, a network or a server error is tried again by the rate limiter (rate_limiter.py).
+        await chat.send_message(
             piece,
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
-        await with_retries(send)
 
 
 async def answer(
@@ -186,7 +180,7 @@ async def acknowledge(query: CallbackQuery) -> None:
     """Stops a tapped button's spinner. Best effort: a query Telegram no longer takes (too old,
     after a long wait) is no reason to leave the tap unanswered."""
     try:
-        await with_retries(query.answer)
+        await query.answer()
     except TelegramError as exc:
         logger.info("could not answer a button's query (%s)", type(exc).__name__)
 
@@ -334,13 +328,23 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the error (without the user's text) and apologises to the user."""
+    error = context.error
+    if update is None and isinstance(error, NetworkError):
+        return  # a failed poll for updates: api_requests.Reachability has said so, once
     chat = update.effective_chat if isinstance(update, Update) else None
-    logger.error(
-        "exception while handling an update (chat %s)",
-        chat.id if chat else "-",
-        exc_info=(type(context.error), context.error, context.error.__traceback__) if context.error else None,
-    )
-    if chat is None:
+    limiter = context.bot.rate_limiter
+    stopping = isinstance(limiter, PerChatRateLimiter) and limiter.stopping
+    if isinstance(error, NetworkError | RetryAfter):
+        # The Bot API, not a bug: the rate limiter tried again for as long as it could.
+        reason = "the bot is stopping" if stopping else "given up"
+        logger.warning("could not send to chat %s (%s; %s)", chat.id if chat else "-", error, reason)
+    else:
+        logger.error(
+            "exception while handling an update (chat %s)",
+            chat.id if chat else "-",
+            exc_info=(type(error), error, error.__traceback__) if error else None,
+        )
+    if chat is None or stopping:
         return
     conversation = deps(context).conversation
     menu = conversation.menu(ChatState()).reply
