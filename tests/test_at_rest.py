@@ -53,7 +53,7 @@ def test_chat_state_masks_whatever_text_it_is_given(tmp_path: Path) -> None:
     chats.save(
         1,
         {"state": {"operator": "smart", "reasons": ["让你打 09171234567，验证码 482913，找 @scam_helper99"]}},
-    )
+    ).result()  # committed by the store's writer thread
     kept = stored(tmp_path)
     assert '"operator": "smart"' in kept  # ids stay as they are
     for secret in ("09171234567", "482913", "scam_helper99"):
@@ -119,7 +119,7 @@ def test_a_code_in_any_script_leaves_no_digit(code: list[int], script: str) -> N
 
 def test_the_database_and_its_journal_are_private(tmp_path: Path) -> None:
     database = Database.in_folder(tmp_path)
-    ChatStates(database).save(1, {"state": {"operator": "smart"}})
+    ChatStates(database).save(1, {"state": {"operator": "smart"}}).result()
     files = [p for p in tmp_path.iterdir() if p.name.startswith(FILENAME)]
     assert {p.name for p in files} >= {FILENAME, f"{FILENAME}-wal", f"{FILENAME}-shm"}
     for path in files:
@@ -151,7 +151,7 @@ def test_a_database_this_code_does_not_know_is_set_aside(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, change: str
 ) -> None:
     database = Database.in_folder(tmp_path)
-    ChatStates(database).save(1, {"state": {"operator": "smart"}})
+    ChatStates(database).save(1, {"state": {"operator": "smart"}}).result()
     database.close()
     with contextlib.closing(sqlite3.connect(tmp_path / FILENAME)) as other:
         other.execute(change)
@@ -161,7 +161,7 @@ def test_a_database_this_code_does_not_know_is_set_aside(
     assert str(kept) in caplog.text and "starting empty" in caplog.text
     assert database.read("PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert ChatStates(database).load() == {}  # a fresh file, in use
-    ChatStates(database).save(2, {"state": {}})
+    ChatStates(database).save(2, {"state": {}}).result()
     assert stored(tmp_path) == '{"state": {}}'
     with sqlite3.connect(kept) as other:  # what was set aside is whole, for a person to look at
         assert other.execute("SELECT chat_id FROM chat_state").fetchall() == [(1,)]
