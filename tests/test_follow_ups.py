@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.core.replying.conversation import Conversation
+from bot.core.replying.policies import Message
 from bot.core.replying.turn import ChatState, Reply
 
 ADVERT = (
@@ -277,7 +278,7 @@ def test_an_answer_the_same_for_every_operator_does_not_ask_which(conversation: 
     # (The scam check would rate this message first; the decision after it is what is shown here.)
     heard = conversation.classifier.classify("在微信上找人代充话费没到账")
     assert heard.operator is None and heard.channel == "private_seller"
-    turn = conversation._decide(heard, ChatState())
+    turn = conversation.decide(Message(heard.text, heard, None, ChatState(), None))
     assert turn.state.pending is None and turn.reply.intent == "topup_failed"
     assert "哪家运营商" not in turn.reply.text
     # An answer that differs per operator still asks.
