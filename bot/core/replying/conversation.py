@@ -105,6 +105,7 @@ class Conversation:
             else None,
             verdict=verdict,
             reasons=tuple(r for r in reasons if isinstance(r, str))[:KEPT_REASONS],
+            situation=self.classifier.situation.restore(saved.get("situation")),
         )
 
     def warm_up(self) -> None:
@@ -131,6 +132,8 @@ class Conversation:
             return Turn(Reply(self.answers.ui("empty"), self._compose.menu_buttons()), state)
         report = self.risk.scan(text) if self.risk is not None else None
         result = self.classifier.classify(text)
+        situation = self.classifier.situation.read(result.analysis.scripted)
+        state = replace(state, situation=state.situation.then(situation))
         # Which follow-up of the last answer it is: "在国外呢" (a place and the words of a
         # follow-up, nothing else), "为什么", a weak 被骗 reading that tells of no loss…
         before = Before(state.last, state.pending is not None, state.verdict is not None)
@@ -139,7 +142,7 @@ class Conversation:
         )
         told_of_a_loss = report is not None and report.victim
         kind = self._follow_ups.read(result, before, only_a_place, told_of_a_loss)
-        return self.decide(Message(text, result, report, state, kind))
+        return self.decide(Message(text, result, report, state, kind, situation))
 
     def decide(self, message: Message) -> Turn:
         """The reply of the first policy that applies to the message as read."""
