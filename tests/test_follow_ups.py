@@ -137,7 +137,8 @@ def test_having_paid_after_a_verdict_gets_the_victims_steps(chat: Callable[[], C
     user = chat()
     user.says(ADVERT)
     reply = user.says(story)
-    assert reply.intent == "scam_victim" and "先别慌" in reply.text
+    # What to do now for what they did, never "don't pay" (tests/test_already_scammed.py).
+    assert reply.intent == "scam_victim" and reply.text.startswith("先止损") and "不要付款" not in reply.text
 
 
 def test_a_transaction_number_after_a_failed_top_up_is_no_victims_story(chat: Callable[[], Chat]) -> None:

@@ -148,10 +148,13 @@ def test_a_victims_story_gets_help_not_a_verdict(conversation: Conversation, tex
     assert turn.heard is not None
 
 
-def test_a_victim_pasting_the_scammers_plain_offer_still_gets_the_verdict(conversation: Conversation) -> None:
+def test_a_victim_pasting_the_scammers_plain_offer_gets_help_then_the_verdict(
+    conversation: Conversation,
+) -> None:
     text = "我被骗了，对方纸飞机 @cz_kuaichong888 说话费8折代充，USDT付款"
     turn = conversation.on_text(text, ChatState())
-    assert turn.reply.text.startswith("风险：高")
+    assert turn.reply.text.startswith("先止损") and turn.reply.text.endswith("风险：高。")
+    assert turn.rated is not None and turn.rated.report.level == "high"
 
 
 @pytest.mark.parametrize(

@@ -473,6 +473,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         "channels",
         "places",
         "details",
+        "situations",
         "channel_answers_from",
         "more",
     }
@@ -497,6 +498,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     channels, channel_where = _facet_variants(file, node, "channels")
     places, place_where = _facet_variants(file, node, "places")
     details, detail_where = _facet_variants(file, node, "details")
+    situations, situation_where = _facet_variants(file, node, "situations")
     answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
     more = _more(file, node, what)
     if intent is None or title is None:
@@ -517,6 +519,8 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         place_where=place_where,
         details=details,
         detail_where=detail_where,
+        situations=situations,
+        situation_where=situation_where,
         channel_answers_from=answers_from,
         more=more,
     )

@@ -98,6 +98,10 @@ class SituationRules:
     owner_marks: tuple[str, ...]  # 的卡, 的号…: right after a person, the card is theirs
     where: Where
 
+    def ids(self) -> dict[str, Entity]:
+        """Every situation id an answer may have a variant for: acts, things lacked, means, states."""
+        return {**self.acts, **self.lacks, **self.means, **self.number}
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -152,6 +156,10 @@ class Response:
     # detail id -> operator id or "default" -> the answer to that narrower question
     details: dict[str, dict[str, Template]] = field(default_factory=dict)
     detail_where: dict[str, Where] = field(default_factory=dict)
+    # situation id (intents/_situation.yaml: an act, a thing lacked, a means, the number's state)
+    # -> operator id or "default" -> the answer's variant for someone in that situation
+    situations: dict[str, dict[str, Template]] = field(default_factory=dict)
+    situation_where: dict[str, Where] = field(default_factory=dict)
     # another intent whose channel (and place) variants serve this one where it has none of its own
     channel_answers_from: str | None = None
     more: More | None = None

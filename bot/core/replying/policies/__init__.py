@@ -2,7 +2,8 @@
 
 Each policy is named for when it applies and returns a Turn, or None to pass the message on to
 the next one (like Rasa's policies or python-telegram-bot's handler groups). The order is the
-product's priorities: a pasted scam message is rated before anything else; a short message is
+product's priorities: someone who already acted on a scam gets help before anything else; a
+pasted scam message is rated before it is answered; a short message is
 read against the last answer before it is read as a question of its own; the operator is settled
 before the question is answered; a reading too close to call is asked about; the rest is answered.
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable
 
 from bot.core.replying.compose import Composer
 from bot.core.replying.places_said import PlacesSaid
+from bot.core.replying.policies.already_scammed import AlreadyScammed
 from bot.core.replying.policies.answer import Answer
 from bot.core.replying.policies.clarify import Clarify
 from bot.core.replying.policies.follow_up import FollowUp
@@ -29,6 +31,7 @@ Policy = Callable[[Message], "Turn | None"]
 def policies(compose: Composer, places: PlacesSaid) -> tuple[Policy, ...]:
     """Every policy, in the order they are tried; the last one always answers."""
     return (
+        AlreadyScammed(compose),  # someone who already gave a code, card details… or paid: help first
         Verdict(compose),  # a pasted message rated 中 or 高, or one with only official findings
         OnlyAPlace(compose),  # "在国外呢", "我在日本": the last question again for that place
         FollowUp(compose),  # "为什么", "多少钱", "然后呢"… read against the last answer
