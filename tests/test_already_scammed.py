@@ -66,3 +66,16 @@ def test_the_steps_fit_one_message_however_much_was_given(conversation: Conversa
         "骗子远程控制了手机，我还把验证码和支付密码告诉了他，填了卡号，发了身份证照片，钱也被转走了",
     )
     assert len(text) <= 600 and text.index("拔出电话卡") < text.index("验证码给了别人")
+
+
+def test_a_top_up_to_a_wrong_number_or_an_offer_not_taken_is_no_scam(conversation: Conversation) -> None:
+    assert not reply(conversation, "充错号码了！！给一个陌生号码充了100移动话费 能退吗").startswith("先止损")
+    offer = "有人打电话说我的smart卡要过期了，他可以远程帮我续期，要我下载一个app，我该下吗？还没下"
+    assert not reply(conversation, offer).startswith("先止损")
+
+
+def test_a_look_alike_site_the_user_typed_a_card_into_is_a_loss(conversation: Conversation) -> None:
+    text = reply(
+        conversation, "朋友发我一个链接说smart官网充值有返现 我输了Visa卡号 有效期 CVV 刚反应过来这个域名不对"
+    )
+    assert text.startswith("先止损") and "银行" in text and "不要付款" not in text

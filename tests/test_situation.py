@@ -26,6 +26,8 @@ def told(conversation: Conversation, text: str) -> Situation:
         ("I already gave the OTP to the caller", ("gave_code",)),
         ("我付了200给代充，对方把我拉黑了", ("paid",)),
         ("他让我把身份证照片发给他", ()),  # asked, not done
+        ("对方让我发护照照片验证 我发了", ("gave_id",)),  # asked, then done
+        ("对方说要验证身份让我报了GCash验证码", ("gave_code",)),  # asked and done at once
         ("对方让我把验证码发给他，可以吗", ()),
         ("我没给他验证码，也没付钱", ()),  # not done
         ("验证码收不到了怎么办", ()),  # a code not received is no code given

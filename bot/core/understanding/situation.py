@@ -16,13 +16,19 @@ from bot.content.model import Entity, SituationRules
 from bot.core.understanding.word_pattern import word_pattern
 
 # Where a clause ends: an act, a refusal or an ask holds within one.
-CLAUSE_END = re.compile(r"[，。！？!?；;：:\n]|[,.](?:\s|$)")
+# A space beside Chinese is punctuation to many ("叫我配合调查 我已经转了"); between Latin words not.
+# Normalized text has ASCII commas (NFKC): one inside a number (1,000) ends nothing.
+CLAUSE_END = re.compile(r"[，。！？!?；;：:\n]|,(?!\d)|\.(?:\s|$)|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 # A refusal stands at most this many characters before what it refuses ("不想下载任何app").
 REFUSAL_REACH = 6
 # A negation this close before a verb or name undoes it ("没给他验证码", "还没付钱").
 NEGATION_REACH = 3
 # What may stand between a person and where they are ("表哥在马尼拉", "我妈现在人在国内").
 PERSON_TO_PLACE = re.compile(r"(?:现在|目前|也|还|人|住)*")
+# A clause this short after an ask that only says it was done ("我发了", "我照做了") does it.
+DONE_AFTER = 5
+# A done mark right after the verb: done, even after an ask ("让我报了验证码").
+DONE_RIGHT_AFTER = frozenset("了咗过")
 # Before a person: the card being topped up is theirs ("给我妈充话费", "帮我爸交").
 FOR_SOMEONE = ("给", "帮", "替", "for ")
 
@@ -152,7 +158,9 @@ class SituationReader:
         if self._rules is None:
             return Situation()
         clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()]
-        done = [act for act in self._rules.acts if any(self._done(act, c) for c in clauses)]
+        done = [
+            act for act in self._rules.acts if any(self._done(act, clauses, i) for i in range(len(clauses)))
+        ]
         lacks = [thing for c in clauses for thing in self._lacked(c)]
         person, owner, place = self._someone(scripted)
         return Situation(
@@ -166,18 +174,27 @@ class SituationReader:
             person_place=place,
         )
 
-    def _done(self, act: str, clause: str) -> bool:
-        """The clause tells the act happened: its name, its verb (if it has verbs) and a mark."""
+    def _done(self, act: str, clauses: list[str], i: int) -> bool:
+        """The clause tells the act happened: its name, its verb (if it has verbs) and a mark; or
+        it asks for the act and the next short clause says it was done ("让我发护照照片 我发了")."""
+        clause = clauses[i]
         names = self._acts[act].find(clause)
-        if not names or self._marks is None or not self._marks.search(clause):
+        if not names or self._marks is None:
             return False
         verbs = self._verbs[act]
         spans = [(s, e) for _, s, e in names]
         if verbs is not None:
             spans = [(m.start(), m.end()) for m in verbs.finditer(clause)]
-        for start, _ in spans:
+        if not spans:
+            return False
+        if not self._marks.search(clause):
+            after = clauses[i + 1] if i + 1 < len(clauses) else ""
+            return len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
+        for start, end in spans:
             first = min(start, names[0][1])
-            if self._asks is not None and self._asks.search(clause, 0, first):
+            # "让我报了验证码": asked, and done (a mark right after the verb).
+            done_now = bool({clause[end - 1 : end], clause[end : end + 1]} & DONE_RIGHT_AFTER)
+            if not done_now and self._asks is not None and self._asks.search(clause, 0, first):
                 continue
             if not self._negated(clause, start):
                 return True

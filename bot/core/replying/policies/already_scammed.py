@@ -22,6 +22,9 @@ PH_CHANNELS = frozenset(
     {"gcash", "maya", "retailer"}
 )  # a channel that says the money left in the Philippines
 MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the police's stop-payment
+SELF_EVIDENT = frozenset({"account_emptied"})  # a loss whatever words stand beside it
+# A message this long that tells no victim's story is a pasted advert or text, not the user's story.
+PASTED_LENGTH = 150
 LEVEL_WORDS = {"high": "高", "medium": "中"}
 MAX_REPLY = 600  # as every answer (bot/core/risk/reply.py MAX_REPLY)
 
@@ -41,10 +44,14 @@ class AlreadyScammed:
         # Typing a code or card number on an official site is no loss: it is one when the message
         # speaks of a scammer or reads as a victim's story, or comes right after a verdict.
         story = result.intent == VICTIM_INTENT or (report is not None and report.victim)
-        if not (situation.scam or story or message.state.verdict is not None):
+        lost = SELF_EVIDENT & set(situation.done)  # money taken, an account taken over
+        # A message the scam check rates 中 or 高 speaks of a scam too ("我输了Visa卡号" on a
+        # look-alike site).
+        risky = report is not None and report.risky
+        if not (situation.scam or story or lost or risky or message.state.verdict is not None):
             return None
-        # A pasted offer tells of no act of the user's ("输入验证码即可"): it gets its verdict.
-        if report is not None and report.risky and not story:
+        # A long pasted offer tells of no act of the user's ("输入验证码即可"): it gets its verdict.
+        if report is not None and report.risky and not story and len(message.text) > PASTED_LENGTH:
             return None
         answers, state = self.compose.answers, message.placed
         operator = result.operator or state.operator
