@@ -171,7 +171,14 @@ CASES = [
         "unknown key 'refusal'",
         "did you mean 'refusals'",
     ),
-    ("intents/_situation.yaml", "  asks: [", "  ask: [", EDITED, "unknown key 'ask' in 'done'", "did you mean 'asks'"),
+    (
+        "intents/_situation.yaml",
+        "  asks: [",
+        "  ask: [",
+        EDITED,
+        "unknown key 'ask' in 'done'",
+        "did you mean 'asks'",
+    ),
     (
         "intents/_situation.yaml",
         "      verbs: [操控,",

@@ -51,8 +51,8 @@ def test_a_pasted_advert_right_after_which_operator_gets_the_verdict(
 
 
 def first_clarification(conversation: Conversation, state: ChatState) -> Turn:
-    """The turn after the first labelled question the bot answers with "你想问的是…" (which one
-    does depends on the learned weights, so it is looked up rather than written here)."""
+    """The turn after the first labelled question whose reply offers another reading ("如果你想问的是…"
+    under the likelier answer; which one does depends on the learned weights, so it is looked up)."""
     for line in (DATA / "questions.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         turn = conversation.on_text(line.split("\t")[0], state)
         if "你想问的是" in turn.reply.text:

@@ -24,6 +24,8 @@ MENU_INTENT = "help"
 SCAM_INTENT = "scam_check"  # the answer a channel question about an offer borrows from
 VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps, not a verdict
 HOTLINE_INTENT = "customer_service"  # offered when the bot knows no more than it said
+# A line shared by every operator's answer is said before "which operator?" when at least this long.
+COMMON_LINE_MIN = 12
 # A verdict's red flags kept for "为什么": enough for every flag a message usually shows.
 KEPT_REASONS = 8
 
@@ -58,6 +60,8 @@ class Composer:
         # A detail is a narrower question about an operator's card ("PUK码是多少"), not about scams.
         detail = detail if self.answers.needs_operator(intent) else None
         text = same or self.answers.text(intent, state.operator, channel, state.place, detail)
+        if state.situation.lacks:
+            text = self.without_what_they_lack(text, state.situation.lacks)
         state = replace(state, channel=None, detail=None)
         if intent not in NO_TOPIC:
             # The scam checklist after a verdict ("这个靠谱吗") is the same topic: "为什么" still
@@ -69,6 +73,19 @@ class Composer:
             )
         return Turn(Reply(text, tuple(buttons), intent), state)
 
+    def without_what_they_lack(self, text: str, lacks: tuple[str, ...]) -> str:
+        """The answer without the lines that offer what the user said they lack or refuse (GCash,
+        an app, 营业厅…), and a line that says so; kept whole when those lines are all it has."""
+        reader = self.classifier.situation
+        lines = text.splitlines()
+        dropped = [i for i, line in enumerate(lines) if i > 0 and set(reader.offered(line)) & set(lacks)]
+        kept = [line for i, line in enumerate(lines) if i not in dropped]
+        if not dropped or sum(1 for line in kept[1:] if line.strip()) == 0:
+            return text
+        skipped = {t for i in dropped for t in reader.offered(lines[i]) if t in lacks}
+        labels = "、".join(reader.label(t) for t in lacks if t in skipped)
+        return "\n".join((*kept, self.answers.ui("left_out", things=labels)))
+
     def same_for_every_operator(
         self, intent: str, channel: str | None, place: str | None, detail: str | None
     ) -> str | None:
@@ -78,8 +95,20 @@ class Composer:
     def ask_operator_for(
         self, intent: str, state: ChatState, channel: str | None = None, detail: str | None = None
     ) -> Turn:
-        reply = Reply(self.answers.ui("ask_operator"), self.operator_buttons(), intent)
+        """ "Which operator?", after what holds for every operator's card, if anything does."""
+        ask = self.answers.ui("ask_operator")
+        if common := self.common_lines(intent, channel, state.place, detail):
+            ask = f"{common}\n\n{ask}"
+        reply = Reply(ask, self.operator_buttons(), intent)
         return Turn(reply, replace(state, pending=intent, channel=channel, detail=detail))
+
+    def common_lines(self, intent: str, channel: str | None, place: str | None, detail: str | None) -> str:
+        """The lines every operator's answer shares (a warning, a rule that holds for every card),
+        in the order the first answer gives them; a heading or a few words are no such line."""
+        texts = [self.answers.text(intent, op.id, channel, place, detail) for op in self.answers.operators]
+        shared = set.intersection(*(set(text.splitlines()) for text in texts)) if texts else set()
+        lines = [line for line in texts[0].splitlines() if line in shared] if texts else []
+        return "\n".join(line for line in dict.fromkeys(lines) if len(line.strip()) >= COMMON_LINE_MIN)
 
     def choose_operator(self, operator: str, state: ChatState) -> Turn:
         """The user named their card: the question waiting for it, else the last one again for

@@ -174,6 +174,21 @@ class SituationReader:
             person_place=place,
         )
 
+    def offered(self, text: str) -> tuple[str, ...]:
+        """The things one might lack that a line of an answer offers (names, not refuses): "官方
+        App" offers the app; "不去营业厅也行" offers no 营业厅."""
+        if self._rules is None:
+            return ()
+        lowered = text.lower()
+        refused = {thing for clause in CLAUSE_END.split(lowered) for thing in self._lacked(clause)}
+        return tuple(dict.fromkeys(t for t, _, _ in self._lacks.find(lowered) if t not in refused))
+
+    def label(self, situation_id: str) -> str:
+        """What a situation id is called (its label in _situation.yaml)."""
+        known = {**self._rules.ids(), **self._rules.people} if self._rules is not None else {}
+        found = known.get(situation_id)
+        return found.label if found is not None else situation_id
+
     def _done(self, act: str, clauses: list[str], i: int) -> bool:
         """The clause tells the act happened: its name, its verb (if it has verbs) and a mark; or
         it asks for the act and the next short clause says it was done ("让我发护照照片 我发了")."""

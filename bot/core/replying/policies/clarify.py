@@ -1,11 +1,14 @@
-"""Two readings too close to call: "你想问的是…" with a button for each, unless both answer the
-channel asked about the same way."""
+"""Two readings too close to call: the likelier is answered and the other is offered as the first
+button under it (never a bare "你想问的是…" menu), unless both answer the channel asked about the
+same way."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.replying.compose import Composer
 from bot.core.replying.policies.message import Message
-from bot.core.replying.turn import Reply, Turn
+from bot.core.replying.turn import Turn
 from bot.core.understanding.classifier import Classification
 from bot.core.understanding.matcher import FALLBACK
 
@@ -26,11 +29,20 @@ class Clarify:
         self.compose = compose
 
     def __call__(self, message: Message) -> Turn | None:
-        close = close_call(message.result)
-        if close is None or self._same_channel_answer(*close, message.result.channel):
+        result = message.result
+        close = close_call(result)
+        if close is None or self._same_channel_answer(*close, result.channel):
             return None
-        buttons = tuple(self.compose.intent_button(intent) for intent in close)
-        return Turn(Reply(self.compose.answers.ui("clarify"), buttons), message.fresh)
+        likelier, other = close
+        turn = self.compose.answer(likelier, message.fresh, result.channel, result.detail)
+        offered = self.compose.intent_button(other)
+        note = self.compose.answers.ui("other_reading", topic=self.compose.answers.title(other))
+        if turn.state.pending:  # "which operator?" first: its buttons stay first
+            buttons = (*turn.reply.buttons, offered)
+        else:
+            buttons = (offered, *(b for b in turn.reply.buttons if b != offered))
+        reply = replace(turn.reply, text=f"{turn.reply.text}\n\n{note}", buttons=buttons)
+        return replace(turn, reply=reply)
 
     def _same_channel_answer(self, first: str, second: str, channel: str | None) -> bool:
         """Both answer the channel the same way: no need to ask which was meant.
