@@ -92,5 +92,6 @@ def test_a_saved_situation_is_restored_and_an_old_state_still_loads(conversation
     saved["situation"] = {k: list(v) if isinstance(v, tuple) else v for k, v in saved["situation"].items()}
     assert conversation.restore(saved).situation == turn.state.situation
     assert conversation.restore({"operator": "smart"}).situation == Situation()  # saved before
+    assert conversation.restore({"said": ["ab12", 3]}).said == ("ab12",)
     odd = {"situation": {"done": ["gave_code", "gone", 3], "lacks": "gcash", "person": "x", "owner": True}}
     assert conversation.restore(odd).situation == Situation(done=("gave_code",))

@@ -75,3 +75,12 @@ def test_someone_in_the_philippines_helping_gets_what_they_can_do_from_there(
 def test_an_answer_about_someone_elses_card_says_whose(conversation: Conversation) -> None:
     reply = say(conversation, "我爸的移动卡欠费停机了，我在国外怎么帮他交").reply
     assert reply.text.startswith("给家人的号码") and "10086" in reply.text
+
+
+def test_each_caveat_is_said_once_in_a_chat(conversation: Conversation) -> None:
+    first = say(conversation, "中国移动怎么充值")
+    assert "不要找低价“代充/慢充”" in first.reply.text
+    again = say(conversation, "移动怎么充值", first.state)
+    assert "不要找低价" not in again.reply.text and "10086.cn" in again.reply.text
+    # A new chat hears it again.
+    assert "不要找低价" in say(conversation, "移动怎么充值").reply.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot.core.replying import caveats
 from bot.core.replying.answers import Answers
 from bot.core.replying.follow_up import NO_TOPIC
 from bot.core.replying.turn import Button, ChatState, Rated, Reply, Turn
@@ -62,7 +63,8 @@ class Composer:
         text = same or self.answers.text(intent, state.operator, channel, state.place, detail)
         if state.situation.lacks:
             text = self.without_what_they_lack(text, state.situation.lacks)
-        state = replace(state, channel=None, detail=None)
+        text, said = caveats.once(text, state.said)
+        state = replace(state, channel=None, detail=None, said=said)
         if intent not in NO_TOPIC:
             # The scam checklist after a verdict ("这个靠谱吗") is the same topic: "为什么" still
             # asks about the verdict.

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from bot.core.replying.answers import Answers
+from bot.core.replying.caveats import KEPT as KEPT_CAVEATS
 from bot.core.replying.compose import KEPT_REASONS, MENU_INTENT, Composer
 from bot.core.replying.follow_up import Before, FollowUps
 from bot.core.replying.places_said import PlacesSaid
@@ -86,6 +87,7 @@ class Conversation:
         verdict = saved.get("verdict")
         verdict = verdict if last and isinstance(verdict, str) and verdict in LEVELS else None
         reasons = saved.get("reasons")
+        said = saved.get("said")
         reasons = reasons if verdict and isinstance(reasons, list | tuple) else ()
         return ChatState(
             operator=operator if isinstance(operator, str) and operator in self._operator_ids else None,
@@ -106,6 +108,9 @@ class Conversation:
             verdict=verdict,
             reasons=tuple(r for r in reasons if isinstance(r, str))[:KEPT_REASONS],
             situation=self.classifier.situation.restore(saved.get("situation")),
+            said=tuple(d for d in said if isinstance(d, str))[-KEPT_CAVEATS:]
+            if isinstance(said, list | tuple)
+            else (),
         )
 
     def warm_up(self) -> None:

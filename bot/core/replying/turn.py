@@ -47,6 +47,8 @@ class ChatState:
     # What the user told of their situation so far (intents/_situation.yaml): what they already
     # did, lack or refuse, whose card it is; forgotten with the rest on /forget.
     situation: Situation = field(default_factory=Situation)
+    # The caveats this chat has already been shown (bot/core/replying/caveats.py), so each is said once.
+    said: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
