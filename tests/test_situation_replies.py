@@ -23,7 +23,7 @@ def test_a_refused_counter_is_not_the_channel_asked_about(conversation: Conversa
 
 
 def test_the_chat_remembers_what_the_user_lacks(conversation: Conversation) -> None:
-    turn = say(conversation, "我在菲律宾，没有GCash")
+    turn = say(conversation, "我在菲律宾，没有GCash也没有Maya")
     reply = say(conversation, "smart怎么充值", turn.state).reply
     assert "GCash" not in "\n".join(reply.text.splitlines()[1:-1])
 
@@ -84,3 +84,12 @@ def test_each_caveat_is_said_once_in_a_chat(conversation: Conversation) -> None:
     assert "不要找低价" not in again.reply.text and "10086.cn" in again.reply.text
     # A new chat hears it again.
     assert "不要找低价" in say(conversation, "移动怎么充值").reply.text
+
+
+def test_a_line_that_offers_another_way_beside_what_is_lacked_stays(conversation: Conversation) -> None:
+    reply = say(conversation, "在日本怎么给国内电信号充话费 不想下载App").reply
+    assert "189.cn" in reply.text and "支付宝" in reply.text
+
+
+def test_a_place_hint_alone_makes_no_operators_hotline_answer(conversation: Conversation) -> None:
+    assert "回答不了" in say(conversation, "我想办菲律宾工作签证要什么材料").reply.text

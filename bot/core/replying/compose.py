@@ -27,6 +27,8 @@ VICTIM_INTENT = "scam_victim"  # someone who already paid or gave a code: steps,
 HOTLINE_INTENT = "customer_service"  # offered when the bot knows no more than it said
 # A line shared by every operator's answer is said before "which operator?" when at least this long.
 COMMON_LINE_MIN = 12
+# Things one may lack (intents/_situation.yaml) whose channel (intents/_channels.yaml) has another id.
+LACKED_CHANNELS = {"friend_there": "friend"}
 # A verdict's red flags kept for "为什么": enough for every flag a message usually shows.
 KEPT_REASONS = 8
 
@@ -80,7 +82,16 @@ class Composer:
         an app, 营业厅…), and a line that says so; kept whole when those lines are all it has."""
         reader = self.classifier.situation
         lines = text.splitlines()
-        dropped = [i for i, line in enumerate(lines) if i > 0 and set(reader.offered(line)) & set(lacks)]
+        # A thing lacked is a channel too (gcash, app, store…; a friend there is the friend channel).
+        lacked = {*lacks, *(LACKED_CHANNELS[t] for t in lacks if t in LACKED_CHANNELS)}
+
+        def only_lacked(line: str) -> bool:
+            """The line offers a thing lacked and no other channel ("GCash、Maya"; not "官网或 App")."""
+            if not set(reader.offered(line)) & set(lacks):
+                return False
+            return not set(self.classifier.channels.named(self.classifier.normalize.script(line))) - lacked
+
+        dropped = [i for i, line in enumerate(lines) if i > 0 and only_lacked(line)]
         kept = [line for i, line in enumerate(lines) if i not in dropped]
         if not dropped or sum(1 for line in kept[1:] if line.strip()) == 0:
             return text

@@ -18,7 +18,8 @@ class NotUnderstood:
         if result.intent != FALLBACK:
             return None
         # Named in this message: a card remembered from before says nothing of an off-topic one.
-        if result.operator is not None:
+        # Named, not only hinted at by a place ("菲律宾比索兑人民币" says nothing of a Smart card).
+        if result.operator is not None and result.operator in result.operators_named:
             state = message.fresh
             text = self.compose.answers.ui("not_confirmed_ask", op=result.operator)
             buttons = (self.compose.intent_button(HOTLINE_INTENT), *self.compose.menu_buttons()[:3])
