@@ -93,3 +93,8 @@ def test_a_line_that_offers_another_way_beside_what_is_lacked_stays(conversation
 
 def test_a_place_hint_alone_makes_no_operators_hotline_answer(conversation: Conversation) -> None:
     assert "回答不了" in say(conversation, "我想办菲律宾工作签证要什么材料").reply.text
+
+
+def test_checking_the_cards_in_ones_name_needs_no_operator(conversation: Conversation) -> None:
+    turn = say(conversation, "想查一下我名下有几张手机卡 怕被别人用身份证办了")
+    assert turn.state.pending is None and "一证通查" in turn.reply.text and "10699000" in turn.reply.text
