@@ -53,9 +53,7 @@ class Composer:
             same = self.same_for_every_operator(intent, channel, state.place, detail)
             if same is None:
                 return self.ask_operator_for(intent, state, channel, detail)
-        buttons = [self.intent_button(i) for i in self.answers.buttons(intent)]
-        if (title := self.answers.more_title(intent)) is not None:
-            buttons.insert(0, Button(title, f"more:{intent}"))
+        buttons = list(self.answer_buttons(intent))
         if intent in (FALLBACK, MENU_INTENT):
             buttons = list(self.menu_buttons())
         elif self.answers.needs_operator(intent):
@@ -98,6 +96,13 @@ class Composer:
         skipped = {t for i in dropped for t in reader.offered(lines[i]) if t in lacks}
         labels = "、".join(reader.label(t) for t in lacks if t in skipped)
         return "\n".join((*kept, self.answers.ui("left_out", things=labels)))
+
+    def answer_buttons(self, intent: str) -> tuple[Button, ...]:
+        """Under an answer: its second part's button first, if it has one, then what it links to."""
+        buttons = [self.intent_button(i) for i in self.answers.buttons(intent)]
+        if (title := self.answers.more_title(intent)) is not None:
+            buttons.insert(0, Button(title, f"more:{intent}"))
+        return tuple(buttons)
 
     def same_for_every_operator(
         self, intent: str, channel: str | None, place: str | None, detail: str | None

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from bot.core.replying.compose import KEPT_REASONS, VICTIM_INTENT, Composer
 from bot.core.replying.policies.message import Message
-from bot.core.replying.turn import Button, Rated, Reply, Turn
+from bot.core.replying.turn import Rated, Reply, Turn
 
 PHILIPPINES = "philippines"  # a place id of intents/_places.yaml
 ABROAD = "outside_philippines"
@@ -75,14 +75,12 @@ class AlreadyScammed:
         budget = MAX_REPLY - sum(len(line) + 1 for line in (*lines, *after))
         for act in situation.done:
             step = answers.situation_text(VICTIM_INTENT, variant, act)
-            # The most urgent steps first; one that would pass the limit waits for the "more" button.
+            # The most urgent steps first; one that would pass the limit is left out.
             if step and len(step) + 1 <= budget:
                 lines.append(step)
                 budget -= len(step) + 1
         lines += after
-        buttons = [self.compose.intent_button(i) for i in answers.buttons(VICTIM_INTENT)]
-        if (title := answers.more_title(VICTIM_INTENT)) is not None:
-            buttons.insert(0, Button(title, f"more:{VICTIM_INTENT}"))
+        buttons = self.compose.answer_buttons(VICTIM_INTENT)
         kept = replace(
             state,
             pending=None,
@@ -92,4 +90,4 @@ class AlreadyScammed:
             verdict=level,
             reasons=reasons,
         )
-        return Turn(Reply("\n".join(lines), tuple(buttons), VICTIM_INTENT), kept, rated=rated)
+        return Turn(Reply("\n".join(lines), buttons, VICTIM_INTENT), kept, rated=rated)
