@@ -165,14 +165,17 @@ def test_chat_answers_digits_int_refuses_and_huge_numbers() -> None:
 def test_replies_gives_each_message_its_own_new_chat(tmp_path: Path) -> None:
     questions = tmp_path / "set.tsv"
     # The second would be read as choosing the operator if the first had been asked in the same chat.
-    questions.write_text("text\tintents\nsmart卡怎么充值\ttopup_how\n联通的\t\n", encoding="utf-8")
+    questions.write_text(
+        "text\tintents\nsmart卡怎么充值\ttopup_how\n联通的\t\n我没有GCash\t\n", encoding="utf-8"
+    )
     result = run_cli("replies", str(questions))
     assert result.returncode == 0, result.stderr
-    first, second = map(json.loads, result.stdout.splitlines())
-    assert set(first) == {"text", "reply", "buttons", "intent", "read_as", "operator", "level"}
+    first, second, third = map(json.loads, result.stdout.splitlines())
+    assert set(first) == {"text", "reply", "buttons", "intent", "read_as", "operator", "level", "situation"}
     assert (first["text"], first["intent"], first["operator"]) == ("smart卡怎么充值", "topup_how", "smart")
     assert first["reply"] and first["buttons"]
     assert second["text"] == "联通的" and second["intent"] is None  # nothing pending: no answer to give
+    assert first["situation"] == {} and third["situation"] == {"lacks": ["gcash"]}
 
 
 def test_replies_reads_plain_lines_and_says_when_the_file_is_missing(tmp_path: Path) -> None:

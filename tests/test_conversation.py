@@ -58,13 +58,16 @@ def test_operator_in_the_question_wins_over_the_remembered_one(conversation: Con
     assert "10086" in turn.reply.text and turn.state.operator == "china_mobile"
 
 
-def test_close_candidates_get_did_you_mean_buttons(conversation: Conversation) -> None:
-    # eSIM and topping up are about equally likely here (0.6 against 0.4): the user picks.
+def test_close_candidates_get_the_likelier_answer_and_the_other_as_a_button(
+    conversation: Conversation,
+) -> None:
+    # eSIM and topping up are about equally likely here (0.6 against 0.4): eSIM is answered, and
+    # topping up is the first button, never a bare "你想问的是下面哪一个".
     turn = conversation.on_text("esim怎么充值", ChatState(operator="smart"))
-    assert "你想问的是" in turn.reply.text
-    assert [b.action for b in turn.reply.buttons] == ["intent:esim", "intent:topup_how"]
-    turn = conversation.on_action("intent:esim", turn.state)
     assert turn.reply.intent == "esim" and "Multi SIM" in turn.reply.text
+    assert turn.reply.buttons[0].action == "intent:topup_how"
+    turn = conversation.on_action("intent:topup_how", turn.state)
+    assert turn.reply.intent == "topup_how" and "1510" in turn.reply.text
 
 
 def test_fallback_offers_the_main_menu(conversation: Conversation) -> None:

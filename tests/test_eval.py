@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
 from tests.conftest import DATA, run_cli
 
 # holdout_setA.tsv: questions written apart from the YAML for issue 8 (first sight 0.732 on its 250;
@@ -142,3 +143,42 @@ def test_cross_validation_reports_both_models() -> None:
     [overall] = [line.split() for line in result.stdout.splitlines() if line.startswith("accuracy")]
     assert all(0.5 < float(x) <= 1 for x in overall[1:])
     assert run_cli("eval", "--cross-validate", "1").returncode == 2
+
+
+# holdout_setG.tsv: 280 questions with the writer's situation in them (56 from people who already
+# acted on a scam), written by a helper who saw only the label spec (issue 14; the columns text to
+# channel of ../sets/setG.tsv). First look, before this round's changes: intent 0.739, operator
+# 0.936, channel 0.609 (SVM baseline 0.704); replies judged 40.7 % answers, 16.8 % bad, 44 of the
+# 56 already scammed bad. A dev set since: the situation and the policies were checked against it.
+SET_G = "holdout_setG.tsv"
+# Of the messages from people who already acted on a scam, at least this many get what to do now
+# first (50 of 56 on the dev set; 6 before the situation was read); no one else gets it.
+SET_G_HELPED_FIRST = 48
+
+
+def test_set_g_meets_its_bars() -> None:
+    result = run_cli(
+        "eval",
+        str(DATA / SET_G),
+        "--min-accuracy",
+        "0.73",
+        "--min-operator-accuracy",
+        "0.93",
+        "--min-channel-accuracy",
+        "0.60",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_set_g_victims_get_help_first_and_no_one_else_does(conversation: Conversation) -> None:
+    with (DATA / SET_G).open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
+    helped, wrongly = 0, []
+    for row in rows:
+        reply = conversation.on_text(row["text"], ChatState()).reply.text
+        first = reply.startswith(("先止损", "先止損"))  # simplified or traditional
+        if "scam_victim" in row["intents"].split("|"):
+            helped += first
+        elif first:
+            wrongly.append(row["text"])
+    assert helped >= SET_G_HELPED_FIRST and not wrongly, (helped, wrongly)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.core.replying.conversation import Conversation
+from bot.core.replying.policies import Message
 from bot.core.replying.turn import ChatState, Reply
 
 ADVERT = (
@@ -136,7 +137,8 @@ def test_having_paid_after_a_verdict_gets_the_victims_steps(chat: Callable[[], C
     user = chat()
     user.says(ADVERT)
     reply = user.says(story)
-    assert reply.intent == "scam_victim" and "先别慌" in reply.text
+    # What to do now for what they did, never "don't pay" (tests/test_already_scammed.py).
+    assert reply.intent == "scam_victim" and reply.text.startswith("先止损") and "不要付款" not in reply.text
 
 
 def test_a_transaction_number_after_a_failed_top_up_is_no_victims_story(chat: Callable[[], Chat]) -> None:
@@ -277,7 +279,7 @@ def test_an_answer_the_same_for_every_operator_does_not_ask_which(conversation: 
     # (The scam check would rate this message first; the decision after it is what is shown here.)
     heard = conversation.classifier.classify("在微信上找人代充话费没到账")
     assert heard.operator is None and heard.channel == "private_seller"
-    turn = conversation._decide(heard, ChatState())
+    turn = conversation.decide(Message(heard.text, heard, None, ChatState(), None))
     assert turn.state.pending is None and turn.reply.intent == "topup_failed"
     assert "哪家运营商" not in turn.reply.text
     # An answer that differs per operator still asks.

@@ -51,8 +51,8 @@ def test_a_pasted_advert_right_after_which_operator_gets_the_verdict(
 
 
 def first_clarification(conversation: Conversation, state: ChatState) -> Turn:
-    """The turn after the first labelled question the bot answers with "你想问的是…" (which one
-    does depends on the learned weights, so it is looked up rather than written here)."""
+    """The turn after the first labelled question whose reply offers another reading ("如果你想问的是…"
+    under the likelier answer; which one does depends on the learned weights, so it is looked up)."""
     for line in (DATA / "questions.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         turn = conversation.on_text(line.split("\t")[0], state)
         if "你想问的是" in turn.reply.text:
@@ -148,10 +148,13 @@ def test_a_victims_story_gets_help_not_a_verdict(conversation: Conversation, tex
     assert turn.heard is not None
 
 
-def test_a_victim_pasting_the_scammers_plain_offer_still_gets_the_verdict(conversation: Conversation) -> None:
+def test_a_victim_pasting_the_scammers_plain_offer_gets_help_then_the_verdict(
+    conversation: Conversation,
+) -> None:
     text = "我被骗了，对方纸飞机 @cz_kuaichong888 说话费8折代充，USDT付款"
     turn = conversation.on_text(text, ChatState())
-    assert turn.reply.text.startswith("风险：高")
+    assert turn.reply.text.startswith("先止损") and turn.reply.text.endswith("风险：高。")
+    assert turn.rated is not None and turn.rated.report.level == "high"
 
 
 @pytest.mark.parametrize(

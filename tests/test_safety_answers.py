@@ -37,23 +37,32 @@ def test_asked_in_cantonese_the_answer_is_traditional(conversation: Conversation
     assert "不是運營商" in reply.text
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "我把验证码给他了怎么办",
-        "我已经点了，还填了银行卡号",
-        "我已经付了钱给代充没到账",
-        "我该怎么办，要报警吗",
-    ],
-)
-def test_a_victim_gets_urgent_steps_in_order(conversation: Conversation, message: str) -> None:
-    reply = say(conversation, message).reply
+def test_a_victim_who_tells_nothing_of_what_they_did_gets_urgent_steps_in_order(
+    conversation: Conversation,
+) -> None:
+    reply = say(conversation, "我该怎么办，要报警吗").reply
     assert reply.intent == "scam_victim"
     text = reply.text
     steps = ["冻结这张卡", "运营商官方客服", "110", "解冻费"]
     positions = [text.index(step) for step in steps]
     assert positions == sorted(positions), "bank first, then the number, then the police, then no more fees"
     assert all(word in text for word in ("10086", "*888", "国家反诈中心", "1326"))
+
+
+@pytest.mark.parametrize(
+    ("message", "first"),
+    [
+        ("我把验证码给他了怎么办", "95188"),  # the wallets tied to the number
+        ("我已经点了，还填了银行卡号", "银行卡背面"),  # the bank
+        ("我已经付了钱给代充没到账", "紧急止付"),  # the police's stop-payment
+    ],
+)
+def test_a_victim_who_says_what_they_did_gets_the_steps_for_that(
+    conversation: Conversation, message: str, first: str
+) -> None:
+    reply = say(conversation, message).reply
+    assert reply.intent == "scam_victim" and reply.text.startswith("先止损")
+    assert first in reply.text and "追款" in reply.text
 
 
 def test_a_victim_can_see_every_reporting_channel_behind_a_button(conversation: Conversation) -> None:

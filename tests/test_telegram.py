@@ -474,6 +474,17 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
             "last_detail": None,
             "verdict": None,
             "reasons": [],
+            "situation": {
+                "done": [],
+                "scam": False,
+                "lacks": [],
+                "means": [],
+                "number": [],
+                "person": None,
+                "owner": False,
+                "person_place": None,
+            },
+            "said": [],
         }
 
     run(scenario)

@@ -126,8 +126,9 @@ def test_an_unread_question_that_names_an_operator_is_not_taken_for_a_choice(
     conversation: Conversation,
 ) -> None:
     # (漫游要不要开通 was the example here; it now gets the roaming checks of a 保号卡 abroad.)
+    # Not answered by any answer: the honest "not confirmed" with Smart's hotline, no choice made.
     turn = say(conversation, "smart卡可以打国际长途吗")
-    assert turn.reply.intent == "fallback" and "以后按" not in turn.reply.text
+    assert "没有核实" in turn.reply.text and "*888" in turn.reply.text and "以后按" not in turn.reply.text
     assert "以后按 Smart" in say(conversation, "smart").reply.text
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from bot.content.errors import ContentError, Problem
 from bot.content.model import (
+    Act,
     Channel,
     Content,
     Detail,
@@ -22,6 +23,7 @@ from bot.content.model import (
     Operator,
     Place,
     Response,
+    SituationRules,
     Template,
     Ui,
     UncoveredOperator,
@@ -240,7 +242,10 @@ def _entities(
     return _entity_table(file, node, kind, table_key, noun)
 
 
-def _entity_table(file: _File, node: Node, kind: type[E], table_key: str, noun: str) -> dict[str, E]:
+def _entity_table(
+    file: _File, node: Node, kind: type[E], table_key: str, noun: str, extra: frozenset[str] = frozenset()
+) -> dict[str, E]:
+    """`extra`: keys an entry may hold beyond an entity's, read by the caller (an act's verbs)."""
     table = file.mapping(node[table_key], node.line_of(table_key), f"'{table_key}'")
     if table is None:
         return {}
@@ -248,7 +253,7 @@ def _entity_table(file: _File, node: Node, kind: type[E], table_key: str, noun: 
     for entity_id, body in table.items():
         what = f"{noun} '{entity_id}'"
         entry = file.mapping(body, table.line_of(entity_id), what)
-        optional = {"hints", "lookalikes", "outranks", "places"}
+        optional = {"hints", "lookalikes", "outranks", "places", *extra}
         if entry is None or not file.keys(entry, {"label", "names"}, optional, what):
             continue
         if not INTENT_ID.match(entity_id):
@@ -293,6 +298,53 @@ def _drop_regexes(file: _File, node: Node, key: str) -> tuple[Weighted, ...]:
         elif compiled is not None:
             out.append(Weighted(text, 0.0, file.where(line), compiled))
     return tuple(out)
+
+
+def _words(file: _File, node: Node, key: str, what: str) -> tuple[str, ...]:
+    """A required, non-empty list of words."""
+    words = tuple(w for w, _ in file.texts(node, key, what))
+    if not words and key in node:
+        file.problem(node.line_of(key), f"'{key}' of {what} is empty", f"list the words of '{key}'")
+    return words
+
+
+def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
+    """intents/_situation.yaml: what a message tells of the user's situation (see its comments)."""
+    file, node = _load(path, problems)
+    if node is None or not file.keys(node, {"done", "lacks", "means", "number", "people"}, set(), path.name):
+        return None
+    sections = ("done", "lacks", "people")
+    parts = {key: file.mapping(node[key], node.line_of(key), f"'{key}'") for key in sections}
+    done, lacks, people = parts["done"], parts["lacks"], parts["people"]
+    if done is None or lacks is None or people is None:
+        return None
+    ok = file.keys(done, {"marks", "asks", "negations", "scam_words", "acts"}, set(), "'done'")
+    ok = file.keys(lacks, {"refusals", "things"}, set(), "'lacks'") and ok
+    ok = file.keys(people, {"owner_marks", "who"}, set(), "'people'") and ok
+    if not ok:
+        return None
+    acts = _entity_table(file, done, Act, "acts", "act", frozenset({"verbs"}))
+    table = done["acts"]
+    verbs = {
+        act_id: tuple(w for w, _ in file.texts(table[act_id], "verbs", f"act '{act_id}'"))
+        for act_id in acts
+        if isinstance(table, Node) and isinstance(table.get(act_id), Node)
+    }
+    return SituationRules(
+        acts=acts,
+        act_verbs=verbs,
+        done_marks=_words(file, done, "marks", "'done'"),
+        asks=_words(file, done, "asks", "'done'"),
+        negations=_words(file, done, "negations", "'done'"),
+        scam_words=_words(file, done, "scam_words", "'done'"),
+        refusals=_words(file, lacks, "refusals", "'lacks'"),
+        lacks=_entity_table(file, lacks, Entity, "things", "thing"),
+        means=_entity_table(file, node, Entity, "means", "means"),
+        number=_entity_table(file, node, Entity, "number", "number state"),
+        people=_entity_table(file, people, Entity, "who", "person"),
+        owner_marks=_words(file, people, "owner_marks", "'people'"),
+        where=file.where(node.line),
+    )
 
 
 # _operators.yaml: the covered operators, and beside them the uncovered ones and the corrections.
@@ -447,6 +499,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         "channels",
         "places",
         "details",
+        "situations",
         "channel_answers_from",
         "more",
     }
@@ -471,6 +524,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
     channels, channel_where = _facet_variants(file, node, "channels")
     places, place_where = _facet_variants(file, node, "places")
     details, detail_where = _facet_variants(file, node, "details")
+    situations, situation_where = _facet_variants(file, node, "situations")
     answers_from = file.text(node, "channel_answers_from", what) if "channel_answers_from" in node else None
     more = _more(file, node, what)
     if intent is None or title is None:
@@ -491,6 +545,8 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
         place_where=place_where,
         details=details,
         detail_where=detail_where,
+        situations=situations,
+        situation_where=situation_where,
         channel_answers_from=answers_from,
         more=more,
     )
@@ -619,6 +675,7 @@ def load_content(root: Path, risk: bool = True) -> Content:
         "channels": intents_dir / "_channels.yaml",
         "places": intents_dir / "_places.yaml",
         "details": intents_dir / "_details.yaml",
+        "situation": intents_dir / "_situation.yaml",
         "lexicon": intents_dir / "_lexicon.yaml",
         "facts": responses_dir / "_facts.yaml",
         "allowlist": responses_dir / "_allowlist.yaml",
@@ -653,6 +710,7 @@ def load_content(root: Path, risk: bool = True) -> Content:
         allowlist=_allowlist(shared["allowlist"], problems) if present["allowlist"] else (),
         ui=_ui(shared["ui"], problems) if present["ui"] else Ui((), (), {}, Where(root, 0)),
         root=root,
+        situation=_situation(shared["situation"], problems) if present["situation"] else None,
     )
     if risk:
         # The scam-risk check: its rules sit beside the intents, its texts beside the answers.

@@ -79,6 +79,34 @@ class Channel(Entity):
     """Where or through what the user tops up or pays: app, 营业厅, 支付宝… (intents/_channels.yaml)."""
 
 
+class Act(Entity):
+    """Something the user tells they already did (intents/_situation.yaml `done`): its names are
+    what was given or done (验证码, 卡号, 远程), its verbs how (告诉, 填, 操控)."""
+
+
+@dataclass(frozen=True)
+class SituationRules:
+    """What a message tells of the user's situation (intents/_situation.yaml), read beside its intent."""
+
+    acts: dict[str, Act]  # what the user already did, in the order its help comes first
+    act_verbs: dict[str, tuple[str, ...]]  # act id -> its verbs; none: its names say it was done
+    done_marks: tuple[str, ...]  # 了, 已经, 被…: the act happened
+    asks: tuple[str, ...]  # 让我, 会不会, 如果…: earlier in the clause, the act is asked or feared
+    negations: tuple[str, ...]  # 没, 不, 别…: right before the verb or name, it was not done
+    scam_words: tuple[str, ...]  # 骗, 钓鱼, 冒充…: the act was done towards a scammer
+    refusals: tuple[str, ...]  # 没有, 不想, 别让我…: the thing after it is lacked or refused
+    lacks: dict[str, Entity]  # what the user may lack or refuse: GCash, an app, 营业厅…
+    means: dict[str, Entity]  # the means of payment named: PayPal, 和包, 八达通…
+    number: dict[str, Entity]  # the number's state: lost, unused for months, balance 0…
+    people: dict[str, Entity]  # someone else the message speaks of: family, a friend
+    owner_marks: tuple[str, ...]  # 的卡, 的号…: right after a person, the card is theirs
+    where: Where
+
+    def ids(self) -> dict[str, Entity]:
+        """Every situation id an answer may have a variant for: acts, things lacked, means, states."""
+        return {**self.acts, **self.lacks, **self.means, **self.number}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     replacements: dict[str, str]  # typo or synonym -> the word the intents use
@@ -132,6 +160,10 @@ class Response:
     # detail id -> operator id or "default" -> the answer to that narrower question
     details: dict[str, dict[str, Template]] = field(default_factory=dict)
     detail_where: dict[str, Where] = field(default_factory=dict)
+    # situation id (intents/_situation.yaml: an act, a thing lacked, a means, the number's state)
+    # -> operator id or "default" -> the answer's variant for someone in that situation
+    situations: dict[str, dict[str, Template]] = field(default_factory=dict)
+    situation_where: dict[str, Where] = field(default_factory=dict)
     # another intent whose channel (and place) variants serve this one where it has none of its own
     channel_answers_from: str | None = None
     more: More | None = None
@@ -174,6 +206,7 @@ class Content:
     ui: Ui
     root: Path
     risk: Risk | None = None  # None only for content built by hand in a test
+    situation: SituationRules | None = None  # intents/_situation.yaml; None only in a hand-built test
 
 
 # ---- the scam-risk check: intents/_risk.yaml (signals) and responses/_risk.yaml (texts) ----------

@@ -9,7 +9,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.replying.conversation import close_call
+from bot.core.replying.policies.clarify import close_call
 from bot.core.understanding.classifier import Classifier
 
 HEADER = ["text", "intents", "operator"]

@@ -32,7 +32,8 @@ def messages(path: Path) -> Iterator[str]:
 
 
 def record(text: str, turn: Turn) -> dict[str, object]:
-    """What a judge needs of one first message: the reply as shown, and how it was read."""
+    """What a judge needs of one first message: the reply as shown, and how it was read (the
+    state's situation is the message's own: each is a new chat's first)."""
     heard = turn.heard
     return {
         "text": text,
@@ -42,6 +43,7 @@ def record(text: str, turn: Turn) -> dict[str, object]:
         "read_as": heard.intent if heard is not None else None,
         "operator": heard.operator if heard is not None else None,
         "level": turn.rated.report.level if turn.rated is not None else None,
+        "situation": turn.state.situation.as_json(),
     }
 
 

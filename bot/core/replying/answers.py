@@ -126,6 +126,16 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "remind_cancelled": {"card": "菲律宾卡"},
     "remind_gone": {},
     "remind_terminal_due": {},
+    "not_confirmed_ask": {"op": "smart"},
+    "other_reading": {"topic": "保号"},
+    "left_out": {"things": "GCash"},
+    "for_someone": {"person": "家人", "place": "在菲律宾"},
+    "means_not_confirmed": {"means": "PayPal", "op": ""},
+    "victim_lead": {},
+    "victim_after_cn": {"reported": ""},
+    "victim_after_ph": {},
+    "victim_abroad_cn": {},
+    "victim_then_verdict": {"level": "高"},
     **{f"command_{name}": {} for name in COMMANDS},
 }
 
@@ -205,6 +215,7 @@ class Answers:
             self._render_facet(problems, response, base, views, "channel")
             self._render_facet(problems, response, base, views, "place")
             self._render_facet(problems, response, base, views, "detail")
+            self._render_facet(problems, response, base, views, "situation")
             if response.more is not None:
                 more = self._compile(problems, response.more.text)
                 if more is not None and (text := self._check(problems, response.more.text, more, base)):
@@ -243,7 +254,7 @@ class Answers:
             compiled = self._compile(problems, template)
             if compiled is not None:
                 self._ui[name] = compiled
-                self._check(problems, template, compiled, UI_TEXTS[name])
+                self._check(problems, template, compiled, {**base, **UI_TEXTS[name]})
         for name in sorted(missing):
             problems.append(
                 Problem(
@@ -269,10 +280,12 @@ class Answers:
 
         An answer that needs no operator also gets the `default` rendered without one.
         """
+        situations = self._content.situation.ids() if self._content.situation else {}
         facets: dict[str, tuple[dict[str, dict[str, Template]], dict[str, Where], Mapping[str, Entity]]] = {
             "channel": (response.channels, response.channel_where, self._content.channels),
             "place": (response.places, response.place_where, self._content.places),
             "detail": (response.details, response.detail_where, self._content.details),
+            "situation": (response.situations, response.situation_where, situations),
         }
         table_of, where_of, known = facets[kind]
         # Channel variants sit beside the operator answers (their key's last part is the channel);
@@ -555,7 +568,12 @@ class Answers:
         return self._content.responses[intent].buttons
 
     def ui(self, name: str, **variables: str) -> str:
-        return self._ui[name].render(**variables).strip()
+        """One of the conversation's own texts; it may print facts ({{ shared.police_cn }})."""
+        return self._ui[name].render({**self._base, **variables}).strip()
+
+    def situation_text(self, intent: str, operator: str | None, situation: str) -> str | None:
+        """The answer's variant for someone in that situation (`situations:`), if it has one."""
+        return self._facet(intent, operator, f"situation:{situation}")
 
     @property
     def follow_ups(self) -> dict[str, tuple[str, ...]]:

@@ -7,8 +7,10 @@ operator's records. Nothing here decides anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from bot.core.understanding.situation import Situation
 
 if TYPE_CHECKING:
     from bot.core.risk.scanner import RiskReport
@@ -42,6 +44,11 @@ class ChatState:
     last_detail: str | None = None  # the narrower question it answered
     verdict: str | None = None  # the level, when the last answer was a scam verdict
     reasons: tuple[str, ...] = ()  # that verdict's red flags, as shown (links defanged, handles masked)
+    # What the user told of their situation so far (intents/_situation.yaml): what they already
+    # did, lack or refuse, whose card it is; forgotten with the rest on /forget.
+    situation: Situation = field(default_factory=Situation)
+    # The caveats this chat has already been shown (bot/core/replying/caveats.py), so each is said once.
+    said: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bot.core.understanding.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.understanding.operators import OperatorMention, Operators
 from bot.core.understanding.pinyin import SoundAlike
 from bot.core.understanding.segmenter import Segmenter
+from bot.core.understanding.situation import SituationReader
 from bot.core.understanding.spelling import NameSpelling
 
 _NOT_ALNUM = re.compile("[^a-z0-9]+")
@@ -127,6 +128,8 @@ class Classifier:
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
         self.details = DetailFinder(content.details, self.normalize.script)
+        # Read by the conversation beside classify(), which `classify` and the bench time alone.
+        self.situation = SituationReader(content.situation, content.places, self.normalize.script)
         self._allowlist = content.allowlist
         # Each detail's home: the first intent (in content order) whose answer writes it.
         self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}

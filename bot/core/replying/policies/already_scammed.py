@@ -1,0 +1,93 @@
+"""Someone who already gave something away or paid: what to do in the next minutes first.
+
+The steps follow what was given (intents/_situation.yaml `done`, in its order: cut a remote
+connection, then secure the number and wallets, then the bank card, then the money), each from
+scam_victim's `situations:` variants, for a Chinese card or a Smart one; then how to report, the
+warning about "recovery agents", and for someone abroad with a Chinese card that 110 cannot be
+dialled from a foreign SIM. A verdict on a message they sent comes last, without "don't pay".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.replying.compose import KEPT_REASONS, VICTIM_INTENT, Composer
+from bot.core.replying.policies.message import Message
+from bot.core.replying.turn import Rated, Reply, Turn
+
+PHILIPPINES = "philippines"  # a place id of intents/_places.yaml
+ABROAD = "outside_philippines"
+PH_OPERATOR = "smart"  # whose variant holds the Philippine steps
+PH_CHANNELS = frozenset(
+    {"gcash", "maya", "retailer"}
+)  # a channel that says the money left in the Philippines
+MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the police's stop-payment
+SELF_EVIDENT = frozenset({"account_emptied"})  # a loss whatever words stand beside it
+# A message this long that tells no victim's story is a pasted advert or text, not the user's story.
+PASTED_LENGTH = 150
+LEVEL_WORDS = {"high": "高", "medium": "中"}
+MAX_REPLY = 600  # as every answer (bot/core/risk/reply.py MAX_REPLY)
+
+
+class AlreadyScammed:
+    def __init__(self, compose: Composer) -> None:
+        self.compose = compose
+
+    def __call__(self, message: Message) -> Turn | None:
+        situation, report, result = message.situation, message.report, message.result
+        if not situation.done:
+            return None
+        # A number being taken over now (a code given, then no signal) gets the scam check's own
+        # takeover steps: the same help, for that case.
+        if report is not None and report.takeover:
+            return None
+        # Typing a code or card number on an official site is no loss: it is one when the message
+        # speaks of a scammer or reads as a victim's story, or comes right after a verdict.
+        story = result.intent == VICTIM_INTENT or (report is not None and report.victim)
+        lost = SELF_EVIDENT & set(situation.done)  # money taken, an account taken over
+        # A message the scam check rates 中 or 高 speaks of a scam too ("我输了Visa卡号" on a
+        # look-alike site).
+        risky = report is not None and report.risky
+        if not (situation.scam or story or lost or risky or message.state.verdict is not None):
+            return None
+        # A long pasted offer tells of no act of the user's ("输入验证码即可"): it gets its verdict.
+        if report is not None and report.risky and not story and len(message.text) > PASTED_LENGTH:
+            return None
+        answers, state = self.compose.answers, message.placed
+        operator = result.operator or state.operator
+        in_philippines = state.place == PHILIPPINES or result.channel in PH_CHANNELS
+        variant = (
+            PH_OPERATOR if operator == PH_OPERATOR or (operator is None and in_philippines) else operator
+        )
+        # A step for money gone already says to call 110: the report line does not say it again.
+        reported = "yes" if MONEY_GONE & set(situation.done) else ""
+        after = [
+            answers.ui("victim_after_ph" if variant == PH_OPERATOR else "victim_after_cn", reported=reported)
+        ]
+        if variant != PH_OPERATOR and state.place == ABROAD:
+            after.append(answers.ui("victim_abroad_cn"))
+        rated, reasons, level = None, tuple[str, ...](), None
+        if report is not None and report.risky and self.compose.risk is not None:
+            level = report.level
+            after.append(answers.ui("victim_then_verdict", level=LEVEL_WORDS.get(level, level)))
+            rated, reasons = Rated(message.text, report), self.compose.risk.red_flags(report)[:KEPT_REASONS]
+        lines = [answers.ui("victim_lead")]
+        budget = MAX_REPLY - sum(len(line) + 1 for line in (*lines, *after))
+        for act in situation.done:
+            step = answers.situation_text(VICTIM_INTENT, variant, act)
+            # The most urgent steps first; one that would pass the limit is left out.
+            if step and len(step) + 1 <= budget:
+                lines.append(step)
+                budget -= len(step) + 1
+        lines += after
+        buttons = self.compose.answer_buttons(VICTIM_INTENT)
+        kept = replace(
+            state,
+            pending=None,
+            last=VICTIM_INTENT,
+            last_channel=None,
+            last_detail=None,
+            verdict=level,
+            reasons=reasons,
+        )
+        return Turn(Reply("\n".join(lines), buttons, VICTIM_INTENT), kept, rated=rated)

@@ -1,0 +1,247 @@
+"""The situation a message tells, beside what it asks (intents/_situation.yaml): what the user
+already did (gave a code, paid…), what they lack or refuse, someone else whose card it is and
+where that person is, the number's state, and the means of payment named.
+
+Read from the simplified, lower-case text clause by clause; one immutable value per message,
+merged into the chat's (bot/core/replying/turn.py ChatState) for as long as it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.content.model import Entity, SituationRules
+from bot.core.understanding.word_pattern import word_pattern
+
+# Where a clause ends: an act, a refusal or an ask holds within one.
+# A space beside Chinese is punctuation to many ("叫我配合调查 我已经转了"); between Latin words not.
+# Normalized text has ASCII commas (NFKC): one inside a number (1,000) ends nothing.
+CLAUSE_END = re.compile(r"[，。！？!?；;：:\n]|,(?!\d)|\.(?:\s|$)|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+# A refusal stands at most this many characters before what it refuses ("不想下载任何app").
+REFUSAL_REACH = 6
+# A negation this close before a verb or name undoes it ("没给他验证码", "还没付钱").
+NEGATION_REACH = 3
+# What may stand between a person and where they are ("表哥在马尼拉", "我妈现在人在国内").
+PERSON_TO_PLACE = re.compile(r"(?:现在|目前|也|还|人|住)*")
+# A clause this short after an ask that only says it was done ("我发了", "我照做了") does it.
+DONE_AFTER = 5
+# A done mark right after the verb: done, even after an ask ("让我报了验证码").
+DONE_RIGHT_AFTER = frozenset("了咗过")
+# Before a person: the card being topped up is theirs ("给我妈充话费", "帮我爸交").
+FOR_SOMEONE = ("给", "帮", "替", "for ")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What one message (or the chat so far) tells of the user's situation; ids from _situation.yaml."""
+
+    done: tuple[str, ...] = ()  # acts already done, in the YAML's order (gave_code, paid…)
+    scam: bool = False  # the message speaks of a scammer (a fake 客服, 钓鱼, 骗)
+    lacks: tuple[str, ...] = ()  # what the user lacks or refuses (gcash, app, store…)
+    means: tuple[str, ...] = ()  # the means of payment named (paypal, hebao…); this message only
+    number: tuple[str, ...] = ()  # the number's state (lost, unused, zero_balance…)
+    person: str | None = None  # someone else spoken of (family, friend)
+    owner: bool = False  # the card asked about is that person's
+    person_place: str | None = None  # where that person is (a place id of _places.yaml)
+
+    @property
+    def empty(self) -> bool:
+        return self == Situation()
+
+    def then(self, later: Situation) -> Situation:
+        """The chat's situation after a later message: what was done, lacked or told of the number
+        still holds; the means is the later message's own; a person named anew replaces the last."""
+        person = later.person is not None
+        return Situation(
+            done=_union(self.done, later.done),
+            scam=self.scam or later.scam,
+            lacks=_union(self.lacks, later.lacks),
+            means=later.means,
+            number=_union(self.number, later.number),
+            person=later.person if person else self.person,
+            owner=later.owner if person else self.owner,
+            person_place=later.person_place if person else self.person_place,
+        )
+
+    def as_json(self) -> dict[str, object]:
+        """The parts that say something, for `classify`, `replies` and the records."""
+        whole = {
+            "done": list(self.done),
+            "scam": self.scam,
+            "lacks": list(self.lacks),
+            "means": list(self.means),
+            "number": list(self.number),
+            "person": self.person,
+            "owner": self.owner,
+            "person_place": self.person_place,
+        }
+        return {key: value for key, value in whole.items() if value}
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
+
+
+class _Words:
+    """Each entity's names as one pattern, its look-alikes blanked out first."""
+
+    def __init__(self, entities: Mapping[str, Entity], script: Callable[[str], str]) -> None:
+        self._owner = {script(n): e.id for e in entities.values() for n in (*e.names, *e.hints)}
+        self._pattern = word_pattern(self._owner)
+        self._lookalikes = word_pattern(script(w) for e in entities.values() for w in e.lookalikes)
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(entity id, start, end) of every mention, in order."""
+        if self._pattern is None:
+            return []
+        if self._lookalikes is not None:
+            text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
+        return [(self._owner[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
+
+
+def _pattern(words: tuple[str, ...], script: Callable[[str], str]) -> re.Pattern[str] | None:
+    return word_pattern(script(w) for w in words)
+
+
+class SituationReader:
+    def __init__(
+        self, rules: SituationRules | None, places: Mapping[str, Entity], script: Callable[[str], str]
+    ) -> None:
+        self._rules = rules
+        self._places = _Words(places, script)
+        self._place_ids = frozenset(places)
+        if rules is None:
+            return
+        self._acts = {a: _Words({a: act}, script) for a, act in rules.acts.items()}
+        self._verbs = {a: _pattern(rules.act_verbs.get(a, ()), script) for a in rules.acts}
+        self._marks = _pattern(rules.done_marks, script)
+        self._asks = _pattern(rules.asks, script)
+        self._negations = _pattern(rules.negations, script)
+        self._scam = _pattern(rules.scam_words, script)
+        self._refusals = _pattern(rules.refusals, script)
+        self._lacks = _Words(rules.lacks, script)
+        self._means = _Words(rules.means, script)
+        self._number = _Words(rules.number, script)
+        self._people = _Words(rules.people, script)
+        self._owner_marks = tuple(script(w) for w in rules.owner_marks)
+
+    def restore(self, saved: object) -> Situation:
+        """A situation an adapter kept (a plain dict, lists for tuples), checked against today's
+        content: ids no longer in _situation.yaml are forgotten; an old state without one is empty."""
+        rules = self._rules
+        if not isinstance(saved, dict) or rules is None:
+            return Situation()
+
+        def ids(key: str, known: Mapping[str, object]) -> tuple[str, ...]:
+            value = saved.get(key)
+            found = value if isinstance(value, list | tuple) else ()
+            return tuple(dict.fromkeys(i for i in found if isinstance(i, str) and i in known))
+
+        person = saved.get("person")
+        person = person if isinstance(person, str) and person in rules.people else None
+        place = saved.get("person_place")
+        return Situation(
+            done=ids("done", rules.acts),
+            scam=saved.get("scam") is True,
+            lacks=ids("lacks", rules.lacks),
+            means=ids("means", rules.means),
+            number=ids("number", rules.number),
+            person=person,
+            owner=person is not None and saved.get("owner") is True,
+            person_place=place if person and isinstance(place, str) and place in self._place_ids else None,
+        )
+
+    def read(self, scripted: str) -> Situation:
+        """The situation the message tells (scripted: simplified, lower case)."""
+        if self._rules is None:
+            return Situation()
+        clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()]
+        done = [
+            act for act in self._rules.acts if any(self._done(act, clauses, i) for i in range(len(clauses)))
+        ]
+        lacks = [thing for c in clauses for thing in self._lacked(c)]
+        person, owner, place = self._someone(scripted)
+        return Situation(
+            done=tuple(done),
+            scam=bool(self._scam and self._scam.search(scripted)),
+            lacks=tuple(dict.fromkeys(lacks)),
+            means=tuple(dict.fromkeys(m for m, _, _ in self._means.find(scripted))),
+            number=tuple(dict.fromkeys(n for n, _, _ in self._number.find(scripted))),
+            person=person,
+            owner=owner,
+            person_place=place,
+        )
+
+    def offered(self, text: str) -> tuple[str, ...]:
+        """The things one might lack that a line of an answer offers (names, not refuses): "官方
+        App" offers the app; "不去营业厅也行" offers no 营业厅."""
+        if self._rules is None:
+            return ()
+        lowered = text.lower()
+        refused = {thing for clause in CLAUSE_END.split(lowered) for thing in self._lacked(clause)}
+        return tuple(dict.fromkeys(t for t, _, _ in self._lacks.find(lowered) if t not in refused))
+
+    def label(self, situation_id: str) -> str:
+        """What a situation id is called (its label in _situation.yaml)."""
+        known = {**self._rules.ids(), **self._rules.people} if self._rules is not None else {}
+        found = known.get(situation_id)
+        return found.label if found is not None else situation_id
+
+    def _done(self, act: str, clauses: list[str], i: int) -> bool:
+        """The clause tells the act happened: its name, its verb (if it has verbs) and a mark; or
+        it asks for the act and the next short clause says it was done ("让我发护照照片 我发了")."""
+        clause = clauses[i]
+        names = self._acts[act].find(clause)
+        if not names or self._marks is None:
+            return False
+        verbs = self._verbs[act]
+        spans = [(s, e) for _, s, e in names]
+        if verbs is not None:
+            spans = [(m.start(), m.end()) for m in verbs.finditer(clause)]
+        if not spans:
+            return False
+        if not self._marks.search(clause):
+            after = clauses[i + 1] if i + 1 < len(clauses) else ""
+            return len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
+        for start, end in spans:
+            first = min(start, names[0][1])
+            # "让我报了验证码": asked, and done (a mark right after the verb).
+            done_now = bool({clause[end - 1 : end], clause[end : end + 1]} & DONE_RIGHT_AFTER)
+            if not done_now and self._asks is not None and self._asks.search(clause, 0, first):
+                continue
+            if not self._negated(clause, start):
+                return True
+        return False
+
+    def _negated(self, clause: str, start: int) -> bool:
+        if self._negations is None:
+            return False
+        before = clause[max(0, start - NEGATION_REACH) : start]
+        return self._negations.search(before) is not None
+
+    def _lacked(self, clause: str) -> list[str]:
+        if self._refusals is None:
+            return []
+        ends = [m.end() for m in self._refusals.finditer(clause)]
+        return [
+            thing
+            for thing, start, _ in self._lacks.find(clause)
+            if any(0 <= start - end <= REFUSAL_REACH for end in ends)
+        ]
+
+    def _someone(self, scripted: str) -> tuple[str | None, bool, str | None]:
+        """Someone else spoken of, whether the card is theirs, and where they are."""
+        people = self._people.find(scripted)
+        if not people:
+            return None, False, None
+        person, start, end = people[0]
+        after = scripted[end:]
+        owner = any(after.startswith(mark) for mark in self._owner_marks) or any(
+            scripted[:start].endswith(word) for word in FOR_SOMEONE
+        )
+        gap = PERSON_TO_PLACE.match(after)
+        offset = end + (gap.end() if gap else 0)
+        place = next((p for p, s, _ in self._places.find(scripted) if s == offset), None)
+        return person, owner, place

@@ -1,0 +1,81 @@
+"""Someone who already acted on a scam gets what to do in the next minutes, before anything else."""
+
+from __future__ import annotations
+
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
+
+ADVERT = "【话费特惠】移动联通电信三网慢充，100元话费只要75元，24小时内到账，加TG @cz_kefu88 下单"
+
+
+def reply(conversation: Conversation, text: str, state: ChatState | None = None) -> str:
+    return conversation.on_text(text, state or ChatState()).reply.text
+
+
+def test_a_code_told_to_a_fake_operator_gets_the_steps_for_that_operator(conversation: Conversation) -> None:
+    text = reply(conversation, "糟了，我把收到的6位数字告诉了说是联通工作人员的人，接下来怎么办")
+    assert text.startswith("先止损")
+    assert "10010" in text and "95188" in text and "95017" in text  # the number, then the wallets
+    assert "追款" in text  # and no one who promises the money back
+    assert "回答不了" not in text and "哪家运营商" not in text
+
+
+def test_card_details_on_a_phishing_site_need_the_bank_not_an_operator(conversation: Conversation) -> None:
+    turn = conversation.on_text("我在钓鱼网站上填了信用卡号和有效期，怎么办", ChatState())
+    assert "银行卡背面" in turn.reply.text and "冻结" in turn.reply.text
+    assert turn.state.pending is None and turn.reply.intent == "scam_victim"
+
+
+def test_remote_control_is_cut_before_the_bank_and_the_police(conversation: Conversation) -> None:
+    text = reply(conversation, "骗子远程操控了我的手机，银行卡被转走五千")
+    assert "你想问的是" not in text
+    assert text.index("拔出电话卡") < text.index("110")
+
+
+def test_someone_who_paid_is_never_told_not_to_pay(conversation: Conversation) -> None:
+    turn = conversation.on_text(f"我已经付了75块给这个，对方把我拉黑了：{ADVERT}", ChatState())
+    assert "不要付款" not in turn.reply.text and turn.reply.text.startswith("先止损")
+    assert "紧急止付" in turn.reply.text
+    # The verdict on what they sent comes last, and "为什么" still lists its red flags.
+    assert turn.reply.text.rstrip().endswith("风险：高。")
+    assert turn.rated is not None and turn.state.reasons
+    assert "慢充" in conversation.on_text("为什么", turn.state).reply.text
+
+
+def test_a_smart_card_or_someone_in_the_philippines_gets_the_philippine_numbers(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, "我把OTP给了冒充Smart客服的人，我的smart号码怎么办")
+    assert "*888" in text and "8888-1111" in text and "2882" in text and "1326" in text
+    assert "95188" not in text and "110" not in text
+
+
+def test_someone_abroad_with_a_chinese_card_learns_110_is_out_of_reach(conversation: Conversation) -> None:
+    text = reply(conversation, "我在日本，刚才把移动卡的验证码发给了骗子")
+    assert "打不了国内的 110" in text and "未经官方确认" in text
+
+
+def test_an_ask_or_an_own_top_up_is_no_loss(conversation: Conversation) -> None:
+    assert not reply(conversation, "对方让我把验证码发给他，可以吗").startswith("先止损")
+    assert not reply(conversation, "在官网填了验证码以后还是没到账").startswith("先止损")
+
+
+def test_the_steps_fit_one_message_however_much_was_given(conversation: Conversation) -> None:
+    text = reply(
+        conversation,
+        "骗子远程控制了手机，我还把验证码和支付密码告诉了他，填了卡号，发了身份证照片，钱也被转走了",
+    )
+    assert len(text) <= 600 and text.index("拔出电话卡") < text.index("验证码给了别人")
+
+
+def test_a_top_up_to_a_wrong_number_or_an_offer_not_taken_is_no_scam(conversation: Conversation) -> None:
+    assert not reply(conversation, "充错号码了！！给一个陌生号码充了100移动话费 能退吗").startswith("先止损")
+    offer = "有人打电话说我的smart卡要过期了，他可以远程帮我续期，要我下载一个app，我该下吗？还没下"
+    assert not reply(conversation, offer).startswith("先止损")
+
+
+def test_a_look_alike_site_the_user_typed_a_card_into_is_a_loss(conversation: Conversation) -> None:
+    text = reply(
+        conversation, "朋友发我一个链接说smart官网充值有返现 我输了Visa卡号 有效期 CVV 刚反应过来这个域名不对"
+    )
+    assert text.startswith("先止损") and "银行" in text and "不要付款" not in text

@@ -1,0 +1,97 @@
+"""The situation a message tells (intents/_situation.yaml), read beside its intent and kept in the chat."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from bot.core.replying.conversation import Conversation
+from bot.core.replying.turn import ChatState
+from bot.core.understanding.situation import Situation
+
+
+def told(conversation: Conversation, text: str) -> Situation:
+    scripted = conversation.classifier.classify(text).analysis.scripted
+    return conversation.classifier.situation.read(scripted)
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        ("糟了，我把收到的6位数字告诉了说是联通工作人员的人", ("gave_code",)),
+        ("我在钓鱼网站上填了信用卡号和有效期，怎么办", ("gave_card",)),
+        ("骗子远程操控了我的手机，银行卡被转走五千", ("remote_control", "account_emptied")),
+        ("我已經將驗證碼畀咗對方", ("gave_code",)),  # traditional and Cantonese
+        ("I already gave the OTP to the caller", ("gave_code",)),
+        ("我付了200给代充，对方把我拉黑了", ("paid",)),
+        ("他让我把身份证照片发给他", ()),  # asked, not done
+        ("对方让我发护照照片验证 我发了", ("gave_id",)),  # asked, then done
+        ("对方说要验证身份让我报了GCash验证码", ("gave_code",)),  # asked and done at once
+        ("对方让我把验证码发给他，可以吗", ()),
+        ("我没给他验证码，也没付钱", ()),  # not done
+        ("验证码收不到了怎么办", ()),  # a code not received is no code given
+        ("充值卡密码输了还是不行", ()),  # a top-up card's PIN is no password
+    ],
+)
+def test_what_the_user_already_did(conversation: Conversation, text: str, done: tuple[str, ...]) -> None:
+    assert told(conversation, text).done == done
+
+
+def test_a_scammer_is_told_apart_from_an_own_top_up(conversation: Conversation) -> None:
+    assert told(conversation, "我把验证码告诉了自称客服的人").scam
+    assert not told(conversation, "在官网填了验证码以后还是没到账").scam
+
+
+@pytest.mark.parametrize(
+    ("text", "lacks"),
+    [
+        ("我没有GCash也没有Maya，怎么给smart充值", ("gcash", "maya")),
+        ("我人在日本，别让我去营业厅，电信卡怎么续费", ("store",)),
+        ("不想下载任何App，移动话费还能怎么交", ("app",)),
+        ("我在菲律宾没有朋友，也没有菲律宾的银行卡", ("friend_there", "ph_bank")),
+        ("GCash怎么给smart充值", ()),
+    ],
+)
+def test_what_the_user_lacks_or_refuses(
+    conversation: Conversation, text: str, lacks: tuple[str, ...]
+) -> None:
+    assert told(conversation, text).lacks == lacks
+
+
+def test_someone_else_and_where_they_are(conversation: Conversation) -> None:
+    cousin = told(conversation, "表哥在马尼拉，他可以帮我给smart卡充值吗")
+    assert (cousin.person, cousin.owner, cousin.person_place) == ("family", False, "philippines")
+    father = told(conversation, "我爸的移动卡欠费停机了，我在国外怎么帮他交")
+    assert (father.person, father.owner, father.number) == ("family", True, ("zero_balance",))
+    assert told(conversation, "给我妈充话费用什么方式").owner
+
+
+def test_the_means_named(conversation: Conversation) -> None:
+    assert told(conversation, "能用PayPal给smart充值吗").means == ("paypal",)
+    assert told(conversation, "和包能交电信的话费吗").means == ("hebao",)
+
+
+def test_the_place_of_someone_else_is_not_the_users(conversation: Conversation) -> None:
+    turn = conversation.on_text("表哥在马尼拉，他可以帮我给smart卡充值吗", ChatState())
+    assert turn.state.place is None and turn.state.situation.person_place == "philippines"
+
+
+def test_the_chat_keeps_the_situation_while_it_holds(conversation: Conversation) -> None:
+    turn = conversation.on_text("我没有GCash", ChatState())
+    turn = conversation.on_text("能用PayPal吗", turn.state)
+    assert turn.state.situation.lacks == ("gcash",) and turn.state.situation.means == ("paypal",)
+    turn = conversation.on_text("怎么查余额", turn.state)
+    assert turn.state.situation.lacks == ("gcash",) and turn.state.situation.means == ()
+    assert conversation.forget(turn.state).state.situation == Situation()
+
+
+def test_a_saved_situation_is_restored_and_an_old_state_still_loads(conversation: Conversation) -> None:
+    turn = conversation.on_text("我把验证码告诉了骗子，我也没有GCash", ChatState())
+    saved = asdict(turn.state)
+    saved["situation"] = {k: list(v) if isinstance(v, tuple) else v for k, v in saved["situation"].items()}
+    assert conversation.restore(saved).situation == turn.state.situation
+    assert conversation.restore({"operator": "smart"}).situation == Situation()  # saved before
+    assert conversation.restore({"said": ["ab12", 3]}).said == ("ab12",)
+    odd = {"situation": {"done": ["gave_code", "gone", 3], "lacks": "gcash", "person": "x", "owner": True}}
+    assert conversation.restore(odd).situation == Situation(done=("gave_code",))
