@@ -29,6 +29,8 @@ def told(conversation: Conversation, text: str) -> Situation:
         ("对方让我发护照照片验证 我发了", ("gave_id",)),  # asked, then done
         ("对方说要验证身份让我报了GCash验证码", ("gave_code",)),  # asked and done at once
         ("对方让我把验证码发给他，可以吗", ()),
+        ("朋友用Pasaload转给我的load多久过期", ()),  # given to the user, not by them
+        ("客服刚才发给了我一个验证码", ()),
         ("我没给他验证码，也没付钱", ()),  # not done
         ("验证码收不到了怎么办", ()),  # a code not received is no code given
         ("充值卡密码输了还是不行", ()),  # a top-up card's PIN is no password

@@ -29,6 +29,10 @@ PERSON_TO_PLACE = re.compile(r"(?:现在|目前|也|还|人|住)*")
 DONE_AFTER = 5
 # A done mark right after the verb: done, even after an ask ("让我报了验证码").
 DONE_RIGHT_AFTER = frozenset("了咗过")
+# A giving word followed by the user ("转给我", "给了我", "sent me"): given to them (a friend's load,
+# a code the operator sent), not by them. Other acts done to the user still count ("操控了我的手机").
+GIVING = ("给", "sent", "gave", "transferred")
+TOWARDS_ME = re.compile(r"(?:了|咗)?(?:我|俾我|畀我)|\s*me\b")
 # Before a person: the card being topped up is theirs ("给我妈充话费", "帮我爸交").
 FOR_SOMEONE = ("给", "帮", "替", "for ")
 
@@ -206,6 +210,8 @@ class SituationReader:
             after = clauses[i + 1] if i + 1 < len(clauses) else ""
             return len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
         for start, end in spans:
+            if clause[start:end].endswith(GIVING) and TOWARDS_ME.match(clause, end):
+                continue  # "朋友转给我的load", "he sent me a code": given to the user, not by them
             first = min(start, names[0][1])
             # "让我报了验证码": asked, and done (a mark right after the verb).
             done_now = bool({clause[end - 1 : end], clause[end : end + 1]} & DONE_RIGHT_AFTER)
