@@ -89,7 +89,6 @@ FLOOR = (
     "jieba.setLogLevel(logging.WARNING); out = sys.stdout\n"
     "for line in sys.stdin:\n"
     "    out.write(json.dumps(jieba.lcut(line.rstrip('\\r\\n')), ensure_ascii=False) + '\\n')\n"
-    "    out.flush()\n"
 )
 
 
@@ -333,21 +332,27 @@ def run_benchmarks(root: Path, rounds: int = 5, batch: int = 10_000, telegram: b
     _scan_figures(conversation, questions, rounds)
     _reminder_figures(conversation, rounds)
 
+    # Steady state on both sides: each process's time to its first output line (its start-up:
+    # imports, jieba's dictionary, the weights) is subtracted from its total, so the ratio compares
+    # the work per line, not two start-ups. The floor does not flush each line (classify does, as
+    # a pipe's reader needs): the floor is the least a segmenter does, and the ratio is not flattered.
     colds, peaks, stream, floors, ratios = [], [], [], [], []
     lines = "\n".join(questions) + "\n"
+    steady_lines = len(questions) - 1
     for _ in range(rounds):
         first, _, _ = _child(["classify"], "smart卡怎么充值\n", root)
         colds.append(first)
-        _, total, peak = _child(["classify"], lines, root)
-        stream.append(len(questions) / total)
+        started, total, peak = _child(["classify"], lines, root)
+        stream.append(steady_lines / (total - started))
         peaks.append(peak)
-        _, floor_total, _ = _process([sys.executable, "-c", FLOOR], lines, "jieba.lcut floor")
-        floors.append(len(questions) / floor_total)
-        ratios.append(floor_total / total)
+        floor_started, floor_total, _ = _process([sys.executable, "-c", FLOOR], lines, "jieba.lcut floor")
+        floors.append(steady_lines / (floor_total - floor_started))
+        ratios.append((floor_total - floor_started) / (total - started))
     _median("cold start: process start → first answer", [c * 1000 for c in colds], "ms", "{:.0f}")
-    _median(f"`bot classify` streaming {len(questions):,} lines", stream, "q/s", "{:,.0f}")
-    _median("floor: jieba.lcut streaming the same lines", floors, "q/s", "{:,.0f}")
-    _median("classify streaming ÷ floor (target ≥ 0.5)", ratios, "×", "{:.2f}")
+    streamed = f"`bot classify` streaming {len(questions):,} lines, start-up subtracted"
+    _median(streamed, stream, "q/s", "{:,.0f}")
+    _median("floor: jieba.lcut on the same lines, its start-up subtracted", floors, "q/s", "{:,.0f}")
+    _median("classify streaming ÷ floor, steady state", ratios, "×", "{:.2f}")
     _median("peak memory of that process (max RSS)", peaks, "MB")
     # What a user waits for after a restart of the serving process: `chat` and `telegram` also
     # render every answer, build the scam scanner and load the link parser before the first reply.
