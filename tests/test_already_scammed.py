@@ -79,3 +79,13 @@ def test_a_look_alike_site_the_user_typed_a_card_into_is_a_loss(conversation: Co
         conversation, "朋友发我一个链接说smart官网充值有返现 我输了Visa卡号 有效期 CVV 刚反应过来这个域名不对"
     )
     assert text.startswith("先止损") and "银行" in text and "不要付款" not in text
+
+
+def test_money_paid_in_yuan_for_a_smart_card_is_stopped_from_china(conversation: Conversation) -> None:
+    # The card is Smart's, but the money left through WeChat in yuan: 110's stop-payment, not GCash.
+    text = reply(conversation, "smart卡找人代充，用微信付了300元，对方把我拉黑了")
+    assert text.startswith("先止损") and "紧急止付" in text
+    assert "GCash" not in text and "1326" not in text
+    # Paid in pesos through GCash: the Philippine steps, as before.
+    text = reply(conversation, "给smart卡充值被骗了，用GCash付了500比索，对方拉黑了我")
+    assert "2882" in text and "1326" in text

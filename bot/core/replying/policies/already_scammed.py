@@ -9,6 +9,7 @@ dialled from a foreign SIM. A verdict on a message they sent comes last, without
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.core.replying.compose import KEPT_REASONS, VICTIM_INTENT, Composer
@@ -21,6 +22,11 @@ PH_OPERATOR = "smart"  # whose variant holds the Philippine steps
 PH_CHANNELS = frozenset(
     {"gcash", "maya", "retailer"}
 )  # a channel that says the money left in the Philippines
+# Money that left through a Chinese wallet or in yuan is stopped from China (110's stop-payment,
+# 95188 / 95017), whatever card the top-up was for: the money's steps follow where it was paid.
+CN_CHANNELS = frozenset({"alipay", "wechat_pay"})  # channel ids of intents/_channels.yaml
+CN_MEANS = frozenset({"hebao", "bestpay", "unionpay_app"})  # means ids of intents/_situation.yaml
+YUAN = re.compile(r"[0-9]\s*(?:元|块|rmb)|人民币|rmb")
 MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the police's stop-payment
 SELF_EVIDENT = frozenset({"account_emptied"})  # a loss whatever words stand beside it
 # A message this long that tells no victim's story is a pasted advert or text, not the user's story.
@@ -59,8 +65,16 @@ class AlreadyScammed:
         variant = (
             PH_OPERATOR if operator == PH_OPERATOR or (operator is None and in_philippines) else operator
         )
+        money_gone = bool(MONEY_GONE & set(situation.done))
+        paid_in_china = money_gone and (
+            result.channel in CN_CHANNELS
+            or bool(CN_MEANS & set(situation.means))
+            or YUAN.search(result.analysis.scripted) is not None
+        )
+        if paid_in_china and variant == PH_OPERATOR:
+            variant = None  # the Chinese steps (each act's `default` variant) and the Chinese report line
         # A step for money gone already says to call 110: the report line does not say it again.
-        reported = "yes" if MONEY_GONE & set(situation.done) else ""
+        reported = "yes" if money_gone else ""
         after = [
             answers.ui("victim_after_ph" if variant == PH_OPERATOR else "victim_after_cn", reported=reported)
         ]
