@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from datetime import date
 from pathlib import Path
@@ -30,8 +29,9 @@ from bot.content.model import (
     Weighted,
     Where,
 )
-from bot.content.patterns import PatternError, Regex
-from bot.content.yamlsource import Node, Seq, read_yaml
+from bot.content.risk import load_risk
+from bot.content.yaml_file import YamlFile, load_file, required_file
+from bot.content.yamlsource import Node
 
 E = TypeVar("E", bound=Entity)
 INTENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -44,113 +44,7 @@ MAX_ALL_EXAMPLES = 20_000
 FOLLOW_UP_KINDS = ("why", "next", "price", "marks")
 
 
-class _File:
-    """Checks the shape of one YAML file and records what is wrong with it."""
-
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-
-    def problem(self, line: int, message: str, fix: str) -> None:
-        self.problems.append(Problem(self.path, line, message, fix))
-
-    def where(self, line: int) -> Where:
-        return Where(self.path, line)
-
-    def mapping(self, value: Any, line: int, what: str) -> Node | None:
-        if isinstance(value, Node):
-            return value
-        self.problem(
-            line, f"{what} must be a mapping of 'key: value' lines", f"write {what} as 'key: value' lines"
-        )
-        return None
-
-    def keys(self, node: Node, required: set[str], optional: set[str], what: str) -> bool:
-        ok = True
-        missing = required - node.keys()
-        for key in node:
-            if key not in required | optional:
-                close = difflib.get_close_matches(key, sorted(required | optional), n=1)
-                # A misspelt required key is one mistake, not two ("unknown" and "missing").
-                missing -= set(close)
-                fix = (
-                    f"did you mean '{close[0]}'?"
-                    if close
-                    else f"allowed keys: {', '.join(sorted(required | optional))}"
-                )
-                self.problem(node.line_of(key), f"unknown key '{key}' in {what}", fix)
-                ok = False
-        for key in sorted(missing):
-            self.problem(node.line, f"{what} is missing '{key}'", f"add a '{key}:' line to {what}")
-            ok = False
-        return ok
-
-    def text(self, node: Node, key: str, what: str) -> str | None:
-        value = node.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        self.problem(
-            node.line_of(key), f"'{key}' of {what} must be non-empty text", f"write the {key} as text"
-        )
-        return None
-
-    def items(self, node: Node, key: str, what: str, shape: str) -> list[tuple[Any, int]]:
-        """The entries of a list with their lines; a problem if it is not a list."""
-        value = node.get(key, Seq())
-        if not isinstance(value, Seq):
-            self.problem(
-                node.line_of(key), f"'{key}' of {what} must be a list", f"write each entry as {shape}"
-            )
-            return []
-        return list(zip(value, value.item_lines, strict=True))
-
-    def texts(self, node: Node, key: str, what: str) -> list[tuple[str, int]]:
-        out = []
-        for item, line in self.items(node, key, what, "a '- ' line"):
-            if isinstance(item, str) and item.strip():
-                out.append((item.strip(), line))
-            else:
-                self.problem(
-                    line, f"an entry of '{key}' is not text", "write the entry as text (quote it if needed)"
-                )
-        return out
-
-    def number(self, value: Any, line: int, what: str) -> float | None:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            self.problem(line, f"{what} must be a number, not {value!r}", "write a number such as 0.3")
-            return None
-        if not -2.0 <= number <= 2.0:
-            self.problem(
-                line, f"{what} is {number}, outside -2..2", "use a weight between -2 and 2 (0.3 is typical)"
-            )
-            return None
-        return number
-
-    def regex(self, source: str, line: int) -> Regex | None:
-        """The pattern on RE2 (bot/content/patterns.py), or a problem saying what to write instead."""
-        try:
-            return Regex(source)
-        except PatternError as exc:
-            self.problem(line, exc.message, exc.fix)
-            return None
-
-
-def _load(path: Path, problems: list[Problem]) -> tuple[_File, Node | None]:
-    file = _File(path, problems)
-    try:
-        data = read_yaml(path)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return file, None
-    if data is None:
-        file.problem(0, "the file is empty", "add the content or delete the file")
-        return file, None
-    return file, file.mapping(data, 1, "the file")
-
-
-def _weighted_map(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
+def _weighted_map(file: YamlFile, node: Node, key: str, what: str) -> list[Weighted]:
     value = node.get(key)
     if value is None:
         return []
@@ -165,7 +59,7 @@ def _weighted_map(file: _File, node: Node, key: str, what: str) -> list[Weighted
     return out
 
 
-def _patterns(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
+def _patterns(file: YamlFile, node: Node, key: str, what: str) -> list[Weighted]:
     out = []
     for item, line in file.items(node, key, what, "'- regex: ...'"):
         entry = file.mapping(item, line, f"an entry of '{key}'")
@@ -180,7 +74,7 @@ def _patterns(file: _File, node: Node, key: str, what: str) -> list[Weighted]:
 
 
 def _intent(path: Path, problems: list[Problem]) -> Intent | None:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None:
         return None
     what = f"intent file {path.name}"
@@ -236,14 +130,14 @@ def _entities(
 ) -> dict[str, E]:
     """Operators or channels: the same shape (label, names, hints, look-alikes) under one top key;
     `beside` are the other top keys the file may hold (read by their own loaders)."""
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None or not file.keys(node, {table_key}, set(beside), path.name):
         return {}
     return _entity_table(file, node, kind, table_key, noun)
 
 
 def _entity_table(
-    file: _File, node: Node, kind: type[E], table_key: str, noun: str, extra: frozenset[str] = frozenset()
+    file: YamlFile, node: Node, kind: type[E], table_key: str, noun: str, extra: frozenset[str] = frozenset()
 ) -> dict[str, E]:
     """`extra`: keys an entry may hold beyond an entity's, read by the caller (an act's verbs)."""
     table = file.mapping(node[table_key], node.line_of(table_key), f"'{table_key}'")
@@ -284,7 +178,7 @@ def _entity_table(
     return out
 
 
-def _drop_regexes(file: _File, node: Node, key: str) -> tuple[Weighted, ...]:
+def _drop_regexes(file: YamlFile, node: Node, key: str) -> tuple[Weighted, ...]:
     """Regexes with a (?P<drop>...) group: the part of the text they match is left out."""
     out = []
     for text, line in file.texts(node, key, file.path.name):
@@ -300,7 +194,7 @@ def _drop_regexes(file: _File, node: Node, key: str) -> tuple[Weighted, ...]:
     return tuple(out)
 
 
-def _words(file: _File, node: Node, key: str, what: str) -> tuple[str, ...]:
+def _words(file: YamlFile, node: Node, key: str, what: str) -> tuple[str, ...]:
     """A required, non-empty list of words."""
     words = tuple(w for w, _ in file.texts(node, key, what))
     if not words and key in node:
@@ -310,7 +204,7 @@ def _words(file: _File, node: Node, key: str, what: str) -> tuple[str, ...]:
 
 def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
     """intents/_situation.yaml: what a message tells of the user's situation (see its comments)."""
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None or not file.keys(node, {"done", "lacks", "means", "number", "people"}, set(), path.name):
         return None
     sections = ("done", "lacks", "people")
@@ -354,7 +248,7 @@ OPERATOR_EXTRAS = frozenset({"not_covered", "corrections"})
 def _operator_extras(
     path: Path, problems: list[Problem], covered: dict[str, Operator]
 ) -> tuple[dict[str, UncoveredOperator], tuple[Weighted, ...]]:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None:
         return {}, ()
     uncovered: dict[str, UncoveredOperator] = {}
@@ -369,7 +263,7 @@ def _operator_extras(
 
 
 def _lexicon(path: Path, problems: list[Problem]) -> Lexicon:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     empty = Lexicon({}, (), (), file.where(0))
     if node is None or not file.keys(
         node, set(), {"replacements", "negations", "words", "unrelated", "card_words"}, path.name
@@ -413,7 +307,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:
+def _fact(file: YamlFile, node: Any, line: int, name: str) -> Fact | None:
     entry = file.mapping(node, line, f"fact '{name}'")
     if entry is None or not file.keys(entry, {"value", "source", "reviewed"}, set(), f"fact '{name}'"):
         return None
@@ -434,7 +328,7 @@ def _fact(file: _File, node: Any, line: int, name: str) -> Fact | None:
 
 
 def _facts(path: Path, problems: list[Problem]) -> dict[str, dict[str, Fact]]:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None:
         return {}
     out: dict[str, dict[str, Fact]] = {}
@@ -450,13 +344,13 @@ def _facts(path: Path, problems: list[Problem]) -> dict[str, dict[str, Fact]]:
     return out
 
 
-def _template(file: _File, node: Node, key: str) -> Template:
+def _template(file: YamlFile, node: Node, key: str) -> Template:
     # Block scalars ('text: |') start on the line after the key.
     return Template(str(node[key]), file.where(node.line_of(key) + 1))
 
 
 def _facet_variants(
-    file: _File, node: Node, key: str
+    file: YamlFile, node: Node, key: str
 ) -> tuple[dict[str, dict[str, Template]], dict[str, Where]]:
     """`channels:` or `places:`, each `{<channel or place>: {<operator> or default: |...}}`; the names
     are checked against the entities once everything is loaded (bot/core/replying/answers.py), where
@@ -476,7 +370,7 @@ def _facet_variants(
     return out, where
 
 
-def _more(file: _File, node: Node, what: str) -> More | None:
+def _more(file: YamlFile, node: Node, what: str) -> More | None:
     if "more" not in node:
         return None
     entry = file.mapping(node["more"], node.line_of("more"), "'more'")
@@ -487,7 +381,7 @@ def _more(file: _File, node: Node, what: str) -> More | None:
 
 
 def _response(path: Path, problems: list[Problem]) -> Response | None:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None:
         return None
     what = f"response file {path.name}"
@@ -553,7 +447,7 @@ def _response(path: Path, problems: list[Problem]) -> Response | None:
 
 
 def _allowlist(path: Path, problems: list[Problem]) -> tuple[str, ...]:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None or not file.keys(node, {"domains"}, set(), path.name):
         return ()
     domains = []
@@ -570,7 +464,7 @@ def _allowlist(path: Path, problems: list[Problem]) -> tuple[str, ...]:
 
 
 def _ui(path: Path, problems: list[Problem]) -> Ui:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     if node is None or not file.keys(node, {"menu", "texts"}, {"follow_ups"}, path.name):
         return Ui((), (), {}, file.where(0))
     menu = file.texts(node, "menu", path.name)
@@ -586,7 +480,7 @@ def _ui(path: Path, problems: list[Problem]) -> Ui:
     )
 
 
-def _follow_ups(file: _File, node: Node) -> dict[str, tuple[str, ...]]:
+def _follow_ups(file: YamlFile, node: Node) -> dict[str, tuple[str, ...]]:
     """`follow_ups:` of _ui.yaml, `{<kind>: [words]}`: the words that make a short message a
     follow-up of the last answer ("为什么", "那…呢")."""
     if "follow_ups" not in node:
@@ -595,18 +489,6 @@ def _follow_ups(file: _File, node: Node) -> dict[str, tuple[str, ...]]:
     if table is None or not file.keys(table, set(), set(FOLLOW_UP_KINDS), "'follow_ups'"):
         return {}
     return {kind: tuple(w for w, _ in file.texts(table, kind, f"follow_ups.{kind}")) for kind in table}
-
-
-def _required(path: Path, problems: list[Problem]) -> bool:
-    if path.is_file():
-        return True
-    if path.is_dir():
-        problems.append(
-            Problem(path, 0, "this is a folder, not a YAML file", f"restore {path.name} from git")
-        )
-        return False
-    problems.append(Problem(path, 0, "this file is missing", f"restore {path.name} from git"))
-    return False
 
 
 def load_content(root: Path, risk: bool = True) -> Content:
@@ -681,7 +563,7 @@ def load_content(root: Path, risk: bool = True) -> Content:
         "allowlist": responses_dir / "_allowlist.yaml",
         "ui": responses_dir / "_ui.yaml",
     }
-    present = {name: _required(path, problems) for name, path in shared.items()}
+    present = {name: required_file(path, problems) for name, path in shared.items()}
     operators = (
         _entities(shared["operators"], problems, Operator, "operators", "operator", OPERATOR_EXTRAS)
         if present["operators"]
@@ -714,8 +596,6 @@ def load_content(root: Path, risk: bool = True) -> Content:
     )
     if risk:
         # The scam-risk check: its rules sit beside the intents, its texts beside the answers.
-        from bot.content.risk import load_risk  # imported here: bot.content.risk builds on this module
-
         rules = load_risk(
             intents_dir / "_risk.yaml",
             responses_dir / "_risk.yaml",

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.errors import Problem
-from bot.content.loader import _File, _load, _required
 from bot.content.model import GUARD_TEXTS, Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
 from bot.content.patterns import Regex
+from bot.content.yaml_file import YamlFile, load_file, required_file
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("high", "medium", "low")
@@ -42,7 +42,7 @@ NO_LEVEL = RiskRules(
 )
 
 
-def _share(file: _File, value: Any, line: int, what: str) -> float | None:
+def _share(file: YamlFile, value: Any, line: int, what: str) -> float | None:
     number = file.number(value, line, what)
     if number is not None and not 0 <= number <= 1:
         file.problem(line, f"{what} is {number}, outside 0..1", "write a share such as 0.5 (0: not at all)")
@@ -50,7 +50,7 @@ def _share(file: _File, value: Any, line: int, what: str) -> float | None:
     return number
 
 
-def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | None:
+def _reason(file: YamlFile, entry: Any, detectors: list[str], line: int) -> str | None:
     reason = file.text(entry, "reason", "a signal")
     if reason is None:
         return None
@@ -71,7 +71,7 @@ def _reason(file: _File, entry: Any, detectors: list[str], line: int) -> str | N
     return reason
 
 
-def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSignal | None:
+def _signal(file: YamlFile, item: Any, line: int, seen: dict[str, int]) -> RiskSignal | None:
     what = "a signal"
     entry = file.mapping(item, line, what)
     optional = {"detectors", "phrases", "patterns", "not_after", "in_questions", "unless", "at_most"}
@@ -147,7 +147,7 @@ def _signal(file: _File, item: Any, line: int, seen: dict[str, int]) -> RiskSign
     )
 
 
-def _string_map(file: _File, node: Any, key: str, what: str) -> dict[str, str]:
+def _string_map(file: YamlFile, node: Any, key: str, what: str) -> dict[str, str]:
     value = node.get(key)
     if value is None:
         return {}
@@ -164,7 +164,7 @@ def _string_map(file: _File, node: Any, key: str, what: str) -> dict[str, str]:
 
 
 def _sites(
-    file: _File, node: Any, allowlist: tuple[str, ...]
+    file: YamlFile, node: Any, allowlist: tuple[str, ...]
 ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     owners: dict[str, str] = {}
     words: dict[str, tuple[str, ...]] = {}
@@ -205,7 +205,7 @@ class _Questions:
     warning_share: float = 1.0
 
 
-def _questions(file: _File, node: Any) -> _Questions:
+def _questions(file: YamlFile, node: Any) -> _Questions:
     """The share a phrase counts for in a question, the words that report an offer, and those that
     make a message talk about scams, tell of being scammed or warn others."""
     questions = node.get("questions")
@@ -239,7 +239,7 @@ def _questions(file: _File, node: Any) -> _Questions:
 
 
 def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) -> RiskRules:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     required = {"levels", "signals"}
     optional = {
         "official_sites",
@@ -335,7 +335,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
     )
 
 
-def _scopes(file: _File, node: Any) -> dict[str, tuple[str, ...]]:
+def _scopes(file: YamlFile, node: Any) -> dict[str, tuple[str, ...]]:
     """scope -> the words that put a message in it ('china': [话费, 三网])."""
     if "scopes" not in node:
         return {}
@@ -345,7 +345,7 @@ def _scopes(file: _File, node: Any) -> dict[str, tuple[str, ...]]:
     return {str(scope): tuple(w.lower() for w, _ in file.texts(table, scope, "'scopes'")) for scope in table}
 
 
-def _takeover(file: _File, node: Any) -> tuple[tuple[Regex, ...], tuple[str, ...]]:
+def _takeover(file: YamlFile, node: Any) -> tuple[tuple[Regex, ...], tuple[str, ...]]:
     """What a code given away looks like (patterns), and the signs of a takeover under way."""
     if "takeover" not in node:
         return (), ()
@@ -360,7 +360,7 @@ def _takeover(file: _File, node: Any) -> tuple[tuple[Regex, ...], tuple[str, ...
     return tuple(patterns), signs
 
 
-def _template(file: _File, node: Any, key: str) -> Template:
+def _template(file: YamlFile, node: Any, key: str) -> Template:
     # Block scalars ('report: |') start on the line after the key; plain ones on the key's line.
     value = str(node[key])
     return Template(value, file.where(node.line_of(key) + ("\n" in value)))
@@ -369,7 +369,7 @@ def _template(file: _File, node: Any, key: str) -> Template:
 def load_texts(
     path: Path, problems: list[Problem], operators: set[str], scopes: frozenset[str] = frozenset()
 ) -> RiskTexts | None:
-    file, node = _load(path, problems)
+    file, node = load_file(path, problems)
     required = {"levels", "flags", "more", "advice", "report"}
     if node is None or not file.keys(node, required, {"buttons", "notes", "takeover", "guard"}, path.name):
         return None
@@ -432,7 +432,7 @@ def load_risk(
     operators: set[str],
 ) -> Risk | None:
     for path in (rules_path, texts_path):
-        if not _required(path, problems):
+        if not required_file(path, problems):
             return None
     rules = load_rules(rules_path, problems, allowlist)
     texts = load_texts(texts_path, problems, operators, frozenset(rules.scopes))
