@@ -490,18 +490,24 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
     run(scenario)
 
 
+async def last_words_of_a_failed_start(standin: StandIn, data_dir: Path, **env: str) -> str:
+    """Starts the bot against the stand-in, expects it to give up (exit 2) and returns its last log
+    line, after checking the log holds neither the token nor a traceback."""
+    process = await _bot_process(standin, data_dir, **env)
+    try:
+        assert await asyncio.wait_for(process.wait(), 60) == 2
+    finally:
+        log = await logged_by(process, standin)
+    assert TOKEN not in log and "Traceback" not in log
+    return log.strip().splitlines()[-1]
+
+
 def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
     """The server answers 401 at start: one line saying what to do; no token, no traceback."""
 
     async def scenario() -> None:
         standin = await StandIn(token="111111:ANOTHERanotherANOTHERanotherANOTHER00").start()
-        process = await _bot_process(standin, tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
-        try:
-            assert await asyncio.wait_for(process.wait(), 60) == 2
-        finally:
-            log = await logged_by(process, standin)
-        assert TOKEN not in log and "Traceback" not in log
-        assert log.strip().splitlines()[-1] == (
+        assert await last_words_of_a_failed_start(standin, tmp_path, TELEGRAM_BOT_TOKEN=TOKEN) == (
             "error: the Bot API at TELEGRAM_BASE_URL rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); "
             "copy the token again from @BotFather"
         )
