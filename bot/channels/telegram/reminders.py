@@ -68,7 +68,13 @@ def register(application: Application, database: Database) -> None:  # type: ign
     typed = filters.UpdateType.MESSAGE & filters.TEXT
     application.add_handler(MessageHandler(typed, dialogue_text), group=GROUP)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(check_due, interval=CHECK_EVERY, first=0, name="reminders")
+        # One check as soon as the scheduler starts, however long the start took (reading the
+        # store, reaching the Bot API): an interval trigger whose start has passed waits for its
+        # next multiple, and a one-off run later than a second is skipped unless told otherwise,
+        # which left a reminder due at start waiting a whole interval. Then every CHECK_EVERY.
+        jobs = application.job_queue
+        jobs.run_once(check_due, when=0, name="reminders-at-start", job_kwargs={"misfire_grace_time": None})
+        jobs.run_repeating(check_due, interval=CHECK_EVERY, first=CHECK_EVERY, name="reminders")
 
 
 # ---- helpers -------------------------------------------------------------------------------------
