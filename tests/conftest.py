@@ -42,16 +42,18 @@ def run_cli(
     """`python -m bot ...` in a real process, as a user or CI would run it."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     full_env.pop("TELEGRAM_BOT_TOKEN", None)  # a developer's own token must never start a real bot here
-    # What the bot keeps goes to a folder of the test's, never the checkout's data/.
-    full_env["BOT_DATA_DIR"] = str(Path(tempfile.mkdtemp(prefix="bot-data-")))
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=full_env,
-        timeout=timeout,
-        check=False,
-    )
+    # What the bot keeps goes to a folder of the test's, never the checkout's data/, and the folder
+    # goes when the process has ended (each run left one behind in the temp folder).
+    with tempfile.TemporaryDirectory(prefix="bot-data-") as data_dir:
+        full_env["BOT_DATA_DIR"] = data_dir
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=full_env,
+            timeout=timeout,
+            check=False,
+        )
