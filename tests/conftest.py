@@ -13,6 +13,7 @@ import pytest
 
 from bot.build import build
 from bot.core.replying.conversation import Conversation
+from bot.core.risk.scanner import Scanner
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -26,6 +27,13 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def conversation(cache_dir: Path) -> Conversation:
     return build(ROOT, cache_dir)
+
+
+@pytest.fixture(scope="session")
+def scanner(conversation: Conversation) -> Scanner:
+    """The shipped content's scam check (the scam stories share it)."""
+    assert conversation.risk is not None
+    return conversation.risk.scanner
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
-from bot.core.replying.conversation import Conversation
 from bot.core.risk import phrases
 from bot.core.risk.links import find_handles, find_links, show_handle, show_host, split_host
 from bot.core.risk.scanner import RiskReport, Scanner
@@ -21,12 +20,6 @@ from tests.conftest import DATA, run_cli
 
 ADS = sorted((DATA / "ads").glob("*.txt"))
 SAMPLE_HANDLE = "esim1088"
-
-
-@pytest.fixture(scope="module")
-def scanner(conversation: Conversation) -> Scanner:
-    assert conversation.risk is not None
-    return conversation.risk.scanner
 
 
 def ids(report: RiskReport) -> set[str]:

@@ -13,20 +13,10 @@ import pytest
 
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
-from bot.core.replying.conversation import Conversation
 from bot.core.risk.phrases import trie_pattern
-from bot.core.risk.scanner import RiskReport, Scanner
+from bot.core.risk.scanner import Scanner
 from tests.conftest import DATA, run_cli
-
-
-@pytest.fixture(scope="module")
-def scanner(conversation: Conversation) -> Scanner:
-    assert conversation.risk is not None
-    return conversation.risk.scanner
-
-
-def ids(report: RiskReport) -> set[str]:
-    return {flag.id for flag in report.flags}
+from tests.test_risk import ids
 
 
 @pytest.mark.parametrize(
