@@ -89,3 +89,11 @@ def test_money_paid_in_yuan_for_a_smart_card_is_stopped_from_china(conversation:
     # Paid in pesos through GCash: the Philippine steps, as before.
     text = reply(conversation, "给smart卡充值被骗了，用GCash付了500比索，对方拉黑了我")
     assert "2882" in text and "1326" in text
+
+
+def test_a_sim_mailed_to_a_stranger_gets_the_numbers_steps(conversation: Conversation) -> None:
+    text = reply(
+        conversation, "网上认识的一个朋友说在菲律宾可以帮我保号，我把smart卡寄给他了，现在他不回消息"
+    )
+    assert text.startswith("先止损") and "手机卡交给了别人" in text
+    assert "保号" not in text.split("\n")[0]  # help first, not the 保号 answer

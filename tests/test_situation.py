@@ -34,6 +34,10 @@ def told(conversation: Conversation, text: str) -> Situation:
         ("我没给他验证码，也没付钱", ()),  # not done
         ("验证码收不到了怎么办", ()),  # a code not received is no code given
         ("充值卡密码输了还是不行", ()),  # a top-up card's PIN is no password
+        ("如果被骗了能报警吗", ()),  # imagined, even with 了 right after it
+        ("万一我给了验证码怎么办", ()),
+        ("网上认识的人说帮我保号，我把smart卡寄给他了", ("gave_sim",)),
+        ("binigay ko yung MPIN ko sa nagpakilalang GCash support", ("gave_password",)),  # Tagalog's past
     ],
 )
 def test_what_the_user_already_did(conversation: Conversation, text: str, done: tuple[str, ...]) -> None:
@@ -43,6 +47,37 @@ def test_what_the_user_already_did(conversation: Conversation, text: str, done: 
 def test_a_scammer_is_told_apart_from_an_own_top_up(conversation: Conversation) -> None:
     assert told(conversation, "我把验证码告诉了自称客服的人").scam
     assert not told(conversation, "在官网填了验证码以后还是没到账").scam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我俾咗個驗證碼人 佢話係GCash客服 依家我啲錢無晒",  # Cantonese: 话系 is 说是
+        "在闲鱼上买了张100块的电信充值卡，对方发了卡密，卖家已经删号了",
+        "So I let a Smart technician install AnyDesk on my phone to fix my signal",  # a loss by itself
+        "有人在微信群说smart卡保号包年只要99元 我付了 现在号码被停了",
+    ],
+)
+def test_a_victims_story_is_read_as_one_whatever_its_words_ask(conversation: Conversation, text: str) -> None:
+    result = conversation.classifier.classify(text)
+    assert result.situation.told_scam and result.intent == "scam_victim"
+
+
+def test_an_own_top_up_is_no_victims_story(conversation: Conversation) -> None:
+    for text in ("在官网填了验证码以后还是没到账", "用信用卡充了100，被扣了两次"):
+        assert conversation.classifier.classify(text).intent != "scam_victim", text
+
+
+def test_how_to_top_up_without_a_way_asks_which_way_is_left(conversation: Conversation) -> None:
+    assert conversation.classifier.classify("不想下载任何app 怎么给联通充话费").intent == "topup_where"
+    assert conversation.classifier.classify("联通话费怎么充").intent == "topup_how"
+
+
+def test_a_card_the_bot_does_not_cover_is_off_topic_for_it(conversation: Conversation) -> None:
+    for text in ("怎么给Globe的卡充值 我在宿务", "Google Voice号码要怎么保号", "TM sim how to load?"):
+        result = conversation.classifier.classify(text)
+        assert (result.intent, result.operator) == ("fallback", None), text
+        assert result.uncovered is not None
 
 
 @pytest.mark.parametrize(

@@ -212,7 +212,7 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
     done, lacks, people = parts["done"], parts["lacks"], parts["people"]
     if done is None or lacks is None or people is None:
         return None
-    ok = file.keys(done, {"marks", "asks", "negations", "scam_words", "acts"}, set(), "'done'")
+    ok = file.keys(done, {"marks", "asks", "negations", "scam_words", "acts"}, {"hypotheticals"}, "'done'")
     ok = file.keys(lacks, {"refusals", "things"}, set(), "'lacks'") and ok
     ok = file.keys(people, {"owner_marks", "who"}, set(), "'people'") and ok
     if not ok:
@@ -229,6 +229,7 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
         act_verbs=verbs,
         done_marks=_words(file, done, "marks", "'done'"),
         asks=_words(file, done, "asks", "'done'"),
+        hypotheticals=_words(file, done, "hypotheticals", "'done'") if "hypotheticals" in done else (),
         negations=_words(file, done, "negations", "'done'"),
         scam_words=_words(file, done, "scam_words", "'done'"),
         refusals=_words(file, lacks, "refusals", "'lacks'"),

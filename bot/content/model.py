@@ -101,6 +101,7 @@ class SituationRules:
     people: dict[str, Entity]  # someone else the message speaks of: family, a friend
     owner_marks: tuple[str, ...]  # 的卡, 的号…: right after a person, the card is theirs
     where: Where
+    hypotheticals: tuple[str, ...] = ()  # 如果, 万一…: earlier in the clause, the act is imagined
 
     def ids(self) -> dict[str, Entity]:
         """Every situation id an answer may have a variant for: acts, things lacked, means, states."""

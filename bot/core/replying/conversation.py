@@ -137,7 +137,7 @@ class Conversation:
             return Turn(Reply(self.answers.ui("empty"), self._compose.menu_buttons()), state)
         report = self.risk.scan(text) if self.risk is not None else None
         result = self.classifier.classify(text)
-        situation = self.classifier.situation.read(result.analysis.scripted)
+        situation = result.situation
         state = replace(state, situation=state.situation.then(situation))
         # Which follow-up of the last answer it is: "在国外呢" (a place and the words of a
         # follow-up, nothing else), "为什么", a weak 被骗 reading that tells of no loss…

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.model import Content
@@ -15,7 +15,7 @@ from bot.core.understanding.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.understanding.operators import OperatorMention, Operators
 from bot.core.understanding.pinyin import SoundAlike
 from bot.core.understanding.segmenter import Segmenter
-from bot.core.understanding.situation import SituationReader
+from bot.core.understanding.situation import Situation, SituationReader
 from bot.core.understanding.spelling import NameSpelling
 
 _NOT_ALNUM = re.compile("[^a-z0-9]+")
@@ -31,7 +31,14 @@ DETAIL_DECIDES_BELOW = 0.4
 # 充了，卡被扣了但没到账" is a failed top-up, not a question about paying by card.
 DETAIL_YIELDS_ABOVE = 0.8
 # Readings a detail never replaces: whether a message is a scam, or what to do after one, comes first.
-KEEPS_ITS_READING = frozenset({"scam_check", "scam_victim"})
+VICTIM_INTENT = "scam_victim"
+KEEPS_ITS_READING = frozenset({"scam_check", VICTIM_INTENT})
+# "How do I top up" from someone who lacks or refuses a way ("没有GCash 怎么充", "不想下载app") asks
+# which way is left: where to top up, not the steps of a way they have.
+WITHOUT_A_WAY = {"topup_how": "topup_where"}
+# A victim's story read from the situation is this sure: above a clarify's margin, below a sure
+# reading of the words.
+TOLD_SCAM_CONFIDENCE = 0.6
 
 
 class DetailFinder(EntityFinder):
@@ -58,6 +65,7 @@ class Classification:
     # A detail is named and the reading answers it: offering two readings ("你想问的是…") would
     # lose the detail, and every reading that needs an operator gives the detail's answer anyway.
     settled: bool = False
+    situation: Situation = field(default_factory=Situation)  # what the message tells of the user's situation
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -69,6 +77,7 @@ class Classification:
             **({"uncovered": self.uncovered} if self.uncovered else {}),
             **({"place": self.place} if self.place else {}),
             **({"detail": self.detail} if self.detail else {}),
+            **({"situation": self.situation.as_json()} if not self.situation.empty else {}),
             "candidates": [[i, round(s, 3)] for i, s in self.candidates],
         }
 
@@ -128,9 +137,9 @@ class Classifier:
         self.channels = ChannelFinder(content.channels, self.normalize.script)
         self.places = EntityFinder(content.places, self.normalize.script)
         self.details = DetailFinder(content.details, self.normalize.script)
-        # Read by the conversation beside classify(), which `classify` and the bench time alone.
         self.situation = SituationReader(content.situation, content.places, self.normalize.script)
         self._allowlist = content.allowlist
+        self._victim = VICTIM_INTENT if VICTIM_INTENT in content.intents else None
         # Each detail's home: the first intent (in content order) whose answer writes it.
         self._detail_home = {d: r.intent for r in reversed(content.responses.values()) for d in r.details}
         # Answers a detail can replace: the fallback and those without an operator (what Smart
@@ -209,6 +218,14 @@ class Classifier:
             and top.score >= DETAIL_YIELDS_ABOVE
         ):
             detail = home = None
+        situation = self.situation.read(scripted)
+        # Someone who tells of a code given to a scammer or money taken is a victim whatever the
+        # words ask or the detail they name: "骗子让我报验证码，我报了，现在怎么办" reads like a scam
+        # check or a question about codes to the examples, and the help they need comes first.
+        if self._victim is not None and situation.told_scam and intent != self._victim:
+            intent, confidence, home = self._victim, TOLD_SCAM_CONFIDENCE, None
+        elif situation.lacks and WITHOUT_A_WAY.get(intent) in self._detail_answered_by:
+            intent = WITHOUT_A_WAY[intent]
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃
@@ -216,6 +233,10 @@ class Classifier:
         mention = self.operators.find(analysis.scripted, analysis.normalized, places=intent != FALLBACK)
         if mention.operator is None and mention.uncovered is None and intent != FALLBACK:
             mention = self._operator_in_links(what_decides(text)) or mention
+        # A question about a card the bot does not cover ("Globe怎么充值", "giffgaff怎么保号") has no
+        # answer here whatever it asks: it is off-topic for the bot, and the reply says whom to ask.
+        if mention.uncovered and mention.operator is None and intent in self._detail_answered_by:
+            intent, detail, home = FALLBACK, None, None
         channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
         return Classification(
             text,
@@ -231,4 +252,5 @@ class Classifier:
             self.places.find(scripted),
             detail,
             settled=home is not None and intent in self._detail_answered_by,
+            situation=situation,
         )

@@ -37,6 +37,11 @@ TOWARDS_ME = re.compile(r"(?:了|咗)?(?:我|俾我|畀我)|\s*me\b")
 FOR_SOMEONE = ("给", "帮", "替", "for ")
 
 
+# Acts that are a loss whatever words stand beside them: money taken, an account taken over, a
+# phone someone else controls (nobody official asks for that to top up a card).
+SELF_EVIDENT = frozenset({"account_emptied", "remote_control"})  # act ids of intents/_situation.yaml
+
+
 @dataclass(frozen=True)
 class Situation:
     """What one message (or the chat so far) tells of the user's situation; ids from _situation.yaml."""
@@ -49,6 +54,12 @@ class Situation:
     person: str | None = None  # someone else spoken of (family, friend)
     owner: bool = False  # the card asked about is that person's
     person_place: str | None = None  # where that person is (a place id of _places.yaml)
+
+    @property
+    def told_scam(self) -> bool:
+        """The message tells of an act done towards a scammer, or of a loss: a victim's story.
+        Typing a code or a card number alone is no loss (the user's own top-up on an official site)."""
+        return bool(self.done) and (self.scam or not SELF_EVIDENT.isdisjoint(self.done))
 
     @property
     def empty(self) -> bool:
@@ -119,9 +130,13 @@ class SituationReader:
         if rules is None:
             return
         self._acts = {a: _Words({a: act}, script) for a, act in rules.acts.items()}
+        # Every act's names in one pattern, look-alikes kept: which acts a message may tell at all.
+        self._act_names = {script(n): a for a, act in rules.acts.items() for n in (*act.names, *act.hints)}
+        self._any_act = word_pattern(self._act_names)
         self._verbs = {a: _pattern(rules.act_verbs.get(a, ()), script) for a in rules.acts}
         self._marks = _pattern(rules.done_marks, script)
         self._asks = _pattern(rules.asks, script)
+        self._hypotheticals = _pattern(rules.hypotheticals, script)
         self._negations = _pattern(rules.negations, script)
         self._scam = _pattern(rules.scam_words, script)
         self._refusals = _pattern(rules.refusals, script)
@@ -161,11 +176,18 @@ class SituationReader:
         """The situation the message tells (scripted: simplified, lower case)."""
         if self._rules is None:
             return Situation()
-        clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()]
-        done = [
-            act for act in self._rules.acts if any(self._done(act, clauses, i) for i in range(len(clauses)))
-        ]
-        lacks = [thing for c in clauses for thing in self._lacked(c)]
+        # Most questions tell no act and refuse nothing: an act needs a mark and a lack a refusal
+        # somewhere in the message, so one search each spares reading every clause for every act.
+        named = self._acts_named(scripted)
+        marked = bool(named) and self._marks is not None and self._marks.search(scripted) is not None
+        refused = self._refusals is not None and self._refusals.search(scripted) is not None
+        clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()] if marked or refused else []
+        done = (
+            [act for act in named if any(self._done(act, clauses, i) for i in range(len(clauses)))]
+            if marked
+            else []
+        )
+        lacks = [thing for c in clauses for thing in self._lacked(c)] if refused else []
         person, owner, place = self._someone(scripted)
         return Situation(
             done=tuple(done),
@@ -177,6 +199,13 @@ class SituationReader:
             owner=owner,
             person_place=place,
         )
+
+    def _acts_named(self, scripted: str) -> list[str]:
+        """The acts whose names the message holds, in the YAML's order (the order help comes in)."""
+        if self._any_act is None or self._rules is None:
+            return []
+        found = {self._act_names[m.group(0)] for m in self._any_act.finditer(scripted)}
+        return [act for act in self._rules.acts if act in found]
 
     def offered(self, text: str) -> tuple[str, ...]:
         """The things one might lack that a line of an answer offers (names, not refuses): "官方
@@ -213,6 +242,9 @@ class SituationReader:
             if clause[start:end].endswith(GIVING) and TOWARDS_ME.match(clause, end):
                 continue  # "朋友转给我的load", "he sent me a code": given to the user, not by them
             first = min(start, names[0][1])
+            # "如果被骗了能报警吗": imagined, even with 了 right after the verb.
+            if self._hypotheticals is not None and self._hypotheticals.search(clause, 0, first):
+                continue
             # "让我报了验证码": asked, and done (a mark right after the verb).
             done_now = bool({clause[end - 1 : end], clause[end : end + 1]} & DONE_RIGHT_AFTER)
             if not done_now and self._asks is not None and self._asks.search(clause, 0, first):

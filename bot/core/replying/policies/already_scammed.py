@@ -28,7 +28,6 @@ CN_CHANNELS = frozenset({"alipay", "wechat_pay"})  # channel ids of intents/_cha
 CN_MEANS = frozenset({"hebao", "bestpay", "unionpay_app"})  # means ids of intents/_situation.yaml
 YUAN = re.compile(r"[0-9]\s*(?:元|块|rmb)|人民币|rmb")
 MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the police's stop-payment
-SELF_EVIDENT = frozenset({"account_emptied"})  # a loss whatever words stand beside it
 # A message this long that tells no victim's story is a pasted advert or text, not the user's story.
 PASTED_LENGTH = 150
 LEVEL_WORDS = {"high": "高", "medium": "中"}
@@ -50,11 +49,10 @@ class AlreadyScammed:
         # Typing a code or card number on an official site is no loss: it is one when the message
         # speaks of a scammer or reads as a victim's story, or comes right after a verdict.
         story = result.intent == VICTIM_INTENT or (report is not None and report.victim)
-        lost = SELF_EVIDENT & set(situation.done)  # money taken, an account taken over
         # A message the scam check rates 中 or 高 speaks of a scam too ("我输了Visa卡号" on a
         # look-alike site).
         risky = report is not None and report.risky
-        if not (situation.scam or story or lost or risky or message.state.verdict is not None):
+        if not (situation.told_scam or story or risky or message.state.verdict is not None):
             return None
         # A long pasted offer tells of no act of the user's ("输入验证码即可"): it gets its verdict.
         if report is not None and report.risky and not story and len(message.text) > PASTED_LENGTH:
