@@ -97,3 +97,16 @@ def test_a_sim_mailed_to_a_stranger_gets_the_numbers_steps(conversation: Convers
     )
     assert text.startswith("先止损") and "手机卡交给了别人" in text
     assert "保号" not in text.split("\n")[0]  # help first, not the 保号 answer
+
+
+def test_money_paid_through_a_chinese_platform_gets_chinas_stop_payment(conversation: Conversation) -> None:
+    text = reply(conversation, "小红书找了个代充 对方说先付一半 我付了350就消失了 是smart卡")
+    assert "110" in text and "2882" not in text
+
+
+def test_a_smart_cards_money_paid_who_knows_where_gets_both_countries_steps(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, "网上买了一个已实名的smart卡 付了钱 卖家寄来的是张废卡")
+    assert text.index("2882") < text.index("110")  # the card's country first, then China's
+    assert "110" not in reply(conversation, "在FB上找代充smart，付了500比索就被拉黑了")

@@ -132,3 +132,8 @@ def test_a_saved_situation_is_restored_and_an_old_state_still_loads(conversation
     assert conversation.restore({"said": ["ab12", 3]}).said == ("ab12",)
     odd = {"situation": {"done": ["gave_code", "gone", 3], "lacks": "gcash", "person": "x", "owner": True}}
     assert conversation.restore(odd).situation == Situation(done=("gave_code",))
+
+
+def test_an_unsure_victims_reading_with_nothing_told_asks_the_next_one(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("我的smart卡已经2年没用了 还能保住吗")
+    assert result.situation.empty and result.intent != "scam_victim"

@@ -224,6 +224,10 @@ class Classifier:
         # check or a question about codes to the examples, and the help they need comes first.
         if self._victim is not None and situation.told_scam and intent != self._victim:
             intent, confidence, home = self._victim, TOLD_SCAM_CONFIDENCE, None
+        elif intent == self._victim and situation.empty and confidence < DETAIL_DECIDES_BELOW:
+            # An unsure victim's reading with no act and no scammer told is the weight of 我…了 in
+            # the victims' examples ("我的smart卡已经2年没用了 还能保住吗"): the next reading is asked.
+            intent, confidence = candidates[1]
         elif situation.lacks and WITHOUT_A_WAY.get(intent) in self._detail_answered_by:
             intent = WITHOUT_A_WAY[intent]
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),

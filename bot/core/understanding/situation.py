@@ -17,8 +17,11 @@ from bot.core.understanding.word_pattern import word_pattern
 
 # Where a clause ends: an act, a refusal or an ask holds within one.
 # A space beside Chinese is punctuation to many ("叫我配合调查 我已经转了"); between Latin words not.
-# Normalized text has ASCII commas (NFKC): one inside a number (1,000) ends nothing.
-CLAUSE_END = re.compile(r"[，。！？!?；;：:\n]|,(?!\d)|\.(?:\s|$)|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+# Normalized text has ASCII commas (NFKC): one inside a number (1,000) ends nothing. An ellipsis
+# (…, ...) ends a clause: "让我念验证码，我念了…现在登不上".
+CLAUSE_END = re.compile(
+    r"[，。！？!?；;：:\n…]|,(?!\d)|\.(?:\s|$)|\.{2,}|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])"
+)
 # A refusal stands at most this many characters before what it refuses ("不想下载任何app").
 REFUSAL_REACH = 6
 # A negation this close before a verb or name undoes it ("没给他验证码", "还没付钱").

@@ -27,6 +27,10 @@ PH_CHANNELS = frozenset(
 CN_CHANNELS = frozenset({"alipay", "wechat_pay"})  # channel ids of intents/_channels.yaml
 CN_MEANS = frozenset({"hebao", "bestpay", "unionpay_app"})  # means ids of intents/_situation.yaml
 YUAN = re.compile(r"[0-9]\s*(?:元|块|rmb)|人民币|rmb")
+# Where the seller was found says where the money left when no wallet or currency is named: a shop
+# on 淘宝 or 闲鱼, a 微信 group, 小红书 are paid from China ("小红书找了个代充…我付了350").
+CN_PLATFORMS = re.compile(r"淘宝|闲鱼|拼多多|小红书|抖音|快手|京东|微信|支付宝|qq")
+PESO = re.compile(r"[0-9]\s*(?:比索|披索|peso|php)|[₱]|\bphp\b|比索|peso")
 MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the police's stop-payment
 # A message this long that tells no victim's story is a pasted advert or text, not the user's story.
 PASTED_LENGTH = 150
@@ -64,13 +68,24 @@ class AlreadyScammed:
             PH_OPERATOR if operator == PH_OPERATOR or (operator is None and in_philippines) else operator
         )
         money_gone = bool(MONEY_GONE & set(situation.done))
+        scripted = result.analysis.scripted
         paid_in_china = money_gone and (
             result.channel in CN_CHANNELS
             or bool(CN_MEANS & set(situation.means))
-            or YUAN.search(result.analysis.scripted) is not None
+            or YUAN.search(scripted) is not None
+            or (result.channel not in PH_CHANNELS and CN_PLATFORMS.search(scripted) is not None)
         )
         if paid_in_china and variant == PH_OPERATOR:
             variant = None  # the Chinese steps (each act's `default` variant) and the Chinese report line
+        # A Smart card's money with no wallet, currency or platform named may have left from either
+        # country: China's stop-payment is said too, under the Philippine steps.
+        either = (
+            money_gone
+            and variant == PH_OPERATOR
+            and result.channel not in PH_CHANNELS
+            and state.place != PHILIPPINES
+            and PESO.search(scripted) is None
+        )
         # A step for money gone already says to call 110: the report line does not say it again.
         reported = "yes" if money_gone else ""
         after = [
@@ -91,6 +106,10 @@ class AlreadyScammed:
             if step and len(step) + 1 <= budget:
                 lines.append(step)
                 budget -= len(step) + 1
+        if either:
+            step = answers.ui("victim_paid_from_china")
+            if len(step) + 1 <= budget:
+                lines.append(step)
         lines += after
         buttons = self.compose.answer_buttons(VICTIM_INTENT)
         kept = replace(
