@@ -161,7 +161,7 @@ def test_set_g_meets_its_bars() -> None:
         "eval",
         str(DATA / SET_G),
         "--min-accuracy",
-        "0.73",
+        "0.85",
         "--min-operator-accuracy",
         "0.93",
         "--min-channel-accuracy",
@@ -182,3 +182,25 @@ def test_set_g_victims_get_help_first_and_no_one_else_does(conversation: Convers
         elif first:
             wrongly.append(row["text"])
     assert helped >= SET_G_HELPED_FIRST and not wrongly, (helped, wrongly)
+
+
+# holdout_setH.tsv: 260 questions with situations (52 already scammed), written apart from the YAML
+# for the final look of issue 14's first round (the columns text to channel of ../sets/setH.tsv).
+# Sealed first look: intent 0.631 (SVM baseline 0.662), operator 0.950, channel 0.638; replies
+# judged 49.6 % answers, 9.2 % bad. classify then told 42 of its 46 single-label victims as
+# another intent. A dev set since: the situation in classify was checked against it (0.873).
+SET_H = "holdout_setH.tsv"
+
+
+def test_set_h_meets_its_bars() -> None:
+    result = run_cli(
+        "eval",
+        str(DATA / SET_H),
+        "--min-accuracy",
+        "0.84",
+        "--min-operator-accuracy",
+        "0.93",
+        "--min-channel-accuracy",
+        "0.60",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

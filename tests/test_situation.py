@@ -137,3 +137,10 @@ def test_a_saved_situation_is_restored_and_an_old_state_still_loads(conversation
 def test_an_unsure_victims_reading_with_nothing_told_asks_the_next_one(conversation: Conversation) -> None:
     result = conversation.classifier.classify("我的smart卡已经2年没用了 还能保住吗")
     assert result.situation.empty and result.intent != "scam_victim"
+
+
+def test_a_balance_told_is_context_and_the_question_is_what_is_left(conversation: Conversation) -> None:
+    classify = conversation.classifier.classify
+    assert classify("没有菲律宾朋友 人在上海 smart卡余额0 还有20天有效期 怎么充").intent == "topup_where"
+    assert classify("我的smart卡余额为0了 怎么查有效期").intent == "balance_check"
+    assert classify("联通余额还剩多少怎么查").intent == "balance_check"

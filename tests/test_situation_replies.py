@@ -98,3 +98,10 @@ def test_a_place_hint_alone_makes_no_operators_hotline_answer(conversation: Conv
 def test_checking_the_cards_in_ones_name_needs_no_operator(conversation: Conversation) -> None:
     turn = say(conversation, "想查一下我名下有几张手机卡 怕被别人用身份证办了")
     assert turn.state.pending is None and "一证通查" in turn.reply.text and "10699000" in turn.reply.text
+
+
+def test_another_service_of_a_covered_operator_gets_its_hotline_not_a_topic_sharing_a_word(
+    conversation: Conversation,
+) -> None:
+    text = conversation.on_text("想给联通号开国际漫游 下个月去菲律宾", ChatState()).reply.text
+    assert "10010" in text and "保号" not in text

@@ -36,6 +36,9 @@ KEEPS_ITS_READING = frozenset({"scam_check", VICTIM_INTENT})
 # "How do I top up" from someone who lacks or refuses a way ("没有GCash 怎么充", "不想下载app") asks
 # which way is left: where to top up, not the steps of a way they have.
 WITHOUT_A_WAY = {"topup_how": "topup_where"}
+# Topics whose words are also how people tell their number's state ("余额0", "还有10天有效期"):
+# with a state told, the question is read again without it.
+STATE_TOLD = frozenset({"balance_check"})
 # A victim's story read from the situation is this sure: above a clarify's margin, below a sure
 # reading of the words.
 TOLD_SCAM_CONFIDENCE = 0.6
@@ -198,6 +201,34 @@ class Classifier:
     def _official(self, host: str) -> bool:
         return any(host == d or host.endswith("." + d) for d in self._allowlist)
 
+    def _as_the_situation_says(
+        self,
+        scripted: str,
+        situation: Situation,
+        intent: str,
+        confidence: float,
+        candidates: tuple[tuple[str, float], ...],
+    ) -> tuple[str, float]:
+        """The reading once what the message tells of the user's situation is weighed in."""
+        # Someone who tells of a code given to a scammer or money taken is a victim whatever the
+        # words ask or the detail they name: "骗子让我报验证码，我报了，现在怎么办" reads like a scam
+        # check or a question about codes to the examples, and the help they need comes first.
+        if self._victim is not None and situation.told_scam and intent != self._victim:
+            return self._victim, TOLD_SCAM_CONFIDENCE
+        if intent == self._victim and situation.empty and confidence < DETAIL_DECIDES_BELOW:
+            # An unsure victim's reading with no act and no scammer told is the weight of 我…了 in
+            # the victims' examples ("我的smart卡已经2年没用了 还能保住吗"): the next reading is asked.
+            return candidates[1]
+        if intent in STATE_TOLD and situation.number:
+            # "余额0 还有10天有效期 现在充还是等到期再充": the balance told is context, not the
+            # question; read without it, the question is what is left ("怎么查有效期" still checks).
+            top = self.matcher.analyse(self.situation.without_states(scripted)).ranking[0]
+            if top.score >= MIN_CONFIDENCE and top.intent != FALLBACK:
+                intent, confidence = top.intent, min(1.0, top.score)
+        if situation.lacks and WITHOUT_A_WAY.get(intent) in self._detail_answered_by:
+            return WITHOUT_A_WAY[intent], confidence
+        return intent, confidence
+
     def classify(self, text: str, explain: bool = False) -> Classification:
         analysis = self.matcher.analyse(text, explain=explain)
         top = analysis.ranking[0]
@@ -219,17 +250,9 @@ class Classifier:
         ):
             detail = home = None
         situation = self.situation.read(scripted)
-        # Someone who tells of a code given to a scammer or money taken is a victim whatever the
-        # words ask or the detail they name: "骗子让我报验证码，我报了，现在怎么办" reads like a scam
-        # check or a question about codes to the examples, and the help they need comes first.
-        if self._victim is not None and situation.told_scam and intent != self._victim:
-            intent, confidence, home = self._victim, TOLD_SCAM_CONFIDENCE, None
-        elif intent == self._victim and situation.empty and confidence < DETAIL_DECIDES_BELOW:
-            # An unsure victim's reading with no act and no scammer told is the weight of 我…了 in
-            # the victims' examples ("我的smart卡已经2年没用了 还能保住吗"): the next reading is asked.
-            intent, confidence = candidates[1]
-        elif situation.lacks and WITHOUT_A_WAY.get(intent) in self._detail_answered_by:
-            intent = WITHOUT_A_WAY[intent]
+        situated = self._as_the_situation_says(scripted, situation, intent, confidence, candidates)
+        if situated[0] != intent:
+            (intent, confidence), home = situated, None
         # Names are matched before synonyms replace them ("load" means Smart, then becomes 充值),
         # and after, for typos of a name (移懂 → 移动).
         # Where the user is tells the operator only of a question about phone cards: 马尼拉哪里好吃

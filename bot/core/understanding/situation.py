@@ -210,6 +210,14 @@ class SituationReader:
         found = {self._act_names[m.group(0)] for m in self._any_act.finditer(scripted)}
         return [act for act in self._rules.acts if act in found]
 
+    def without_states(self, scripted: str) -> str:
+        """The message with the number's state it tells blanked out ("余额0" and "还有10天有效期" in
+        "smart卡余额0 还有10天有效期 现在充还是等到期再充")."""
+        chars = list(scripted)
+        for _, start, end in self._number.find(scripted) if self._rules is not None else ():
+            chars[start:end] = " " * (end - start)
+        return "".join(chars)
+
     def offered(self, text: str) -> tuple[str, ...]:
         """The things one might lack that a line of an answer offers (names, not refuses): "官方
         App" offers the app; "不去营业厅也行" offers no 营业厅."""
