@@ -157,3 +157,12 @@ def test_a_short_narrower_question_that_names_the_card_is_answered_not_taken_as_
 ) -> None:
     reply = conversation.on_text(question, ChatState()).reply.text
     assert reply.startswith("充值卡提示卡密无效") and "以后按" not in reply
+
+
+def test_what_smart_is_asked_from_one_side_gets_that_side_first(conversation: Conversation) -> None:
+    tnt = conversation.on_text("Smart跟TNT是同一家吗", ChatState()).reply.text
+    assert tnt.startswith("TNT 是 Smart 旗下")
+    chinese = conversation.on_text("smart是中国移动的子公司吗", ChatState()).reply.text
+    assert chinese.startswith("不是") and "中国移动" in chinese
+    plain = conversation.on_text("smart卡是什么", ChatState()).reply.text
+    assert plain.startswith("Smart 是菲律宾的手机运营商")

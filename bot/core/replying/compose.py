@@ -61,8 +61,12 @@ class Composer:
             buttons.append(Button(self._change_operator, f"operator-menu:{intent}"))
         if intent in OFFERED_UNDER:  # 保号提醒 (reminders.py): the adapters route its button there
             buttons.append(Button(self.answers.ui("remind_button"), START))
-        # A detail is a narrower question about an operator's card ("PUK码是多少"), not about scams.
-        detail = detail if self.answers.needs_operator(intent) else None
+        # A detail is a narrower question about an operator's card ("PUK码是多少"), not about scams;
+        # an answer with no operator answers only the details it writes itself ("Smart跟TNT是同一家吗").
+        if not self.answers.needs_operator(intent) and (
+            detail is None or not self.answers.has_detail(intent, None, detail)
+        ):
+            detail = None
         text = same or self.answers.text(intent, state.operator, channel, state.place, detail)
         if state.situation.lacks:
             text = self.without_what_they_lack(text, state.situation.lacks)
