@@ -105,3 +105,9 @@ def test_another_service_of_a_covered_operator_gets_its_hotline_not_a_topic_shar
 ) -> None:
     text = conversation.on_text("想给联通号开国际漫游 下个月去菲律宾", ChatState()).reply.text
     assert "10010" in text and "保号" not in text
+
+
+def test_whether_a_means_is_safe_is_answered_as_a_way_to_top_up(conversation: Conversation) -> None:
+    text = conversation.on_text("翼支付充电信话费靠谱吗 第一次用", ChatState()).reply.text
+    assert text.startswith("翼支付") and "10000" in text  # not the general scam checklist
+    assert conversation.classifier.classify("USDT代充话费安全吗").intent == "scam_check"

@@ -36,6 +36,11 @@ KEEPS_ITS_READING = frozenset({"scam_check", VICTIM_INTENT})
 # "How do I top up" from someone who lacks or refuses a way ("没有GCash 怎么充", "不想下载app") asks
 # which way is left: where to top up, not the steps of a way they have.
 WITHOUT_A_WAY = {"topup_how": "topup_where"}
+# "翼支付充电信话费靠谱吗", "用和包充移动安全吗": whether a means of payment is safe asks whether it is
+# a way to top up (a pasted offer that names one is rated by the scam check first, whatever the reading).
+MEANS_ASKED = {"scam_check": "topup_where"}
+# Means no operator takes: asking whether one is safe ("USDT代充安全吗") is a scam question.
+NOT_A_WAY = frozenset({"crypto"})  # means ids of intents/_situation.yaml
 # Topics whose words are also how people tell their number's state ("余额0", "还有10天有效期"):
 # with a state told, the question is read again without it.
 STATE_TOLD = frozenset({"balance_check"})
@@ -227,6 +232,9 @@ class Classifier:
                 intent, confidence = top.intent, min(1.0, top.score)
         if situation.lacks and WITHOUT_A_WAY.get(intent) in self._detail_answered_by:
             return WITHOUT_A_WAY[intent], confidence
+        ways = set(situation.means) - NOT_A_WAY
+        if ways and MEANS_ASKED.get(intent) in self._detail_answered_by:
+            return MEANS_ASKED[intent], confidence
         return intent, confidence
 
     def classify(self, text: str, explain: bool = False) -> Classification:
