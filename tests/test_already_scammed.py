@@ -110,3 +110,10 @@ def test_a_smart_cards_money_paid_who_knows_where_gets_both_countries_steps(
     text = reply(conversation, "网上买了一个已实名的smart卡 付了钱 卖家寄来的是张废卡")
     assert text.index("2882") < text.index("110")  # the card's country first, then China's
     assert "110" not in reply(conversation, "在FB上找代充smart，付了500比索就被拉黑了")
+
+
+def test_a_victims_own_account_gets_no_risk_level_of_itself(conversation: Conversation) -> None:
+    text = reply(
+        conversation, "在淘宝找了个代充smart卡的店 说打8折 付了300块然后店家把我拉黑了 钱还能要回来吗"
+    )
+    assert text.startswith("先止损") and "风险：" not in text

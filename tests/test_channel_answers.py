@@ -55,7 +55,7 @@ STORIES = [
     # GCash and Maya need a Philippine number.
     (("GCash怎么给Smart卡充值",), ("GCash", "菲律宾手机号")),
     # What Smart is.
-    (("Smart卡和智能卡是一回事吗",), ("菲律宾", "不是 IC 智能卡", "TNT")),
+    (("Smart卡和智能卡是一回事吗",), ("菲律宾", "IC 智能卡")),  # the side asked, first (a detail)
 ]
 
 

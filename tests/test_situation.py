@@ -134,9 +134,11 @@ def test_a_saved_situation_is_restored_and_an_old_state_still_loads(conversation
     assert conversation.restore(odd).situation == Situation(done=("gave_code",))
 
 
-def test_an_unsure_victims_reading_with_nothing_told_asks_the_next_one(conversation: Conversation) -> None:
+def test_an_unsure_victims_reading_of_a_numbers_state_is_the_next_one(conversation: Conversation) -> None:
     result = conversation.classifier.classify("我的smart卡已经2年没用了 还能保住吗")
-    assert result.situation.empty and result.intent != "scam_victim"
+    assert result.situation.number == ("unused",) and result.intent != "scam_victim"
+    # With no state told, the weak reading stays: after a loss, it is the victim's question.
+    assert conversation.classifier.classify("钱还能追回来吗").intent == "scam_victim"
 
 
 def test_a_balance_told_is_context_and_the_question_is_what_is_left(conversation: Conversation) -> None:

@@ -111,3 +111,12 @@ def test_whether_a_means_is_safe_is_answered_as_a_way_to_top_up(conversation: Co
     text = conversation.on_text("翼支付充电信话费靠谱吗 第一次用", ChatState()).reply.text
     assert text.startswith("翼支付") and "10000" in text  # not the general scam checklist
     assert conversation.classifier.classify("USDT代充话费安全吗").intent == "scam_check"
+
+
+def test_someone_abroad_is_not_sent_only_to_a_number_free_from_a_smart_phone(
+    conversation: Conversation,
+) -> None:
+    text = conversation.on_text("我在国内 smart的postpaid账单怎么付", ChatState()).reply.text
+    assert "*888" in text and "smart.com.ph/help/contact-support" in text
+    at_home = conversation.on_text("我在马尼拉 smart的postpaid账单怎么付", ChatState()).reply.text
+    assert "contact-support" not in at_home

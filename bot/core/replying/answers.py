@@ -126,7 +126,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "remind_cancelled": {"card": "菲律宾卡"},
     "remind_gone": {},
     "remind_terminal_due": {},
-    "not_confirmed_ask": {"op": "smart"},
+    "not_confirmed_ask": {"op": "smart", "place": "outside_philippines"},
     "other_reading": {"topic": "保号"},
     "left_out": {"things": "GCash"},
     "for_someone": {"person": "家人", "place": "在菲律宾"},

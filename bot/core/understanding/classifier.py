@@ -220,9 +220,11 @@ class Classifier:
         # check or a question about codes to the examples, and the help they need comes first.
         if self._victim is not None and situation.told_scam and intent != self._victim:
             return self._victim, TOLD_SCAM_CONFIDENCE
-        if intent == self._victim and situation.empty and confidence < DETAIL_DECIDES_BELOW:
-            # An unsure victim's reading with no act and no scammer told is the weight of 我…了 in
-            # the victims' examples ("我的smart卡已经2年没用了 还能保住吗"): the next reading is asked.
+        # An unsure victim's reading of a message that tells the number's state and no act or
+        # scammer is the weight of 我…了 in the victims' examples ("我的smart卡已经2年没用了 还能
+        # 保住吗"): the next reading. Without a state it stays ("钱还能追回来吗" after a loss).
+        told_a_state = bool(situation.number) and not situation.done and not situation.scam
+        if intent == self._victim and confidence < DETAIL_DECIDES_BELOW and told_a_state:
             return candidates[1]
         if intent in STATE_TOLD and situation.number:
             # "余额0 还有10天有效期 现在充还是等到期再充": the balance told is context, not the

@@ -15,6 +15,7 @@ from dataclasses import replace
 from bot.core.replying.compose import KEPT_REASONS, VICTIM_INTENT, Composer
 from bot.core.replying.policies.message import Message
 from bot.core.replying.turn import Rated, Reply, Turn
+from bot.core.understanding.links import find_links
 
 PHILIPPINES = "philippines"  # a place id of intents/_places.yaml
 ABROAD = "outside_philippines"
@@ -36,6 +37,15 @@ MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the po
 PASTED_LENGTH = 150
 LEVEL_WORDS = {"high": "高", "medium": "中"}
 MAX_REPLY = 600  # as every answer (bot/core/risk/reply.py MAX_REPLY)
+
+
+# What shows a message was pasted into the story: a link or handle, a 【sender】 tag, or a colon
+# with a message's length after it ("对方把我拉黑了：【话费特惠】…").
+QUOTED = re.compile(r"[【「]|[：:]\s*\S{20}")
+
+
+def _holds_a_message(text: str) -> bool:
+    return len(text) > PASTED_LENGTH or QUOTED.search(text) is not None or bool(find_links(text))
 
 
 class AlreadyScammed:
@@ -94,7 +104,13 @@ class AlreadyScammed:
         if variant != PH_OPERATOR and state.place == ABROAD:
             after.append(answers.ui("victim_abroad_cn"))
         rated, reasons, level = None, tuple[str, ...](), None
-        if report is not None and report.risky and self.compose.risk is not None:
+        # The level is said of a message they pasted, not of their own account of what happened.
+        if (
+            report is not None
+            and report.risky
+            and self.compose.risk is not None
+            and _holds_a_message(message.text)
+        ):
             level = report.level
             after.append(answers.ui("victim_then_verdict", level=LEVEL_WORDS.get(level, level)))
             rated, reasons = Rated(message.text, report), self.compose.risk.red_flags(report)[:KEPT_REASONS]

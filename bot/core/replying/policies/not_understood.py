@@ -21,7 +21,7 @@ class NotUnderstood:
         # Named, not only hinted at by a place ("菲律宾比索兑人民币" says nothing of a Smart card).
         if result.operator is not None and result.operator in result.operators_named:
             state = message.fresh
-            text = self.compose.answers.ui("not_confirmed_ask", op=result.operator)
+            text = self.compose.answers.ui("not_confirmed_ask", op=result.operator, place=state.place or "")
             buttons = (self.compose.intent_button(HOTLINE_INTENT), *self.compose.menu_buttons()[:3])
             return Turn(Reply(text, tuple(dict.fromkeys(buttons)), HOTLINE_INTENT), state)
         return self.compose.answer(FALLBACK, message.fresh)
