@@ -117,3 +117,11 @@ def test_a_victims_own_account_gets_no_risk_level_of_itself(conversation: Conver
         conversation, "在淘宝找了个代充smart卡的店 说打8折 付了300块然后店家把我拉黑了 钱还能要回来吗"
     )
     assert text.startswith("先止损") and "风险：" not in text
+
+
+def test_money_paid_in_crypto_gets_what_can_freeze_it_not_a_bank_stop_payment(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, "在群里找了代充smart，付了100 USDT，现在人不见了")
+    assert "加密货币" in text and "交易哈希" in text
+    assert "紧急止付" not in text and "2882" not in text

@@ -116,13 +116,19 @@ class AlreadyScammed:
             rated, reasons = Rated(message.text, report), self.compose.risk.red_flags(report)[:KEPT_REASONS]
         lines = [answers.ui("victim_lead")]
         budget = MAX_REPLY - sum(len(line) + 1 for line in (*lines, *after))
+        # A means with its own step (crypto) says what to do with money paid that way instead.
+        means_steps = [
+            step for m in situation.means if (step := answers.situation_text(VICTIM_INTENT, variant, m))
+        ]
         for act in situation.done:
             step = answers.situation_text(VICTIM_INTENT, variant, act)
+            if act in MONEY_GONE and means_steps:
+                step, means_steps = means_steps[0], means_steps[1:]
             # The most urgent steps first; one that would pass the limit is left out.
             if step and len(step) + 1 <= budget:
                 lines.append(step)
                 budget -= len(step) + 1
-        if either:
+        if either and not any(answers.situation_text(VICTIM_INTENT, variant, m) for m in situation.means):
             step = answers.ui("victim_paid_from_china")
             if len(step) + 1 <= budget:
                 lines.append(step)
