@@ -125,3 +125,10 @@ def test_money_paid_in_crypto_gets_what_can_freeze_it_not_a_bank_stop_payment(
     text = reply(conversation, "在群里找了代充smart，付了100 USDT，现在人不见了")
     assert "加密货币" in text and "交易哈希" in text
     assert "紧急止付" not in text and "2882" not in text
+
+
+def test_a_victim_asked_to_pay_again_is_told_not_to_first(conversation: Conversation) -> None:
+    text = reply(conversation, "我在电报上找人代充联通话费打九折，转了500过去，对方说系统卡了要再交保证金")
+    lines = text.splitlines()
+    assert lines[0] == "先止损，越快越好，按顺序做：" and "不要再付" in lines[1]
+    assert "110" in text  # and the steps for the money already paid

@@ -212,7 +212,8 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
     done, lacks, people = parts["done"], parts["lacks"], parts["people"]
     if done is None or lacks is None or people is None:
         return None
-    ok = file.keys(done, {"marks", "asks", "negations", "scam_words", "acts"}, {"hypotheticals"}, "'done'")
+    optional = {"hypotheticals", "pay_again"}
+    ok = file.keys(done, {"marks", "asks", "negations", "scam_words", "acts"}, optional, "'done'")
     ok = file.keys(lacks, {"refusals", "things"}, set(), "'lacks'") and ok
     ok = file.keys(people, {"owner_marks", "who"}, set(), "'people'") and ok
     if not ok:
@@ -230,6 +231,7 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
         done_marks=_words(file, done, "marks", "'done'"),
         asks=_words(file, done, "asks", "'done'"),
         hypotheticals=_words(file, done, "hypotheticals", "'done'") if "hypotheticals" in done else (),
+        pay_again=_words(file, done, "pay_again", "'done'") if "pay_again" in done else (),
         negations=_words(file, done, "negations", "'done'"),
         scam_words=_words(file, done, "scam_words", "'done'"),
         refusals=_words(file, lacks, "refusals", "'lacks'"),

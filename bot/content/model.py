@@ -102,6 +102,7 @@ class SituationRules:
     owner_marks: tuple[str, ...]  # 的卡, 的号…: right after a person, the card is theirs
     where: Where
     hypotheticals: tuple[str, ...] = ()  # 如果, 万一…: earlier in the clause, the act is imagined
+    pay_again: tuple[str, ...] = ()  # 保证金, 再交…: the scammer asks for more money
 
     def ids(self) -> dict[str, Entity]:
         """Every situation id an answer may have a variant for: acts, things lacked, means, states."""

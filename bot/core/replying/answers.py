@@ -136,6 +136,7 @@ UI_TEXTS: dict[str, dict[str, str]] = {
     "victim_after_ph": {},
     "victim_abroad_cn": {},
     "victim_paid_from_china": {},
+    "victim_pay_again": {},
     "victim_then_verdict": {"level": "高"},
     **{f"command_{name}": {} for name in COMMANDS},
 }

@@ -51,6 +51,7 @@ class Situation:
 
     done: tuple[str, ...] = ()  # acts already done, in the YAML's order (gave_code, paid…)
     scam: bool = False  # the message speaks of a scammer (a fake 客服, 钓鱼, 骗)
+    asked_again: bool = False  # the scammer asks for more money (保证金, 解冻费, 再交一次)
     lacks: tuple[str, ...] = ()  # what the user lacks or refuses (gcash, app, store…)
     means: tuple[str, ...] = ()  # the means of payment named (paypal, hebao…); this message only
     number: tuple[str, ...] = ()  # the number's state (lost, unused, zero_balance…)
@@ -75,6 +76,7 @@ class Situation:
         return Situation(
             done=_union(self.done, later.done),
             scam=self.scam or later.scam,
+            asked_again=self.asked_again or later.asked_again,
             lacks=_union(self.lacks, later.lacks),
             means=later.means,
             number=_union(self.number, later.number),
@@ -88,6 +90,7 @@ class Situation:
         whole = {
             "done": list(self.done),
             "scam": self.scam,
+            "asked_again": self.asked_again,
             "lacks": list(self.lacks),
             "means": list(self.means),
             "number": list(self.number),
@@ -142,6 +145,7 @@ class SituationReader:
         self._hypotheticals = _pattern(rules.hypotheticals, script)
         self._negations = _pattern(rules.negations, script)
         self._scam = _pattern(rules.scam_words, script)
+        self._pay_again = _pattern(rules.pay_again, script)
         self._refusals = _pattern(rules.refusals, script)
         self._lacks = _Words(rules.lacks, script)
         self._means = _Words(rules.means, script)
@@ -167,6 +171,7 @@ class SituationReader:
         return Situation(
             done=ids("done", rules.acts),
             scam=saved.get("scam") is True,
+            asked_again=saved.get("asked_again") is True,
             lacks=ids("lacks", rules.lacks),
             means=ids("means", rules.means),
             number=ids("number", rules.number),
@@ -195,6 +200,7 @@ class SituationReader:
         return Situation(
             done=tuple(done),
             scam=bool(self._scam and self._scam.search(scripted)),
+            asked_again=bool(self._pay_again and self._pay_again.search(scripted)),
             lacks=tuple(dict.fromkeys(lacks)),
             means=tuple(dict.fromkeys(m for m, _, _ in self._means.find(scripted))),
             number=tuple(dict.fromkeys(n for n, _, _ in self._number.find(scripted))),

@@ -115,6 +115,8 @@ class AlreadyScammed:
             after.append(answers.ui("victim_then_verdict", level=LEVEL_WORDS.get(level, level)))
             rated, reasons = Rated(message.text, report), self.compose.risk.red_flags(report)[:KEPT_REASONS]
         lines = [answers.ui("victim_lead")]
+        if situation.asked_again:  # before the steps: the next payment is the one still in their hands
+            lines.append(answers.ui("victim_pay_again"))
         budget = MAX_REPLY - sum(len(line) + 1 for line in (*lines, *after))
         # A means with its own step (crypto) says what to do with money paid that way instead.
         means_steps = [
