@@ -120,3 +120,10 @@ def test_someone_abroad_is_not_sent_only_to_a_number_free_from_a_smart_phone(
     assert "*888" in text and "smart.com.ph/help/contact-support" in text
     at_home = conversation.on_text("我在马尼拉 smart的postpaid账单怎么付", ChatState()).reply.text
     assert "contact-support" not in at_home
+
+
+def test_smarts_hotline_for_someone_abroad_comes_with_what_is_not_confirmed(
+    conversation: Conversation,
+) -> None:
+    text = conversation.on_text("smart的客服电话是多少 我在国内能打吗", ChatState()).reply.text
+    assert "在国外能否拨通" in text and "contact-support" in text
