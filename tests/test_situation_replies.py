@@ -127,3 +127,10 @@ def test_smarts_hotline_for_someone_abroad_comes_with_what_is_not_confirmed(
 ) -> None:
     text = conversation.on_text("smart的客服电话是多少 我在国内能打吗", ChatState()).reply.text
     assert "在国外能否拨通" in text and "contact-support" in text
+
+
+def test_tagalog_tells_the_place_and_what_is_lacked_too(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("nasa Pinas ako pero wala akong GCash, cash lang meron ako")
+    assert result.place == "philippines" and result.situation.lacks == ("gcash",)
+    text = conversation.on_text(result.text + ", saan pwede mag load ng Smart?", ChatState()).reply.text
+    assert text.startswith("只有现金") and "零售点" in text
