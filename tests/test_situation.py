@@ -146,3 +146,18 @@ def test_a_balance_told_is_context_and_the_question_is_what_is_left(conversation
     assert classify("没有菲律宾朋友 人在上海 smart卡余额0 还有20天有效期 怎么充").intent == "topup_where"
     assert classify("我的smart卡余额为0了 怎么查有效期").intent == "balance_check"
     assert classify("联通余额还剩多少怎么查").intent == "balance_check"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "剛剛喺個網站輸入咗張信用卡號同CVV，之後即刻收到扣款短信",  # what followed is a mark too
+        "那個人叫我開會議軟件分享螢幕，我照做咗，而家網銀登唔入",
+        "佢話係電訊公司，要我講低身份證號碼同埋驗證碼，我全部講晒",  # 同埋 is "and", 晒 is "all of it"
+        "nag scan ako ng QR sa FB page tapos nabawasan GCash ko ng 3k",  # a loss named needs no mark
+        "I typed my Maya password and OTP into a site that looked like maya.ph, then saw transfers I didnt make",
+        "I sent my passport photo to the agent who said he can register my SIM. He's gone now",
+    ],
+)
+def test_victims_tell_it_in_their_own_words(conversation: Conversation, text: str) -> None:
+    assert conversation.classifier.classify(text).intent == "scam_victim"

@@ -477,6 +477,7 @@ def test_make_run_path_polls_and_sigterm_flushes_state(tmp_path: Path) -> None:
             "situation": {
                 "done": [],
                 "scam": False,
+                "asked_again": False,
                 "lacks": [],
                 "means": [],
                 "number": [],

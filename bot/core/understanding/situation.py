@@ -184,10 +184,14 @@ class SituationReader:
         """The situation the message tells (scripted: simplified, lower case)."""
         if self._rules is None:
             return Situation()
-        # Most questions tell no act and refuse nothing: an act needs a mark and a lack a refusal
-        # somewhere in the message, so one search each spares reading every clause for every act.
+        # Most questions tell no act and refuse nothing: an act needs a mark (a loss told by its
+        # name needs none) and a lack a refusal somewhere in the message, so one search each
+        # spares reading every clause for every act.
         named = self._acts_named(scripted)
-        marked = bool(named) and self._marks is not None and self._marks.search(scripted) is not None
+        marked = bool(named) and (
+            (self._marks is not None and self._marks.search(scripted) is not None)
+            or any(act in SELF_EVIDENT and self._verbs[act] is None for act in named)
+        )
         refused = self._refusals is not None and self._refusals.search(scripted) is not None
         clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()] if marked or refused else []
         done = (
@@ -252,7 +256,9 @@ class SituationReader:
             spans = [(m.start(), m.end()) for m in verbs.finditer(clause)]
         if not spans:
             return False
-        if not self._marks.search(clause):
+        # A loss told by its name needs no mark ("tapos nabawasan GCash ko", "微信也登不上"): the
+        # name says it happened.
+        if not self._marks.search(clause) and not (act in SELF_EVIDENT and verbs is None):
             after = clauses[i + 1] if i + 1 < len(clauses) else ""
             return len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
         for start, end in spans:
