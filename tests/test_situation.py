@@ -161,3 +161,9 @@ def test_a_balance_told_is_context_and_the_question_is_what_is_left(conversation
 )
 def test_victims_tell_it_in_their_own_words(conversation: Conversation, text: str) -> None:
     assert conversation.classifier.classify(text).intent == "scam_victim"
+
+
+def test_a_lost_card_with_balance_on_it_asks_about_the_card(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("手机卡丢了 里面还有余额 能补卡吗 人在国内")
+    assert result.intent == "number_suspended" and result.detail == "lost_sim"
+    assert conversation.classifier.classify("怎么看smart还有几天过期").intent == "balance_check"

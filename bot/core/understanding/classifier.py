@@ -250,7 +250,14 @@ class Classifier:
         again = normalized != scripted
         detail = self.details.find(scripted) or (self.details.find(normalized) if again else None)
         home = self._detail_home.get(detail) if detail is not None else None
-        unsure = intent in self._detail_replaces or top.score < DETAIL_DECIDES_BELOW
+        situation = self.situation.read(scripted)
+        # A balance reading of a message that tells the number's state is unsure of itself: "手机卡
+        # 丢了 里面还有余额 能补卡吗" asks about the lost card, the balance is context.
+        unsure = (
+            intent in self._detail_replaces
+            or top.score < DETAIL_DECIDES_BELOW
+            or (intent in STATE_TOLD and bool(situation.number))
+        )
         if home is not None and home != intent and unsure:
             intent, confidence = home, DETAIL_DECIDES_BELOW
         elif (
@@ -259,7 +266,6 @@ class Classifier:
             and top.score >= DETAIL_YIELDS_ABOVE
         ):
             detail = home = None
-        situation = self.situation.read(scripted)
         situated = self._as_the_situation_says(scripted, situation, intent, confidence, candidates)
         if situated[0] != intent:
             (intent, confidence), home = situated, None
