@@ -154,7 +154,8 @@ def test_a_balance_told_is_context_and_the_question_is_what_is_left(conversation
         "剛剛喺個網站輸入咗張信用卡號同CVV，之後即刻收到扣款短信",  # what followed is a mark too
         "那個人叫我開會議軟件分享螢幕，我照做咗，而家網銀登唔入",
         "佢話係電訊公司，要我講低身份證號碼同埋驗證碼，我全部講晒",  # 同埋 is "and", 晒 is "all of it"
-        "nag scan ako ng QR sa FB page tapos nabawasan GCash ko ng 3k",  # a loss named needs no mark
+        "nag scan ako ng QR sa FB page, nabawasan na yung GCash ko ng 3k",  # na: already
+        "卡里的钱全没了 昨天有人视频通话让我开着屏幕共享",  # a loss named needs no mark
         "I typed my Maya password and OTP into a site that looked like maya.ph, then saw transfers I didnt make",
         "I sent my passport photo to the agent who said he can register my SIM. He's gone now",
     ],
