@@ -132,3 +132,8 @@ def test_a_victim_asked_to_pay_again_is_told_not_to_first(conversation: Conversa
     lines = text.splitlines()
     assert lines[0] == "先止损，越快越好，按顺序做：" and "不要再付" in lines[1]
     assert "110" in text  # and the steps for the money already paid
+
+
+def test_a_first_fee_paid_is_not_an_ask_to_pay_again(conversation: Conversation) -> None:
+    text = reply(conversation, "说我中奖了要交手续费，我已经用GCash转了1500 pesos了")
+    assert text.startswith("先止损") and "不要再付" not in text
