@@ -160,3 +160,131 @@ def test_the_order_of_common_characters_changes_no_match() -> None:
     assert plain.pattern != ranked.pattern
     for text in texts:
         assert [m.span() for m in plain.finditer(text)] == [m.span() for m in ranked.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # A name and an ask, each 中 alone: the operator, wallet or bank by name, then what it wants.
+        (
+            "Hi, we're from BDO fraud department. Please add our agent on Viber to stop the transfer.",
+            "claim_and_ask",
+        ),
+        (
+            "Good evening po, taga-GCash Security po kami. I-message niyo po kami sa Viber para ma-unlock.",
+            "claim_and_ask",
+        ),
+        ("您好，这里是中国移动，您的套餐可以免费升级，需要的话加我办理", "claim_and_ask"),
+        # A free thing set up over a shared screen.
+        (
+            "Want free data every day? Just share your screen with me on a video call while I set it up.",
+            "prize_and_fee",
+        ),
+    ],
+)
+def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+    assert report.problems[0].id == flag  # the combination's reason comes first
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # A relative or friend on a new number who wants the code that just arrived.
+        (
+            "Pare, bagong SIM ko 'to, nasira yung luma. Paki-forward naman yung 6-digit code na dumating sa'yo?",
+            "relative_new_number",
+        ),
+        (
+            "My phone broke so this is my new number. Could you send me the verification code you just got?",
+            "relative_new_number",
+        ),
+        ("我手机丢了，这是新号码，刚才发到你手机上的验证码能转发给我吗？", "relative_new_number"),
+        # Police by name demanding money to close a "case".
+        (
+            "This is Officer Reyes from the NBI cybercrime unit. Pay the P8,000 penalty today or we file the case.",
+            "pay_demand",
+        ),
+        (
+            "Si Inspector Santos ito ng PNP. Ginamit ang number mo sa fraud, mag-settle ka ng P3,000 multa.",
+            "pay_demand",
+        ),
+        # A prize, then a fee to release it.
+        (
+            "Congrats, napili ka sa raffle ng Smart! Magbayad lang ng P350 shipping fee para maipadala ang premyo.",
+            "pay_demand",
+        ),
+        # Gift cards or store cards to pay an operator's bill.
+        (
+            "Smart Billing: your postpaid account is past due. Settle it using Google Play cards, send the codes here.",
+            "gift_card_payment",
+        ),
+        ("【移动客服】您的国际漫游费欠费，请购买苹果礼品卡支付欠款，否则停机", "gift_card_payment"),
+        # A code read out in Taglish.
+        (
+            "Taga-Maya po kami. Paki-basa po ng code na natanggap ninyo para ma-cancel ang transaction.",
+            "asks_for_secret",
+        ),
+        # A threat and a number to call.
+        (
+            "FINAL NOTICE from Globe: your SIM is tied to a fraud report. Call our compliance office at 0917 555 8821 today.",
+            "threat",
+        ),
+    ],
+)
+def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Third-party top-up apps, sites and mini-programs recommended by name.
+        "同事说有个网站叫“充值通”，全国话费都能充，还能充海外号码，就是不打折",
+        "Use the PadalaLoad app, you can reload any network in 90+ countries. No promo though.",
+        "May website na pwede mag-load kahit anong network, sa ibang bansa pa. Walang discount pero legit daw.",
+        # A person topping up for others at face value or for a fee.
+        "I can load your Smart number for you, face value plus P15 convenience fee, just GCash me.",
+        "我可以帮人充联通话费，价钱跟官方一样，微信转我就行",
+        # A self-styled retailer who wants you on Facebook.
+        "Good day! Authorized reseller po ako ng TNT, add niyo ako sa Facebook para updated kayo sa promos.",
+        # Bare urgency, no ask.
+        "LAST CHANCE! Your rewards are about to disappear. Act fast!",
+        "Huling araw na ng promo! Kumilos na bago maubos!",
+    ],
+)
+def test_third_party_apps_resellers_and_bare_urgency_are_medium(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level == "medium", scanner.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A victim's warning story.
+        "我之前被冒充客服的骗过一次，所以现在谁问我要验证码我都不给",
+        "Muntik na akong ma-scam last week, may nagpanggap na taga-Smart. Ingat kayo!",
+        # An official notice that asks nothing.
+        "Smart: Your Giga Video 99 promo expires on 12/31. Thank you for choosing Smart!",
+        "【中国联通】尊敬的客户，您本月话费账单已出，详情可登录联通APP查询。",
+        # Friends talking about load.
+        "Sis, nag-load ako kanina sa 7-Eleven, pumasok naman agad. Ikaw, saan ka nagpapaload?",
+        "我妈让我帮她充了50块话费，用的支付宝，很快就到了",
+    ],
+)
+def test_warning_stories_official_notices_and_friends_stay_low(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level == "low", scanner.scan(text)
+
+
+def test_a_combination_naming_an_unknown_signal_reports_file_line_and_fix(content_copy: Path) -> None:
+    rules = content_copy / "intents" / "_risk.yaml"
+    text = rules.read_text(encoding="utf-8").replace(
+        "[impersonation, police_claim", "[impersonaton, police_claim", 1
+    )
+    rules.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    problem = next(p for p in caught.value.problems if "impersonaton" in p.message)
+    assert problem.path == rules and "impersonaton" in text.splitlines()[problem.line - 1]
+    assert "signal" in problem.fix
