@@ -81,6 +81,7 @@ PAY_GET = re.compile(
     r"(?:pay|buy|bumili ng|magbayad ng|bayad) ?(?:php|p|₱)? ?(?P<paid>[1-9][0-9]{0,4})[^0-9\n]{0,12}?"
     r"(?:get|receive|makakuha ng|makuha ang|makatanggap ng) ?(?:php|p|₱)? ?(?P<face>[1-9][0-9]{0,4})"
 )
+DIGIT = re.compile("[0-9]")
 # Links written defanged ("smart-reg[.]com", "hxxps://…"), as warnings and forwards often show them.
 DEFANGED = (("[.]", "."), ("(.)", "."), ("hxxp", "http"))
 NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
@@ -280,11 +281,16 @@ class Scanner:
 
     def scan(self, text: str) -> RiskReport:
         prepared, spelled = self._prepare(text)
-        share_at = self._phrases.asked(prepared)
-        hits = [
-            (signal, evidence, _asked(share_at, signal, values), values)
+        detected = [
+            (signal, evidence, values)
             for detector, evidence, values in self._detect(prepared, spelled)
             for signal in self._by_detector.get(detector, ())
+        ]
+        # Where a finding may be asked about is read only for a message with a finding.
+        share_at = self._phrases.asked(prepared) if detected else None
+        hits = [
+            (signal, evidence, _asked(share_at, signal, values) if share_at else 1.0, values)
+            for signal, evidence, values in detected
         ]
         phrases = self._phrases.find(prepared)
         takeover = self._takeover(prepared)
@@ -475,6 +481,18 @@ class Scanner:
                         match.group(0),
                         {"official": number[0], "owner": number[1], "swap": swap},
                     )
+        if DIGIT.search(text) is not None:  # a number to call, a price: most messages have no digit
+            yield from self._numbers(text)
+        if "折" in text or "%" in text:
+            for match in DISCOUNT.finditer(text):
+                share = _share_paid(match)
+                if 0 < share < 1:
+                    cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
+                    # Asked about ("8折充话费靠谱吗"), a price counts as a phrase in a question does.
+                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
+
+    def _numbers(self, text: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+        """A number to call back, and a price against its face value."""
         sender = None
         for digits in find_call_numbers(text):
             # An operator's own hotline is what the bot itself recommends.
@@ -504,13 +522,6 @@ class Scanner:
                 ratio = float(match.group("paid")) / int(match.group("face"))
                 if 0.3 <= ratio < 1:
                     cut = "small_discount" if ratio >= SMALL_DISCOUNT else "price_cut"
-                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
-        if "折" in text or "%" in text:
-            for match in DISCOUNT.finditer(text):
-                share = _share_paid(match)
-                if 0 < share < 1:
-                    cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
-                    # Asked about ("8折充话费靠谱吗"), a price counts as a phrase in a question does.
                     yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
 
     def _official_named(self, name: str, shown: str) -> Iterator[tuple[str, str, dict[str, str]]]:
