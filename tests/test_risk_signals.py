@@ -174,7 +174,7 @@ def test_the_order_of_common_characters_changes_no_match() -> None:
             "Good evening po, taga-GCash Security po kami. I-message niyo po kami sa Viber para ma-unlock.",
             "claim_and_ask",
         ),
-        ("您好，这里是中国移动，您的套餐可以免费升级，需要的话加我办理", "claim_and_ask"),
+        ("您好，这里是中国移动，您的套餐下月到期，续约的话加我办理", "claim_and_ask"),
         # A free thing set up over a shared screen.
         (
             "Want free data every day? Just share your screen with me on a video call while I set it up.",
@@ -226,7 +226,30 @@ def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag
             "Taga-Maya po kami. Paki-basa po ng code na natanggap ninyo para ma-cancel ang transaction.",
             "asks_for_secret",
         ),
+        # A bank's desk that wants the card "confirmed"; an app the caller calls theirs.
+        (
+            "Hello, this is Metrobank fraud monitoring. We held a payment on your card, "
+            "please confirm your card number and expiry so we can release it.",
+            "asks_for_details",
+        ),
+        ("您好，我是联通公司的工作人员，您的号码被人举报，需要您下载我们的APP核实身份", "stranger_app"),
+        # Points or a free upgrade, then a fee paid to a person's number.
+        (
+            "Smart Rewards Team here! Your 2,000 points can be converted to GCash. "
+            "Just pay a P150 conversion fee to 0917 222 3344.",
+            "pay_demand",
+        ),
+        ("【电信】尊敬的用户，您已获得免费升级5G套餐资格，仅需支付快递费29元即可领取新卡", "pay_demand"),
+        # A borrowed phone, and the code that is about to reach you.
+        (
+            "Ma, nasira cellphone ko, ito muna gamitin ko. May darating na code sa'yo galing GCash, pakisend agad ha.",
+            "relative_new_number",
+        ),
         # A threat and a number to call.
+        (
+            "GCash Security: We noticed an unusual login. To secure your account, call our hotline at 0998 765 4321.",
+            "threat_and_reach",
+        ),
         (
             "FINAL NOTICE from Globe: your SIM is tied to a fraud report. Call our compliance office at 0917 555 8821 today.",
             "threat",
@@ -250,6 +273,7 @@ def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, 
         "我可以帮人充联通话费，价钱跟官方一样，微信转我就行",
         # A self-styled retailer who wants you on Facebook.
         "Good day! Authorized reseller po ako ng TNT, add niyo ako sa Facebook para updated kayo sa promos.",
+        "Authorized Smart load retailer here. Follow my FB page for weekly promos!",
         # Bare urgency, no ask.
         "LAST CHANCE! Your rewards are about to disappear. Act fast!",
         "Huling araw na ng promo! Kumilos na bago maubos!",
