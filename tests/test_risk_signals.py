@@ -248,7 +248,7 @@ def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag
         # A threat and a number to call.
         (
             "GCash Security: We noticed an unusual login. To secure your account, call our hotline at 0998 765 4321.",
-            "threat_and_reach",
+            "call_back",
         ),
         (
             "FINAL NOTICE from Globe: your SIM is tied to a fraud report. Call our compliance office at 0917 555 8821 today.",
