@@ -175,6 +175,16 @@ def test_the_order_of_common_characters_changes_no_match() -> None:
             "claim_and_ask",
         ),
         ("您好，这里是中国移动，您的套餐下月到期，续约的话加我办理", "claim_and_ask"),
+        # Pressure and a number to call.
+        (
+            "Huling pagkakataon para hindi mawala ang number mo! Kumilos na, tawagan ang 0918 444 7788.",
+            "threat_and_reach",
+        ),
+        # A desk by name and a video call to "set up" something free.
+        (
+            "Hello, from GCash tech team po. Mag-video call po tayo para ma-setup ang free 10GB ninyo?",
+            "claim_and_ask",
+        ),
         # A free thing set up over a shared screen.
         (
             "Want free data every day? Just share your screen with me on a video call while I set it up.",
@@ -274,6 +284,8 @@ def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, 
         # A self-styled retailer who wants you on Facebook.
         "Good day! Authorized reseller po ako ng TNT, add niyo ako sa Facebook para updated kayo sa promos.",
         "Authorized Smart load retailer here. Follow my FB page for weekly promos!",
+        "有个公众号可以给国外号码充话费，价钱和官网一样，同学推荐的",
+        'Install "LoadAll" and reload any network from abroad, no extra charges!',
         # Bare urgency, no ask.
         "LAST CHANCE! Your rewards are about to disappear. Act fast!",
         "Huling araw na ng promo! Kumilos na bago maubos!",
@@ -289,6 +301,8 @@ def test_third_party_apps_resellers_and_bare_urgency_are_medium(scanner: Scanner
         # A victim's warning story.
         "我之前被冒充客服的骗过一次，所以现在谁问我要验证码我都不给",
         "Muntik na akong ma-scam last week, may nagpanggap na taga-Smart. Ingat kayo!",
+        'Heads up everyone, fake "GCash" agents asking for a fee to unlock accounts are going around.',
+        "Babala po: may tumawag sa tita ko, nagpakilalang taga-BDO, pinapa-download siya ng app. Scam yan, ingat kayo!",
         # An official notice that asks nothing.
         "Smart: Your Giga Video 99 promo expires on 12/31. Thank you for choosing Smart!",
         "【中国联通】尊敬的客户，您本月话费账单已出，详情可登录联通APP查询。",
