@@ -326,3 +326,10 @@ def test_a_combination_naming_an_unknown_signal_reports_file_line_and_fix(conten
     problem = next(p for p in caught.value.problems if "impersonaton" in p.message)
     assert problem.path == rules and "impersonaton" in text.splitlines()[problem.line - 1]
     assert "signal" in problem.fix
+
+
+def test_we_buy_as_many_as_you_have_is_no_question(scanner: Scanner) -> None:
+    # "有多少收多少" holds 多少 twice and asks nothing: the card buying counts in full.
+    report = scanner.scan("长期高价收购实名手机卡 有多少收多少 当面结算")
+    assert report.level == "high" and "registered_sim_sale" in ids(report), report
+    assert scanner.scan("收购实名卡的人说一张多少钱？").level != "high"
