@@ -207,7 +207,7 @@ def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag
             "relative_new_number",
         ),
         (
-            "My phone broke so this is my new number. Could you send me the verification code you just got?",
+            "Lost my phone, using my cousin's for now. Can you forward me the 6-digit code that just came to you?",
             "relative_new_number",
         ),
         ("我手机丢了，这是新号码，刚才发到你手机上的验证码能转发给我吗？", "relative_new_number"),
@@ -280,7 +280,7 @@ def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, 
         "May website na pwede mag-load kahit anong network, sa ibang bansa pa. Walang discount pero legit daw.",
         # A person topping up for others at face value or for a fee.
         "I can load your Smart number for you, face value plus P15 convenience fee, just GCash me.",
-        "我可以帮人充联通话费，价钱跟官方一样，微信转我就行",
+        "身边有不会用手机充值的长辈，我可以帮人交电信话费，跟官方同价",
         # A self-styled retailer who wants you on Facebook.
         "Good day! Authorized reseller po ako ng TNT, add niyo ako sa Facebook para updated kayo sa promos.",
         "Authorized Smart load retailer here. Follow my FB page for weekly promos!",
