@@ -395,10 +395,10 @@ class Scanner:
             members = [next((s for s in group if s in evidence), None) for group in combination.groups]
             if None in members:
                 continue
-            shown = EVIDENCE_JOIN.join(dict.fromkeys(evidence[m] for m in members if m is not None))
-            reason = combination.reason.format_map({"evidence": shown})
+            pieces = EVIDENCE_JOIN.join(dict.fromkeys(evidence[m] for m in members if m is not None))
+            reason = combination.reason.format_map({"evidence": pieces})
             # Its weight makes up what the others lack: the score is the level's threshold.
-            return [Flag(combination.id, reason, shown, self.rules.high - score), *flags], self.rules.high
+            return [Flag(combination.id, reason, pieces, self.rules.high - score), *flags], self.rules.high
         return flags, score
 
     def _official_line(self, digits: str) -> bool:
