@@ -333,3 +333,15 @@ def test_we_buy_as_many_as_you_have_is_no_question(scanner: Scanner) -> None:
     report = scanner.scan("长期高价收购实名手机卡 有多少收多少 当面结算")
     assert report.level == "high" and "registered_sim_sale" in ids(report), report
     assert scanner.scan("收购实名卡的人说一张多少钱？").level != "high"
+
+
+def test_a_link_that_wants_the_code_typed_in_is_high(scanner: Scanner) -> None:
+    # Beside a link that is not the operator's, a page that wants the SMS code typed in is the
+    # phishing page; beside the operator's own site it is how one logs in.
+    phishing = scanner.scan("您的包裹地址有误，请登录 yz-bgcx.top 核对并输入收到的短信验证码")
+    assert phishing.level == "high" and "asks_for_details" in ids(phishing), phishing
+    english = scanner.scan(
+        "Your parcel is on hold. Open parcel-ph-track.info and enter the OTP we sent to release it."
+    )
+    assert english.level == "high", english
+    assert scanner.scan("请登录 10086.cn 后输入短信验证码查询详单").level == "low"
