@@ -345,3 +345,24 @@ def test_a_link_that_wants_the_code_typed_in_is_high(scanner: Scanner) -> None:
     )
     assert english.level == "high", english
     assert scanner.scan("请登录 10086.cn 后输入短信验证码查询详单").level == "low"
+
+
+def test_a_number_to_call_is_the_desks_not_a_friends(scanner: Scanner) -> None:
+    # A few words may stand between "call" and the number when they name the caller's desk.
+    desk = scanner.scan(
+        "URGENT: your Maya wallet is on hold. Call the account recovery team at 0920 111 2233."
+    )
+    assert desk.level == "high" and "call_back" in ids(desk), desk
+    keyword = scanner.scan("You won a tablet in the Globe raffle! Text CLAIM to 0919 876 5432.")
+    assert "call_back" in ids(keyword), keyword
+    friend = scanner.scan(
+        "Tawagan mo ako mamaya ha, or call me later at 0917 123 4567, ikukuwento ko yung promo."
+    )
+    assert friend.level == "low", friend
+
+
+def test_an_office_warning_the_public_is_low(scanner: Scanner) -> None:
+    report = scanner.scan(
+        "The PNP warned the public about callers who ask for settlement fees to drop a case."
+    )
+    assert report.level == "low", report
