@@ -366,3 +366,26 @@ def test_an_office_warning_the_public_is_low(scanner: Scanner) -> None:
         "The PNP warned the public about callers who ask for settlement fees to drop a case."
     )
     assert report.level == "low", report
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # The code asked for with a few words between ("报一下手机刚收到的验证码").
+        ("我是电信公司的，给您办理话费返还，麻烦您报一下手机刚收到的验证码", "asks_for_secret"),
+        # A borrowed or dead phone, and the code passed on.
+        ("哥，我手机没电了，用朋友的手机发的，你那边收到的验证码帮我转一下", "relative_new_number"),
+        # An official's own private chat account.
+        ("您的社保账户已被暂停，请加社保局专员微信 sb_service88 处理", "impersonation"),
+    ],
+)
+def test_chinese_scripts_in_other_words_are_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+
+
+def test_a_call_hung_up_on_is_a_story_not_a_scam(scanner: Scanner) -> None:
+    report = scanner.scan(
+        "我妈接到自称10010的电话说要给她降套餐，我让她先挂了，我挂了电话以后打10010问，没这回事"
+    )
+    assert report.level == "low", report
