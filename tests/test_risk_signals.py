@@ -61,146 +61,6 @@ from tests.test_risk import ids
         ("Promo: pay P600 get P1000 load, message us", "below_face_value"),
         # A link written defanged is still a link: judged like one.
         ("Your GCash will be locked today. Verify: hxxps://gcash-verify-ph[.]info", "lookalike_domain"),
-    ],
-)
-def test_the_same_trick_in_any_language_is_high(scanner: Scanner, text: str, flag: str) -> None:
-    report = scanner.scan(text)
-    assert report.level == "high" and flag in ids(report), report
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # A warning to others quotes the trick: it offers nothing.
-        "防骗提醒：说要你把验证码告诉他、再转账到安全账户的，都是诈骗，大家小心",
-        'PSA: someone texted me "I sent you 300 load by mistake, pls pasaload it back". It\'s a scam!',
-        'May nag-text: "nanalo ka, magbayad ng processing fee". Scam yan, ingat kayo!',
-        # An official promo inside the official app is the app's offer.
-        "GigaLife app: 30% off GigaVideo this week. Buy it in the app.",
-        "中国移动APP本周流量包8折，在APP里直接办理",
-        # A question about a code or load one got.
-        "May dumating na code galing Smart pero hindi ako nag-request. Bakit kaya?",
-        "Smart says my friend pasaloaded me 30, how do I check it?",
-        # A genuine re-verification request: at a counter, no link.
-        "【中国联通】根据《反电信网络诈骗法》，您的号码需二次实名，请本人携带身份证到营业厅办理",
-        # Statements and questions that share words with the new signals.
-        "我换号了，新号码怎么充值话费",
-        "10086按1是查话费吗",
-        "How do I press 1 for English on the Smart hotline?",
-        "I accidentally loaded the wrong number, can they return it?",
-    ],
-)
-def test_warnings_official_offers_and_own_questions_are_not_high(scanner: Scanner, text: str) -> None:
-    assert scanner.scan(text).level != "high", scanner.scan(text)
-
-
-def test_a_genuine_re_verification_is_explained_not_called_phishing(scanner: Scanner) -> None:
-    report = scanner.scan("【中国移动】您的号码需进行二次实名核验，请到营业厅或中国移动APP办理")
-    assert report.level == "low" and "real_name_recheck" in ids(report)
-    assert "营业厅" in next(f.reason for f in report.flags if f.id == "real_name_recheck")
-    by_link = scanner.scan("【中国移动】您的号码需二次实名，请点击 cmcc-smrz.top 完成实名核验，否则停机")
-    assert by_link.level == "high" and "recheck_by_link" in ids(by_link)
-    # A Smart SIM already registered never registers again: that stays the phishing line.
-    assert "reregister" in ids(
-        scanner.scan("Your SIM needs re-registration, re-register your SIM at smartreg.top")
-    )
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Selling Smart load P300 at SRP, meet-up Makati, PM me",
-        "代充Smart话费，原价充值不打折，微信下单",
-        "我这里有多的TNT卡，按面值卖，面值100售价100",
-        "Nagbebenta ako ng load, same price lang, PM",
-        "有个App叫充充乐，能充菲律宾话费，虽然不是官方的但挺方便",
-    ],
-)
-def test_an_unofficial_seller_at_face_value_or_an_unofficial_app_is_medium(
-    scanner: Scanner, text: str
-) -> None:
-    assert scanner.scan(text).level == "medium", scanner.scan(text)
-
-
-def test_the_new_rules_keys_report_file_line_and_fix(content_copy: Path) -> None:
-    rules = content_copy / "intents" / "_risk.yaml"
-    text = rules.read_text(encoding="utf-8")
-    text = text.replace("unless: [official_channel]", "unless: [official_chanel]")
-    text = text.replace("at_most: medium", "at_most: mediun")
-    text = text.replace("  warning_share: 0.1\n", "")
-    rules.write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load_content(content_copy)
-    lines = text.splitlines()
-    found = {p.line: p.message for p in caught.value.problems if p.path == rules}
-    expect = {
-        "'official_chanel' under 'unless'": "id: below_face_value",
-        "'at_most' of 'face_value_seller'": "mediun",
-        "'warnings' has no 'warning_share'": "warnings:",
-    }
-    for message, marker in expect.items():
-        line = next(n for n, m in found.items() if message in m)
-        assert marker in lines[line - 1], (message, lines[line - 1])
-    assert all(problem.fix for problem in caught.value.problems)
-
-
-def test_eval_scan_holds_on_the_set_written_for_this_round() -> None:
-    # tests/data/scam_u.tsv: 160 messages (80 high, 27 medium, 53 low; zh, zh-Hant, en, Tagalog,
-    # Taglish) written apart from the rules; first look recall 0.537, precision 0.860, seven harmless
-    # ones rated 高. A dev set since the signals above were written from what its misses had in common.
-    result = run_cli("eval-scan", str(DATA / "scam_u.tsv"), "--min-recall", "1.0", "--max-false-high", "0")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_the_order_of_common_characters_changes_no_match() -> None:
-    words = ["代充", "代缴", "低价", "充值代理", "tg", "telegram", "秒到", "秒到账", "卡商"]
-    texts = ["代充话费秒到账，tg联系卡商", "充值代理低价", "telegram 代缴", "没有匹配的文字"]
-    common = {"充": 90, "值": 80, "t": 70, "秒": 5}
-    plain, ranked = re.compile(trie_pattern(words)), re.compile(trie_pattern(words, common))
-    assert plain.pattern != ranked.pattern
-    for text in texts:
-        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in ranked.finditer(text)]
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
-        # A name and an ask, each 中 alone: the operator, wallet or bank by name, then what it wants.
-        (
-            "Hi, we're from BDO fraud department. Please add our agent on Viber to stop the transfer.",
-            "claim_and_ask",
-        ),
-        (
-            "Good evening po, taga-GCash Security po kami. I-message niyo po kami sa Viber para ma-unlock.",
-            "claim_and_ask",
-        ),
-        ("您好，这里是中国移动，您的套餐下月到期，续约的话加我办理", "claim_and_ask"),
-        # Pressure and a number to call.
-        (
-            "Huling pagkakataon para hindi mawala ang number mo! Kumilos na, tawagan ang 0918 444 7788.",
-            "threat_and_reach",
-        ),
-        # A desk by name and a video call to "set up" something free.
-        (
-            "Hello, from GCash tech team po. Mag-video call po tayo para ma-setup ang free 10GB ninyo?",
-            "claim_and_ask",
-        ),
-        # A free thing set up over a shared screen.
-        (
-            "Want free data every day? Just share your screen with me on a video call while I set it up.",
-            "prize_and_fee",
-        ),
-    ],
-)
-def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag: str) -> None:
-    report = scanner.scan(text)
-    assert report.level == "high" and flag in ids(report), report
-    assert report.problems[0].id == flag  # the combination's reason comes first
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
         # A relative or friend on a new number who wants the code that just arrived.
         (
             "Pare, bagong SIM ko 'to, nasira yung luma. Paki-forward naman yung 6-digit code na dumating sa'yo?",
@@ -264,9 +124,15 @@ def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag
             "FINAL NOTICE from Globe: your SIM is tied to a fraud report. Call our compliance office at 0917 555 8821 today.",
             "threat",
         ),
+        # The code asked for with a few words between ("报一下手机刚收到的验证码").
+        ("我是电信公司的，给您办理话费返还，麻烦您报一下手机刚收到的验证码", "asks_for_secret"),
+        # A borrowed or dead phone, and the code passed on.
+        ("哥，我手机没电了，用朋友的手机发的，你那边收到的验证码帮我转一下", "relative_new_number"),
+        # An official's own private chat account.
+        ("您的社保账户已被暂停，请加社保局专员微信 sb_service88 处理", "impersonation"),
     ],
 )
-def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, text: str, flag: str) -> None:
+def test_the_same_trick_in_any_language_is_high(scanner: Scanner, text: str, flag: str) -> None:
     report = scanner.scan(text)
     assert report.level == "high" and flag in ids(report), report
 
@@ -274,6 +140,49 @@ def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, 
 @pytest.mark.parametrize(
     "text",
     [
+        # A warning to others quotes the trick: it offers nothing.
+        "防骗提醒：说要你把验证码告诉他、再转账到安全账户的，都是诈骗，大家小心",
+        'PSA: someone texted me "I sent you 300 load by mistake, pls pasaload it back". It\'s a scam!',
+        'May nag-text: "nanalo ka, magbayad ng processing fee". Scam yan, ingat kayo!',
+        # An official promo inside the official app is the app's offer.
+        "GigaLife app: 30% off GigaVideo this week. Buy it in the app.",
+        "中国移动APP本周流量包8折，在APP里直接办理",
+        # A question about a code or load one got.
+        "May dumating na code galing Smart pero hindi ako nag-request. Bakit kaya?",
+        "Smart says my friend pasaloaded me 30, how do I check it?",
+        # A genuine re-verification request: at a counter, no link.
+        "【中国联通】根据《反电信网络诈骗法》，您的号码需二次实名，请本人携带身份证到营业厅办理",
+        # Statements and questions that share words with the new signals.
+        "我换号了，新号码怎么充值话费",
+        "10086按1是查话费吗",
+        "How do I press 1 for English on the Smart hotline?",
+        "I accidentally loaded the wrong number, can they return it?",
+    ],
+)
+def test_warnings_official_offers_and_own_questions_are_not_high(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level != "high", scanner.scan(text)
+
+
+def test_a_genuine_re_verification_is_explained_not_called_phishing(scanner: Scanner) -> None:
+    report = scanner.scan("【中国移动】您的号码需进行二次实名核验，请到营业厅或中国移动APP办理")
+    assert report.level == "low" and "real_name_recheck" in ids(report)
+    assert "营业厅" in next(f.reason for f in report.flags if f.id == "real_name_recheck")
+    by_link = scanner.scan("【中国移动】您的号码需二次实名，请点击 cmcc-smrz.top 完成实名核验，否则停机")
+    assert by_link.level == "high" and "recheck_by_link" in ids(by_link)
+    # A Smart SIM already registered never registers again: that stays the phishing line.
+    assert "reregister" in ids(
+        scanner.scan("Your SIM needs re-registration, re-register your SIM at smartreg.top")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Selling Smart load P300 at SRP, meet-up Makati, PM me",
+        "代充Smart话费，原价充值不打折，微信下单",
+        "我这里有多的TNT卡，按面值卖，面值100售价100",
+        "Nagbebenta ako ng load, same price lang, PM",
+        "有个App叫充充乐，能充菲律宾话费，虽然不是官方的但挺方便",
         # Third-party top-up apps, sites and mini-programs recommended by name.
         "同事说有个网站叫“充值通”，全国话费都能充，还能充海外号码，就是不打折",
         "Use the PadalaLoad app, you can reload any network in 90+ countries. No promo though.",
@@ -291,8 +200,86 @@ def test_new_number_codes_police_fees_and_gift_cards_are_high(scanner: Scanner, 
         "Huling araw na ng promo! Kumilos na bago maubos!",
     ],
 )
-def test_third_party_apps_resellers_and_bare_urgency_are_medium(scanner: Scanner, text: str) -> None:
+def test_an_unofficial_seller_or_app_and_bare_urgency_are_medium(scanner: Scanner, text: str) -> None:
     assert scanner.scan(text).level == "medium", scanner.scan(text)
+
+
+def test_the_new_rules_keys_report_file_line_and_fix(content_copy: Path) -> None:
+    rules = content_copy / "intents" / "_risk.yaml"
+    text = rules.read_text(encoding="utf-8")
+    text = text.replace("unless: [official_channel]", "unless: [official_chanel]")
+    text = text.replace("at_most: medium", "at_most: mediun")
+    text = text.replace("  warning_share: 0.1\n", "")
+    text = text.replace("[impersonation, police_claim", "[impersonaton, police_claim", 1)
+    rules.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    lines = text.splitlines()
+    found = {p.line: p.message for p in caught.value.problems if p.path == rules}
+    expect = {
+        "'official_chanel' under 'unless'": "id: below_face_value",
+        "'at_most' of 'face_value_seller'": "mediun",
+        "'warnings' has no 'warning_share'": "warnings:",
+        "'claim_and_ask' names 'impersonaton'": "impersonaton",
+    }
+    for message, marker in expect.items():
+        line = next(n for n, m in found.items() if message in m)
+        assert marker in lines[line - 1], (message, lines[line - 1])
+    assert all(problem.fix for problem in caught.value.problems)
+
+
+def test_eval_scan_holds_on_the_set_written_for_this_round() -> None:
+    # tests/data/scam_u.tsv: 160 messages (80 high, 27 medium, 53 low; zh, zh-Hant, en, Tagalog,
+    # Taglish) written apart from the rules; first look recall 0.537, precision 0.860, seven harmless
+    # ones rated 高. A dev set since the signals above were written from what its misses had in common.
+    result = run_cli("eval-scan", str(DATA / "scam_u.tsv"), "--min-recall", "1.0", "--max-false-high", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_order_of_common_characters_changes_no_match() -> None:
+    words = ["代充", "代缴", "低价", "充值代理", "tg", "telegram", "秒到", "秒到账", "卡商"]
+    texts = ["代充话费秒到账，tg联系卡商", "充值代理低价", "telegram 代缴", "没有匹配的文字"]
+    common = {"充": 90, "值": 80, "t": 70, "秒": 5}
+    plain, ranked = re.compile(trie_pattern(words)), re.compile(trie_pattern(words, common))
+    assert plain.pattern != ranked.pattern
+    for text in texts:
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in ranked.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # A name and an ask, each 中 alone: the operator, wallet or bank by name, then what it wants.
+        (
+            "Hi, we're from BDO fraud department. Please add our agent on Viber to stop the transfer.",
+            "claim_and_ask",
+        ),
+        (
+            "Good evening po, taga-GCash Security po kami. I-message niyo po kami sa Viber para ma-unlock.",
+            "claim_and_ask",
+        ),
+        ("您好，这里是中国移动，您的套餐下月到期，续约的话加我办理", "claim_and_ask"),
+        # Pressure and a number to call.
+        (
+            "Huling pagkakataon para hindi mawala ang number mo! Kumilos na, tawagan ang 0918 444 7788.",
+            "threat_and_reach",
+        ),
+        # A desk by name and a video call to "set up" something free.
+        (
+            "Hello, from GCash tech team po. Mag-video call po tayo para ma-setup ang free 10GB ninyo?",
+            "claim_and_ask",
+        ),
+        # A free thing set up over a shared screen.
+        (
+            "Want free data every day? Just share your screen with me on a video call while I set it up.",
+            "prize_and_fee",
+        ),
+    ],
+)
+def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+    assert report.problems[0].id == flag  # the combination's reason comes first
 
 
 @pytest.mark.parametrize(
@@ -313,19 +300,6 @@ def test_third_party_apps_resellers_and_bare_urgency_are_medium(scanner: Scanner
 )
 def test_warning_stories_official_notices_and_friends_stay_low(scanner: Scanner, text: str) -> None:
     assert scanner.scan(text).level == "low", scanner.scan(text)
-
-
-def test_a_combination_naming_an_unknown_signal_reports_file_line_and_fix(content_copy: Path) -> None:
-    rules = content_copy / "intents" / "_risk.yaml"
-    text = rules.read_text(encoding="utf-8").replace(
-        "[impersonation, police_claim", "[impersonaton, police_claim", 1
-    )
-    rules.write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load_content(content_copy)
-    problem = next(p for p in caught.value.problems if "impersonaton" in p.message)
-    assert problem.path == rules and "impersonaton" in text.splitlines()[problem.line - 1]
-    assert "signal" in problem.fix
 
 
 def test_we_buy_as_many_as_you_have_is_no_question(scanner: Scanner) -> None:
@@ -366,22 +340,6 @@ def test_an_office_warning_the_public_is_low(scanner: Scanner) -> None:
         "The PNP warned the public about callers who ask for settlement fees to drop a case."
     )
     assert report.level == "low", report
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
-        # The code asked for with a few words between ("报一下手机刚收到的验证码").
-        ("我是电信公司的，给您办理话费返还，麻烦您报一下手机刚收到的验证码", "asks_for_secret"),
-        # A borrowed or dead phone, and the code passed on.
-        ("哥，我手机没电了，用朋友的手机发的，你那边收到的验证码帮我转一下", "relative_new_number"),
-        # An official's own private chat account.
-        ("您的社保账户已被暂停，请加社保局专员微信 sb_service88 处理", "impersonation"),
-    ],
-)
-def test_chinese_scripts_in_other_words_are_high(scanner: Scanner, text: str, flag: str) -> None:
-    report = scanner.scan(text)
-    assert report.level == "high" and flag in ids(report), report
 
 
 def test_a_call_hung_up_on_is_a_story_not_a_scam(scanner: Scanner) -> None:
