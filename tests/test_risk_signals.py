@@ -61,6 +61,75 @@ from tests.test_risk import ids
         ("Promo: pay P600 get P1000 load, message us", "below_face_value"),
         # A link written defanged is still a link: judged like one.
         ("Your GCash will be locked today. Verify: hxxps://gcash-verify-ph[.]info", "lookalike_domain"),
+        # A relative or friend on a new number who wants the code that just arrived.
+        (
+            "Pare, bagong SIM ko 'to, nasira yung luma. Paki-forward naman yung 6-digit code na dumating sa'yo?",
+            "relative_new_number",
+        ),
+        (
+            "Lost my phone, using my cousin's for now. Can you forward me the 6-digit code that just came to you?",
+            "relative_new_number",
+        ),
+        ("我手机丢了，这是新号码，刚才发到你手机上的验证码能转发给我吗？", "relative_new_number"),
+        # Police by name demanding money to close a "case".
+        (
+            "This is Officer Reyes from the NBI cybercrime unit. Pay the P8,000 penalty today or we file the case.",
+            "pay_demand",
+        ),
+        (
+            "Si Inspector Santos ito ng PNP. Ginamit ang number mo sa fraud, mag-settle ka ng P3,000 multa.",
+            "pay_demand",
+        ),
+        # A prize, then a fee to release it.
+        (
+            "Congrats, napili ka sa raffle ng Smart! Magbayad lang ng P350 shipping fee para maipadala ang premyo.",
+            "pay_demand",
+        ),
+        # Gift cards or store cards to pay an operator's bill.
+        (
+            "Smart Billing: your postpaid account is past due. Settle it using Google Play cards, send the codes here.",
+            "gift_card_payment",
+        ),
+        ("【移动客服】您的国际漫游费欠费，请购买苹果礼品卡支付欠款，否则停机", "gift_card_payment"),
+        # A code read out in Taglish.
+        (
+            "Taga-Maya po kami. Paki-basa po ng code na natanggap ninyo para ma-cancel ang transaction.",
+            "asks_for_secret",
+        ),
+        # A bank's desk that wants the card "confirmed"; an app the caller calls theirs.
+        (
+            "Hello, this is Metrobank fraud monitoring. We held a payment on your card, "
+            "please confirm your card number and expiry so we can release it.",
+            "asks_for_details",
+        ),
+        ("您好，我是联通公司的工作人员，您的号码被人举报，需要您下载我们的APP核实身份", "stranger_app"),
+        # Points or a free upgrade, then a fee paid to a person's number.
+        (
+            "Smart Rewards Team here! Your 2,000 points can be converted to GCash. "
+            "Just pay a P150 conversion fee to 0917 222 3344.",
+            "pay_demand",
+        ),
+        ("【电信】尊敬的用户，您已获得免费升级5G套餐资格，仅需支付快递费29元即可领取新卡", "pay_demand"),
+        # A borrowed phone, and the code that is about to reach you.
+        (
+            "Ma, nasira cellphone ko, ito muna gamitin ko. May darating na code sa'yo galing GCash, pakisend agad ha.",
+            "relative_new_number",
+        ),
+        # A threat and a number to call.
+        (
+            "GCash Security: We noticed an unusual login. To secure your account, call our hotline at 0998 765 4321.",
+            "call_back",
+        ),
+        (
+            "FINAL NOTICE from Globe: your SIM is tied to a fraud report. Call our compliance office at 0917 555 8821 today.",
+            "threat",
+        ),
+        # The code asked for with a few words between ("报一下手机刚收到的验证码").
+        ("我是电信公司的，给您办理话费返还，麻烦您报一下手机刚收到的验证码", "asks_for_secret"),
+        # A borrowed or dead phone, and the code passed on.
+        ("哥，我手机没电了，用朋友的手机发的，你那边收到的验证码帮我转一下", "relative_new_number"),
+        # An official's own private chat account.
+        ("您的社保账户已被暂停，请加社保局专员微信 sb_service88 处理", "impersonation"),
     ],
 )
 def test_the_same_trick_in_any_language_is_high(scanner: Scanner, text: str, flag: str) -> None:
@@ -114,11 +183,24 @@ def test_a_genuine_re_verification_is_explained_not_called_phishing(scanner: Sca
         "我这里有多的TNT卡，按面值卖，面值100售价100",
         "Nagbebenta ako ng load, same price lang, PM",
         "有个App叫充充乐，能充菲律宾话费，虽然不是官方的但挺方便",
+        # Third-party top-up apps, sites and mini-programs recommended by name.
+        "同事说有个网站叫“充值通”，全国话费都能充，还能充海外号码，就是不打折",
+        "Use the PadalaLoad app, you can reload any network in 90+ countries. No promo though.",
+        "May website na pwede mag-load kahit anong network, sa ibang bansa pa. Walang discount pero legit daw.",
+        # A person topping up for others at face value or for a fee.
+        "I can load your Smart number for you, face value plus P15 convenience fee, just GCash me.",
+        "身边有不会用手机充值的长辈，我可以帮人交电信话费，跟官方同价",
+        # A self-styled retailer who wants you on Facebook.
+        "Good day! Authorized reseller po ako ng TNT, add niyo ako sa Facebook para updated kayo sa promos.",
+        "Authorized Smart load retailer here. Follow my FB page for weekly promos!",
+        "有个公众号可以给国外号码充话费，价钱和官网一样，同学推荐的",
+        'Install "LoadAll" and reload any network from abroad, no extra charges!',
+        # Bare urgency, no ask.
+        "LAST CHANCE! Your rewards are about to disappear. Act fast!",
+        "Huling araw na ng promo! Kumilos na bago maubos!",
     ],
 )
-def test_an_unofficial_seller_at_face_value_or_an_unofficial_app_is_medium(
-    scanner: Scanner, text: str
-) -> None:
+def test_an_unofficial_seller_or_app_and_bare_urgency_are_medium(scanner: Scanner, text: str) -> None:
     assert scanner.scan(text).level == "medium", scanner.scan(text)
 
 
@@ -128,6 +210,7 @@ def test_the_new_rules_keys_report_file_line_and_fix(content_copy: Path) -> None
     text = text.replace("unless: [official_channel]", "unless: [official_chanel]")
     text = text.replace("at_most: medium", "at_most: mediun")
     text = text.replace("  warning_share: 0.1\n", "")
+    text = text.replace("[impersonation, police_claim", "[impersonaton, police_claim", 1)
     rules.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -137,6 +220,7 @@ def test_the_new_rules_keys_report_file_line_and_fix(content_copy: Path) -> None
         "'official_chanel' under 'unless'": "id: below_face_value",
         "'at_most' of 'face_value_seller'": "mediun",
         "'warnings' has no 'warning_share'": "warnings:",
+        "'claim_and_ask' names 'impersonaton'": "impersonaton",
     }
     for message, marker in expect.items():
         line = next(n for n, m in found.items() if message in m)
@@ -160,3 +244,106 @@ def test_the_order_of_common_characters_changes_no_match() -> None:
     assert plain.pattern != ranked.pattern
     for text in texts:
         assert [m.span() for m in plain.finditer(text)] == [m.span() for m in ranked.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # A name and an ask, each 中 alone: the operator, wallet or bank by name, then what it wants.
+        (
+            "Hi, we're from BDO fraud department. Please add our agent on Viber to stop the transfer.",
+            "claim_and_ask",
+        ),
+        (
+            "Good evening po, taga-GCash Security po kami. I-message niyo po kami sa Viber para ma-unlock.",
+            "claim_and_ask",
+        ),
+        ("您好，这里是中国移动，您的套餐下月到期，续约的话加我办理", "claim_and_ask"),
+        # Pressure and a number to call.
+        (
+            "Huling pagkakataon para hindi mawala ang number mo! Kumilos na, tawagan ang 0918 444 7788.",
+            "threat_and_reach",
+        ),
+        # A desk by name and a video call to "set up" something free.
+        (
+            "Hello, from GCash tech team po. Mag-video call po tayo para ma-setup ang free 10GB ninyo?",
+            "claim_and_ask",
+        ),
+        # A free thing set up over a shared screen.
+        (
+            "Want free data every day? Just share your screen with me on a video call while I set it up.",
+            "prize_and_fee",
+        ),
+    ],
+)
+def test_a_name_or_a_prize_with_an_ask_is_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+    assert report.problems[0].id == flag  # the combination's reason comes first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A victim's warning story.
+        "我之前被冒充客服的骗过一次，所以现在谁问我要验证码我都不给",
+        "Muntik na akong ma-scam last week, may nagpanggap na taga-Smart. Ingat kayo!",
+        'Heads up everyone, fake "GCash" agents asking for a fee to unlock accounts are going around.',
+        "Babala po: may tumawag sa tita ko, nagpakilalang taga-BDO, pinapa-download siya ng app. Scam yan, ingat kayo!",
+        # An official notice that asks nothing.
+        "Smart: Your Giga Video 99 promo expires on 12/31. Thank you for choosing Smart!",
+        "【中国联通】尊敬的客户，您本月话费账单已出，详情可登录联通APP查询。",
+        # Friends talking about load.
+        "Sis, nag-load ako kanina sa 7-Eleven, pumasok naman agad. Ikaw, saan ka nagpapaload?",
+        "我妈让我帮她充了50块话费，用的支付宝，很快就到了",
+    ],
+)
+def test_warning_stories_official_notices_and_friends_stay_low(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level == "low", scanner.scan(text)
+
+
+def test_we_buy_as_many_as_you_have_is_no_question(scanner: Scanner) -> None:
+    # "有多少收多少" holds 多少 twice and asks nothing: the card buying counts in full.
+    report = scanner.scan("长期高价收购实名手机卡 有多少收多少 当面结算")
+    assert report.level == "high" and "registered_sim_sale" in ids(report), report
+    assert scanner.scan("收购实名卡的人说一张多少钱？").level != "high"
+
+
+def test_a_link_that_wants_the_code_typed_in_is_high(scanner: Scanner) -> None:
+    # Beside a link that is not the operator's, a page that wants the SMS code typed in is the
+    # phishing page; beside the operator's own site it is how one logs in.
+    phishing = scanner.scan("您的包裹地址有误，请登录 yz-bgcx.top 核对并输入收到的短信验证码")
+    assert phishing.level == "high" and "asks_for_details" in ids(phishing), phishing
+    english = scanner.scan(
+        "Your parcel is on hold. Open parcel-ph-track.info and enter the OTP we sent to release it."
+    )
+    assert english.level == "high", english
+    assert scanner.scan("请登录 10086.cn 后输入短信验证码查询详单").level == "low"
+
+
+def test_a_number_to_call_is_the_desks_not_a_friends(scanner: Scanner) -> None:
+    # A few words may stand between "call" and the number when they name the caller's desk.
+    desk = scanner.scan(
+        "URGENT: your Maya wallet is on hold. Call the account recovery team at 0920 111 2233."
+    )
+    assert desk.level == "high" and "call_back" in ids(desk), desk
+    keyword = scanner.scan("You won a tablet in the Globe raffle! Text CLAIM to 0919 876 5432.")
+    assert "call_back" in ids(keyword), keyword
+    friend = scanner.scan(
+        "Tawagan mo ako mamaya ha, or call me later at 0917 123 4567, ikukuwento ko yung promo."
+    )
+    assert friend.level == "low", friend
+
+
+def test_an_office_warning_the_public_is_low(scanner: Scanner) -> None:
+    report = scanner.scan(
+        "The PNP warned the public about callers who ask for settlement fees to drop a case."
+    )
+    assert report.level == "low", report
+
+
+def test_a_call_hung_up_on_is_a_story_not_a_scam(scanner: Scanner) -> None:
+    report = scanner.scan(
+        "我妈接到自称10010的电话说要给她降套餐，我让她先挂了，我挂了电话以后打10010问，没这回事"
+    )
+    assert report.level == "low", report

@@ -241,6 +241,19 @@ class RiskSignal:
 
 
 @dataclass(frozen=True)
+class RiskCombination:
+    """Signals that are each 中 alone but together are the whole trick (a name and an ask): 高.
+
+    It holds when, for each group, the message shows at least one of the group's signals.
+    """
+
+    id: str
+    groups: tuple[tuple[str, ...], ...]
+    reason: str
+    where: Where
+
+
+@dataclass(frozen=True)
 class RiskRules:
     high: float  # a score at or above this is 高
     medium: float  # at or above this (and below high) is 中
@@ -269,6 +282,7 @@ class RiskRules:
     # no link or contact its phrases count for warning_share of their weight at most.
     warnings: tuple[str, ...] = ()
     warning_share: float = 1.0
+    combinations: tuple[RiskCombination, ...] = ()
 
 
 # The group guard's texts in responses/_risk.yaml, each with what it is for.

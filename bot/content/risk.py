@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.errors import Problem
-from bot.content.model import GUARD_TEXTS, Risk, RiskRules, RiskSignal, RiskTexts, Template, Where
+from bot.content.model import (
+    GUARD_TEXTS,
+    Risk,
+    RiskCombination,
+    RiskRules,
+    RiskSignal,
+    RiskTexts,
+    Template,
+    Where,
+)
 from bot.content.patterns import Regex
 from bot.content.yaml_file import YamlFile, load_file, required_file
 
@@ -249,6 +258,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         "questions",
         "scopes",
         "takeover",
+        "combinations",
     }
     if node is None or not file.keys(node, required, optional, path.name):
         return NO_LEVEL
@@ -308,6 +318,7 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
                     f"signal '{signal.id}' names '{other}' under 'unless', which is no signal",
                     f"use one of: {', '.join(seen)}",
                 )
+    combinations = _combinations(file, node, seen)
     scopes = _scopes(file, node)
     gave, signs = _takeover(file, node)
     if len(thresholds) < 2:
@@ -332,7 +343,59 @@ def load_rules(path: Path, problems: list[Problem], allowlist: tuple[str, ...]) 
         signs,
         questions.warnings,
         questions.warning_share,
+        combinations,
     )
+
+
+def _combinations(file: YamlFile, node: Any, signals: dict[str, int]) -> tuple[RiskCombination, ...]:
+    """The 'combinations' section: groups of signals that together make a message 高."""
+    out = []
+    ids: set[str] = set()
+    for item, line in file.items(node, "combinations", "'combinations'", "'- id: ...'"):
+        what = "a combination"
+        entry = file.mapping(item, line, what)
+        if entry is None or not file.keys(entry, {"id", "all_of", "reason"}, set(), what):
+            continue
+        combination_id = file.text(entry, "id", what)
+        reason = _reason(file, entry, [], entry.line_of("reason"))
+        if combination_id is None or reason is None:
+            continue
+        if combination_id in signals or combination_id in ids:
+            file.problem(
+                entry.line_of("id"),
+                f"'{combination_id}' is already the id of a signal or combination",
+                "give the combination an id of its own",
+            )
+            continue
+        ids.add(combination_id)
+        groups = []
+        for group, group_line in file.items(entry, "all_of", what, "'- [signal_a, signal_b]'"):
+            names = group if isinstance(group, list) else None
+            if not names or not all(isinstance(name, str) for name in names):
+                file.problem(
+                    group_line,
+                    f"a group of '{combination_id}' is not a list of signal ids",
+                    "write each group as - [signal_a, signal_b]: any one of them counts",
+                )
+                continue
+            unknown = [name for name in names if name not in signals]
+            if unknown:
+                file.problem(
+                    group_line,
+                    f"'{combination_id}' names {', '.join(repr(n) for n in unknown)}, which is no signal",
+                    f"use signal ids from 'signals', e.g. {', '.join(list(signals)[:6])}",
+                )
+                continue
+            groups.append(tuple(names))
+        if len(groups) < 2:
+            file.problem(
+                entry.line_of("all_of"),
+                f"'{combination_id}' needs two groups or more under 'all_of'",
+                "list one group per line: - [impersonation, police_claim] and - [asks_for_details]",
+            )
+            continue
+        out.append(RiskCombination(combination_id, tuple(groups), reason, file.where(entry.line)))
+    return tuple(out)
 
 
 def _scopes(file: YamlFile, node: Any) -> dict[str, tuple[str, ...]]:

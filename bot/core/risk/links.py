@@ -46,7 +46,12 @@ TELEGRAM_APPS = frozenset(TELEGRAM_WORDS.split("|"))
 # An x stands for a digit hidden when the message was passed on ("0755-2xx8 8xx6"): still a number.
 CALL_NUMBER = re.compile(
     r"(?:拨打|致电|回拨|回电|联系|咨询|热线|call|text|tumawag sa|tawagan)"
-    r"[^0-9\n]{0,6}(?P<number>\+?[0-9][0-9x -]{5,16}[0-9x])(?![0-9a-z])"
+    # More words between when they name the caller's own desk: "call our legal department at +63 2 …",
+    # "tawagan nyo po kami sa 0922 …" ("call me later at …" is a friend's number, not a desk's).
+    # "text CLAIM to 0919 …" names a keyword, then the number.
+    r"(?:[^0-9\n]{0,6}|[^0-9\n.!?。！？,，]{0,12}\b(?:our|the|us|kami|namin)\b[^0-9\n.!?。！？,，]{0,28}?"
+    r"| [a-z0-9]{1,16} (?:to|sa) )"
+    r"(?P<number>\+?[0-9][0-9x -]{5,16}[0-9x])(?![0-9a-z])"
 )
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 # t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.

@@ -36,7 +36,9 @@ NOT_AFTER_WINDOW = 10
 # Where a clause ends, and what makes it a question.
 CLAUSE_ENDS = "，,。.！!？?；;\n"
 QUESTION = re.compile(
-    r"吗|么|嘛|呢|是否|是不是|有没有|会不会|要不要|需不需要|用不用|能不能|可不可以|如何|怎样|哪里|哪儿|多少|[?？]"
+    # "有多少收多少" (we buy as many as you have) is a buyer's promise, not a question.
+    r"吗|么|嘛|呢|是否|是不是|有没有|会不会|要不要|需不需要|用不用|能不能|可不可以|如何|怎样|哪里|哪儿"
+    r"|(?<![有收要])多少(?![收要])|[?？]"
     r"|\b(how|what|where|why|can i|do i|is it|should i"
     # Tagalog: ano (what), paano (how), bakit (why), saan (where), magkano (how much), … ba (yes/no)
     r"|ano|paano|bakit|saan|magkano|ibig sabihin|totoo ba|legit ba|pwede ba|okay lang ba|tama ba)\b"

@@ -81,6 +81,7 @@ PAY_GET = re.compile(
     r"(?:pay|buy|bumili ng|magbayad ng|bayad) ?(?:php|p|₱)? ?(?P<paid>[1-9][0-9]{0,4})[^0-9\n]{0,12}?"
     r"(?:get|receive|makakuha ng|makuha ang|makatanggap ng) ?(?:php|p|₱)? ?(?P<face>[1-9][0-9]{0,4})"
 )
+DIGIT = re.compile("[0-9]")
 # Links written defanged ("smart-reg[.]com", "hxxps://…"), as warnings and forwards often show them.
 DEFANGED = (("[.]", "."), ("(.)", "."), ("hxxp", "http"))
 NUMERALS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
@@ -280,11 +281,16 @@ class Scanner:
 
     def scan(self, text: str) -> RiskReport:
         prepared, spelled = self._prepare(text)
-        share_at = self._phrases.asked(prepared)
-        hits = [
-            (signal, evidence, _asked(share_at, signal, values), values)
+        detected = [
+            (signal, evidence, values)
             for detector, evidence, values in self._detect(prepared, spelled)
             for signal in self._by_detector.get(detector, ())
+        ]
+        # Where a finding may be asked about is read only for a message with a finding.
+        share_at = self._phrases.asked(prepared) if detected else None
+        hits = [
+            (signal, evidence, _asked(share_at, signal, values) if share_at else 1.0, values)
+            for signal, evidence, values in detected
         ]
         phrases = self._phrases.find(prepared)
         takeover = self._takeover(prepared)
@@ -314,7 +320,8 @@ class Scanner:
         # Every piece of evidence is masked here, whoever found it: a phrase's match may hold a
         # handle or a number whole ("send to @scam_helper99 your otp").
         names = [handle.name for handle in find_handles(prepared)]
-        report = self._report(signals, found, lambda piece: shown(piece, names, self._keep))
+        # Talk and warnings quote a whole script (a name and its ask): no combination counts there.
+        report = self._report(signals, found, lambda piece: shown(piece, names, self._keep), combine=not talk)
         if talk and report.level == "high":
             report = replace(report, level="medium")
         if takeover:
@@ -339,6 +346,7 @@ class Scanner:
         signals: dict[str, RiskSignal],
         found: dict[tuple[str, str], _Found],
         show: Callable[[str], str],
+        combine: bool = True,
     ) -> RiskReport:
         flags = []
         operator = None
@@ -361,6 +369,8 @@ class Scanner:
             flags.append(Flag(signal_id, reason, evidence, signal.weight * what.share))
         flags.sort(key=lambda f: -f.weight)
         score = float(sum(f.weight for f in flags))
+        if combine and score < self.rules.high and len(flags) >= 2 and self.rules.combinations:
+            flags, score = self._combined(flags, score)
         if flags and flags[0].weight >= self.rules.high:
             # A signal that alone makes a message 高 keeps it 高: naming the real site as well
             # (a look-alike link beside 10086.cn) is what a good fake does.
@@ -372,10 +382,31 @@ class Scanner:
             level = "medium"
         alone_high = bool(flags) and flags[0].weight >= self.rules.high
         for flag in flags:
-            cap = signals[flag.id].at_most
+            cap = signals[flag.id].at_most if flag.id in signals else None  # not a combination's
             if cap is not None and not alone_high and LEVELS.index(cap) > LEVELS.index(level):
                 level = "medium" if cap == "medium" else "low"
         return RiskReport(level, score, tuple(flags), operator)
+
+    def _combined(self, flags: list[Flag], score: float) -> tuple[list[Flag], float]:
+        """Two signals that are each 中 but together the whole trick (a name and an ask): the
+        first combination that holds leads the reasons and makes the message 高."""
+        evidence = {flag.id: flag.evidence for flag in flags if flag.weight > 0}
+        for combination in self.rules.combinations:
+            members = [next((s for s in group if s in evidence), None) for group in combination.groups]
+            if None in members:
+                continue
+            pieces = EVIDENCE_JOIN.join(dict.fromkeys(evidence[m] for m in members if m is not None))
+            reason = combination.reason.format_map({"evidence": pieces})
+            # Its weight makes up what the others lack: the score is the level's threshold.
+            return [Flag(combination.id, reason, pieces, self.rules.high - score), *flags], self.rules.high
+        return flags, score
+
+    def _official_line(self, digits: str) -> bool:
+        """An operator's hotline, or a line the rules call official with its country code
+        (+86 13800100186): what the bot itself recommends calling."""
+        return digits in self.rules.official_numbers or any(
+            digits.endswith(number) for number in self._keep if len(number) > 5
+        )
 
     def _sender(self, text: str) -> str:
         """The operator a message opens as ("【中国移动】…", "【10086】…", "Smart Advisory: …"), or ''."""
@@ -450,10 +481,22 @@ class Scanner:
                         match.group(0),
                         {"official": number[0], "owner": number[1], "swap": swap},
                     )
+        if DIGIT.search(text) is not None:  # a number to call, a price: most messages have no digit
+            yield from self._numbers(text)
+        if "折" in text or "%" in text:
+            for match in DISCOUNT.finditer(text):
+                share = _share_paid(match)
+                if 0 < share < 1:
+                    cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
+                    # Asked about ("8折充话费靠谱吗"), a price counts as a phrase in a question does.
+                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
+
+    def _numbers(self, text: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+        """A number to call back, and a price against its face value."""
         sender = None
         for digits in find_call_numbers(text):
             # An operator's own hotline is what the bot itself recommends.
-            if digits not in known.official_numbers and len(digits) > 5:
+            if len(digits) > 5 and not self._official_line(digits):
                 sender = sender if sender is not None else self._sender(text)
                 if sender:
                     # Sent as the operator, yet the number to call is not the operator's.
@@ -479,13 +522,6 @@ class Scanner:
                 ratio = float(match.group("paid")) / int(match.group("face"))
                 if 0.3 <= ratio < 1:
                     cut = "small_discount" if ratio >= SMALL_DISCOUNT else "price_cut"
-                    yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
-        if "折" in text or "%" in text:
-            for match in DISCOUNT.finditer(text):
-                share = _share_paid(match)
-                if 0 < share < 1:
-                    cut = "small_discount" if share >= SMALL_DISCOUNT else "price_cut"
-                    # Asked about ("8折充话费靠谱吗"), a price counts as a phrase in a question does.
                     yield cut, match.group(0), {ASKED: f"{match.start()}:{match.end()}"}
 
     def _official_named(self, name: str, shown: str) -> Iterator[tuple[str, str, dict[str, str]]]:
