@@ -347,3 +347,35 @@ def test_a_call_hung_up_on_is_a_story_not_a_scam(scanner: Scanner) -> None:
         "我妈接到自称10010的电话说要给她降套餐，我让她先挂了，我挂了电话以后打10010问，没这回事"
     )
     assert report.level == "low", report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A scam told by the one it happened to, asking whether it is real.
+        "有个人打电话说是电信，说我的卡要被停机，叫我加他QQ，是真的假的",
+        "对方说是Maya客服，要我把钱包页面截图发给他，可以吗",
+        # The message they got, quoted inside the question.
+        'totoo ba yung nag-text na "Smart: claim your 5GB, reply with your OTP"?',
+    ],
+)
+def test_a_scam_told_or_quoted_inside_a_question_is_rated(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人加我微信说是联通的工作人员，还没说要干嘛",  # a claim alone, nothing asked yet
+        "我是不是可以在楼下便利店按面值买smart load",
+        "yung tindahan sa kanto nagbebenta ng load, may patong na piso, ok lang ba",
+        "你们是机器人吗？我以前被假客服骗过，现在很怕",  # a past story, not an offer
+    ],
+)
+def test_a_shop_selling_load_a_bare_claim_and_a_past_story_are_not_high(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level != "high"
+
+
+def test_a_shop_selling_e_load_is_smarts_retail_not_a_private_seller(scanner: Scanner) -> None:
+    report = scanner.scan("马尼拉的超市可以帮我充smart，按面值收，可以吗")
+    assert report.level == "low" and "private_seller" not in ids(report)
