@@ -355,6 +355,7 @@ def test_a_call_hung_up_on_is_a_story_not_a_scam(scanner: Scanner) -> None:
         # A scam told by the one it happened to, asking whether it is real.
         "有个人打电话说是电信，说我的卡要被停机，叫我加他QQ，是真的假的",
         "对方说是Maya客服，要我把钱包页面截图发给他，可以吗",
+        "有人私信说是联通客服，问我要验证码，怎么回事",
         # The message they got, quoted inside the question.
         'totoo ba yung nag-text na "Smart: claim your 5GB, reply with your OTP"?',
     ],
