@@ -142,12 +142,15 @@ class SoundAlike:
                 out.append(words[i])
                 i += 1
                 continue
-            for length in range(min(LONGEST, len(words) - i), 1, -1):
-                window = words[i : i + length]
-                if not all(len(w) == 1 and w in chars for w in window):
-                    continue
-                typed = "".join(window)
-                meant = self._by_sound.get(" ".join(chars[ch] for ch in typed))
+            # The run of lone characters with a known sound from here (a window can only lie
+            # inside it), read once: the longest window first, each a slice of the run's sounds.
+            end, limit = i + 1, min(len(words), i + LONGEST)
+            while end < limit and len(words[end]) == 1 and words[end] in chars:
+                end += 1
+            sounds = [chars[ch] for ch in words[i:end]]
+            for length in range(end - i, 1, -1):
+                meant = self._by_sound.get(" ".join(sounds[:length]))
+                typed = "".join(words[i : i + length])
                 if meant is not None and meant != typed and self._typo(typed, meant):
                     out.append(meant)
                     fixed.append((typed, meant))

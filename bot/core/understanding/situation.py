@@ -101,6 +101,9 @@ class Situation:
         return {key: value for key, value in whole.items() if value}
 
 
+NOTHING_TOLD = Situation()
+
+
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
 
@@ -115,8 +118,8 @@ class _Words:
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(entity id, start, end) of every mention, in order."""
-        if self._pattern is None:
-            return []
+        if self._pattern is None or self._pattern.search(text) is None:
+            return []  # most texts: no name at all, and no look-alike to blank out first
         if self._lookalikes is not None:
             text = self._lookalikes.sub(lambda m: " " * len(m.group(0)), text)
         return [(self._owner[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
@@ -152,6 +155,19 @@ class SituationReader:
         self._number = _Words(rules.number, script)
         self._people = _Words(rules.people, script)
         self._owner_marks = tuple(script(w) for w in rules.owner_marks)
+        # Every word that can make a message tell anything: most questions hold none of them, and
+        # one search then answers for all the readers below.
+        rule_sets = (rules.acts, rules.means, rules.number, rules.people)
+        entities = [entity for table in rule_sets for entity in table.values()]
+        self._anything = _pattern(
+            (
+                *(w for e in entities for w in (*e.names, *e.hints)),
+                *rules.refusals,
+                *rules.scam_words,
+                *rules.pay_again,
+            ),
+            script,
+        )
 
     def restore(self, saved: object) -> Situation:
         """A situation an adapter kept (a plain dict, lists for tuples), checked against today's
@@ -182,8 +198,8 @@ class SituationReader:
 
     def read(self, scripted: str) -> Situation:
         """The situation the message tells (scripted: simplified, lower case)."""
-        if self._rules is None:
-            return Situation()
+        if self._rules is None or self._anything is None or self._anything.search(scripted) is None:
+            return NOTHING_TOLD
         # Most questions tell no act and refuse nothing: an act needs a mark (a loss told by its
         # name needs none) and a lack a refusal somewhere in the message, so one search each
         # spares reading every clause for every act.
@@ -218,7 +234,13 @@ class SituationReader:
         if self._any_act is None or self._rules is None:
             return []
         found = {self._act_names[m.group(0)] for m in self._any_act.finditer(scripted)}
-        return [act for act in self._rules.acts if act in found]
+        # An act with verbs needs one of them too ("smart卡" is named in many questions; "寄给" is not).
+        verbs = self._verbs
+        return [
+            act
+            for act in self._rules.acts
+            if act in found and ((verb := verbs[act]) is None or verb.search(scripted) is not None)
+        ]
 
     def without_states(self, scripted: str) -> str:
         """The message with the number's state it tells blanked out ("余额0" and "还有10天有效期" in
