@@ -380,3 +380,42 @@ def test_a_shop_selling_load_a_bare_claim_and_a_past_story_are_not_high(scanner:
 def test_a_shop_selling_e_load_is_smarts_retail_not_a_private_seller(scanner: Scanner) -> None:
     report = scanner.scan("马尼拉的超市可以帮我充smart，按面值收，可以吗")
     assert report.level == "low" and "private_seller" not in ids(report)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # A boss or a child on a new number, then money or gift cards.
+        ("老板：我换新号了，先帮我买三张苹果礼品卡，把卡号拍照发我，晚点报销", "relative_new_number"),
+        ("Anak, bagong number ko to. Pa-send naman ng P800 sa GCash ko, emergency", "relative_new_number"),
+        # Load as an investment.
+        ("Invest P500 load today, babalik ng P1,500 in 2 days, guaranteed!", "load_investment"),
+        ("话费理财新玩法：投入500话费每天返8%收益", "load_investment"),
+        # A fee before a parcel is released.
+        ("【快递】您的包裹地址有误，请点击 kd-fix.top/a 并支付2.5元重派费", "pay_demand"),
+        # A link after a colon written right against a word.
+        ("【反诈中心】请安装新版App：fz-check.top/app.apk，否则号码将被限制使用", "unofficial_link"),
+        # A code that is coming, to be sent on.
+        ("Bes may darating na code sa phone mo, pa-send lang sa akin ha", "asks_for_secret"),
+    ],
+)
+def test_new_tricks_in_any_language_are_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "需要充话费的可以找我，原价",
+        "Selling brand new Smart prepaid SIMs, P45 each, meet up sa Cubao",
+        "闲置出一张香港数据卡，原价转",
+    ],
+)
+def test_people_selling_load_or_sims_are_medium(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text).level == "medium"
+
+
+def test_news_passed_on_and_a_question_about_ones_own_card_are_low(scanner: Scanner) -> None:
+    assert scanner.scan("新闻转发：警方提醒，有人冒充客服要服务密码，运营商不会这样做").level == "low"
+    assert scanner.scan("我去年出差办了张smart卡，一直放着，现在怎么查余额").level == "low"

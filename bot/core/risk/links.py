@@ -101,7 +101,10 @@ def _host_and_path(run: str) -> tuple[str, str] | None:
     host = host.rsplit("@", 1)[-1]
     if IP_HOST.fullmatch(host.split(":", 1)[0]):
         return (host.split(":", 1)[0], path) if scheme >= 0 or path or ":" in host else None
-    host = host.split(":", 1)[0].rstrip(".-_~,!?;")
+    # "a.b:8080" names a port; "app:gjfz-app.top" (a colon after a word, NFKC's from "APP：") labels
+    # the link that follows it.
+    before, colon, after = host.partition(":")
+    host = (after if colon and after and not after.isdigit() else before).rstrip(".-_~,!?;")
     labels = host.split(".")
     if len(labels) < 2 or not TLD.fullmatch(labels[-1]):
         return None
