@@ -407,7 +407,7 @@ def test_new_tricks_in_any_language_are_high(scanner: Scanner, text: str, flag: 
 @pytest.mark.parametrize(
     "text",
     [
-        "需要充话费的可以找我，原价",
+        "需要充话费的找我，原价帮充",
         "Selling brand new Smart prepaid SIMs, P45 each, meet up sa Cubao",
         "闲置出一张香港数据卡，原价转",
     ],
@@ -419,3 +419,27 @@ def test_people_selling_load_or_sims_are_medium(scanner: Scanner, text: str) -> 
 def test_news_passed_on_and_a_question_about_ones_own_card_are_low(scanner: Scanner) -> None:
     assert scanner.scan("新闻转发：警方提醒，有人冒充客服要服务密码，运营商不会这样做").level == "low"
     assert scanner.scan("我去年出差办了张smart卡，一直放着，现在怎么查余额").level == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("【某银行】您的卡刚消费3999元，如非本人操作请回复收到的验证码撤销", "asks_for_secret"),
+        ("同学，借你手机号接个验证码，等下收到了发我", "asks_for_secret"),
+        (
+            "I saw you on cam and recorded you through your webcam. Pay or I send it to your family.",
+            "extortion",
+        ),
+        ("Scan this QR to receive your cash aid from the barangay, enter your GCash PIN", "qr_to_receive"),
+        ("兼职：把你的电话卡寄给我们，给我们公司用，每月给你300", "code_job"),
+    ],
+)
+def test_more_tricks_are_high(scanner: Scanner, text: str, flag: str) -> None:
+    report = scanner.scan(text)
+    assert report.level == "high" and flag in ids(report), report
+
+
+def test_a_story_that_ends_well_and_an_operators_never_are_not_high(scanner: Scanner) -> None:
+    assert scanner.scan("我爸接到自称客服的电话要验证码，幸好他先打了10086问").level != "high"
+    assert scanner.scan("GCash: Hindi kailanman hihingin ng GCash ang iyong MPIN.").level == "low"
+    assert scanner.scan("我的银行验证码也发到这个号上，多久要充一次才不会停").level == "low"

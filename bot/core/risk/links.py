@@ -51,7 +51,8 @@ CALL_NUMBER = re.compile(
     # "text CLAIM to 0919 …" names a keyword, then the number.
     r"(?:[^0-9\n]{0,6}|[^0-9\n.!?。！？,，]{0,12}\b(?:our|the|us|kami|namin)\b[^0-9\n.!?。！？,，]{0,28}?"
     r"| [a-z0-9]{1,16} (?:to|sa) )"
-    r"(?P<number>\+?[0-9][0-9x -]{5,16}[0-9x])(?![0-9a-z])"
+    # An x or * stands for a digit hidden when the message was passed on ("400-8**-3321").
+    r"(?P<number>\+?[0-9][0-9x* -]{5,16}[0-9x*])(?![0-9a-z])"
 )
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 # t.me paths that are not a name: t.me/s/<name> is a channel's web preview, t.me/+<code> an invite.
