@@ -204,3 +204,16 @@ def test_set_h_meets_its_bars() -> None:
         "0.60",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# holdout_setI.tsv: 260 questions with situations (52 already scammed), written apart from the YAML
+# for issue 14's second round and sealed until its one first look on the round's final code
+# (text, intent and operator of ../sets/sealed2/setI.tsv; its writer's channels are free words).
+# First look: intent 0.881, operator 0.965; SVM baseline 0.712. Replies judged by a new helper:
+# answers 64.2 %, asks 2.3 %, partly 25.8 %, wrong 4.6 %, bad 3.1 %. A dev set from here on.
+SET_I = "holdout_setI.tsv"
+
+
+def test_set_i_meets_its_bars() -> None:
+    result = run_cli("eval", str(DATA / SET_I), "--min-accuracy", "0.86", "--min-operator-accuracy", "0.95")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -330,6 +330,15 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         # alone is talk). Two harmless ones stay 高: questions about a reported ask, which the
         # checker reads as the ask. One since "有没有" no longer reads as a cheap offer ("没有 便宜").
         ("scam_t.tsv", "0.94", "1"),
+        # Three sets of 160 (80 high, 27 medium, 53 low; zh, zh-Hant, Cantonese, en, Tagalog, Taglish;
+        # SMS, chats, calls, group posts), each written apart from the rules and sealed until its
+        # one first look on a round's final code. Scam V: recall 0.800, 0 harmless 高, levels 0.812
+        # (issue 15's first round). Scam W: 0.637, 0, 0.731; scam X (asked for tricks a rule-writer
+        # would not expect): 0.537, 3 harmless 高, 0.662 (issue 15's second round). Dev sets since:
+        # the bars hold what the signals their misses showed reach, not more.
+        ("scam_v.tsv", "0.98", "0"),
+        ("scam_w.tsv", "0.89", "0"),
+        ("scam_x.tsv", "0.75", "0"),
     ],
 )
 def test_eval_scan_holds_on_sets_written_apart(name: str, recall: str, false_high: str) -> None:
