@@ -37,21 +37,6 @@ def test_eval_meets_the_bars(name: str) -> None:
     assert "accuracy:" in result.stdout and "precision" in result.stdout
 
 
-def test_channel_set_meets_its_bars() -> None:
-    result = run_cli(
-        "eval",
-        str(DATA / CHANNEL_SET),
-        "--min-accuracy",
-        "0.74",
-        "--min-operator-accuracy",
-        "0.95",
-        "--min-channel-accuracy",
-        "0.93",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "channel accuracy:" in result.stdout
-
-
 # holdout_setD.tsv: 240 questions written by someone who never saw the YAML. First sight: intent
 # 0.817, operator 0.958, channel 0.840 (the SVM baseline 0.742). The 6 that equal an example once
 # normalized (what can you do, asdfgh…) are left out: on the 234 left, first sight was 0.812 /
@@ -62,20 +47,6 @@ def test_channel_set_meets_its_bars() -> None:
 # scam_check|scam_victim; "你是chatgpt吗": fallback|about_bot). Its bars are the project's: what a
 # dev set reached, not what unseen questions will.
 DEV_SET = "holdout_setD.tsv"
-
-
-def test_dev_set_meets_its_bars() -> None:
-    result = run_cli(
-        "eval",
-        str(DATA / DEV_SET),
-        "--min-accuracy",
-        "0.92",
-        "--min-operator-accuracy",
-        "0.95",
-        "--min-channel-accuracy",
-        "0.90",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_off_topic_set_meets_its_bar() -> None:
@@ -156,20 +127,6 @@ SET_G = "holdout_setG.tsv"
 SET_G_HELPED_FIRST = 48
 
 
-def test_set_g_meets_its_bars() -> None:
-    result = run_cli(
-        "eval",
-        str(DATA / SET_G),
-        "--min-accuracy",
-        "0.85",
-        "--min-operator-accuracy",
-        "0.93",
-        "--min-channel-accuracy",
-        "0.60",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_set_g_victims_get_help_first_and_no_one_else_does(conversation: Conversation) -> None:
     with (DATA / SET_G).open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -192,20 +149,6 @@ def test_set_g_victims_get_help_first_and_no_one_else_does(conversation: Convers
 SET_H = "holdout_setH.tsv"
 
 
-def test_set_h_meets_its_bars() -> None:
-    result = run_cli(
-        "eval",
-        str(DATA / SET_H),
-        "--min-accuracy",
-        "0.84",
-        "--min-operator-accuracy",
-        "0.93",
-        "--min-channel-accuracy",
-        "0.60",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 # holdout_setI.tsv: 260 questions with situations (52 already scammed), written apart from the YAML
 # for issue 14's second round and sealed until its one first look on the round's final code
 # (text, intent and operator of ../sets/sealed2/setI.tsv; its writer's channels are free words).
@@ -214,6 +157,19 @@ def test_set_h_meets_its_bars() -> None:
 SET_I = "holdout_setI.tsv"
 
 
-def test_set_i_meets_its_bars() -> None:
-    result = run_cli("eval", str(DATA / SET_I), "--min-accuracy", "0.86", "--min-operator-accuracy", "0.95")
+@pytest.mark.parametrize(
+    ("name", "intent", "operator", "channel"),
+    [
+        (CHANNEL_SET, "0.74", "0.95", "0.93"),
+        (DEV_SET, "0.92", "0.95", "0.90"),
+        (SET_G, "0.85", "0.93", "0.60"),
+        (SET_H, "0.84", "0.93", "0.60"),
+        (SET_I, "0.86", "0.95", None),  # its writer's channels are free words, left out
+    ],
+)
+def test_each_set_meets_its_bars(name: str, intent: str, operator: str, channel: str | None) -> None:
+    bars = ["--min-accuracy", intent, "--min-operator-accuracy", operator]
+    bars += ["--min-channel-accuracy", channel] if channel else []
+    result = run_cli("eval", str(DATA / name), *bars)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert ("channel accuracy:" in result.stdout) == (channel is not None)
