@@ -168,3 +168,19 @@ def test_a_lost_card_with_balance_on_it_asks_about_the_card(conversation: Conver
     result = conversation.classifier.classify("手机卡丢了 里面还有余额 能补卡吗 人在国内")
     assert result.intent == "number_suspended" and result.detail == "lost_sim"
     assert conversation.classifier.classify("怎么看smart还有几天过期").intent == "balance_check"
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        ("陌生人发我一个eSIM二维码说帮我转成eSIM，我扫了，现在没信号了", ("gave_esim_qr",)),  # the verb next
+        ("佢哋叫我send個OTP過去，我send咗", ("gave_code",)),  # asked, then done with its verb
+        ("对方叫我把SIM卡寄给他，我已经寄出去了", ("gave_sim",)),
+        ("对方叫我发验证码，我没发", ()),  # the verb next, negated
+        ("我扫了一个陌生人的个人收款码付款，付了100", ("paid",)),  # a payment QR is no eSIM QR
+    ],
+)
+def test_the_act_done_in_the_next_clause(
+    conversation: Conversation, text: str, done: tuple[str, ...]
+) -> None:
+    assert told(conversation, text).done == done

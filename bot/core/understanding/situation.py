@@ -30,6 +30,8 @@ NEGATION_REACH = 3
 PERSON_TO_PLACE = re.compile(r"(?:现在|目前|也|还|人|住)*")
 # A clause this short after an ask that only says it was done ("我发了", "我照做了") does it.
 DONE_AFTER = 5
+# ... and one this short that holds the act's own verb ("我已经寄出去了", "我send咗").
+DONE_AFTER_WITH_VERB = 10
 # A done mark right after the verb: done, even after an ask ("让我报了验证码").
 DONE_RIGHT_AFTER = frozenset("了咗过")
 # A giving word followed by the user ("转给我", "给了我", "sent me"): given to them (a friend's load,
@@ -274,15 +276,18 @@ class SituationReader:
             return False
         verbs = self._verbs[act]
         spans = [(s, e) for _, s, e in names]
+        after = clauses[i + 1] if i + 1 < len(clauses) else ""
         if verbs is not None:
             spans = [(m.start(), m.end()) for m in verbs.finditer(clause)]
         if not spans:
-            return False
+            # "陌生人发我一个eSIM二维码…，我扫了": the next clause does it with the act's verb.
+            return self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
         # A loss told by its name needs no mark ("tapos nabawasan GCash ko", "微信也登不上"): the
         # name says it happened.
         if not self._marks.search(clause) and not (act in SELF_EVIDENT and verbs is None):
-            after = clauses[i + 1] if i + 1 < len(clauses) else ""
-            return len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
+            short = len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
+            return short or self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
+        asked = False
         for start, end in spans:
             if clause[start:end].endswith(GIVING) and TOWARDS_ME.match(clause, end):
                 continue  # "朋友转给我的load", "he sent me a code": given to the user, not by them
@@ -293,10 +298,21 @@ class SituationReader:
             # "让我报了验证码": asked, and done (a mark right after the verb).
             done_now = bool({clause[end - 1 : end], clause[end : end + 1]} & DONE_RIGHT_AFTER)
             if not done_now and self._asks is not None and self._asks.search(clause, 0, first):
+                asked = True
                 continue
             if not self._negated(clause, start):
                 return True
-        return False
+        # Asked ("叫我send个OTP过去"), then done in the next clause ("我send咗").
+        return asked and self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
+
+    def _done_after(self, verbs: re.Pattern[str] | None, after: str, longest: int) -> bool:
+        """A short clause that does the act named before: its verb, a mark, no negation before the
+        verb ("我send咗", "我已经寄出去了"; not "我没扫")."""
+        if verbs is None or self._marks is None or len(after.strip()) > longest:
+            return False
+        verb = verbs.search(after)
+        marked = self._marks.search(after) is not None
+        return verb is not None and marked and not self._negated(after, verb.start())
 
     def _negated(self, clause: str, start: int) -> bool:
         if self._negations is None:
