@@ -155,6 +155,11 @@ SET_H = "holdout_setH.tsv"
 # First look: intent 0.881, operator 0.965; SVM baseline 0.712. Replies judged by a new helper:
 # answers 64.2 %, asks 2.3 %, partly 25.8 %, wrong 4.6 %, bad 3.1 %. A dev set from here on.
 SET_I = "holdout_setI.tsv"
+# holdout_setJ.tsv: 200 questions with situations (40 already scammed), written apart from the YAML
+# by a fifth helper after set I's first look, sealed until one look on this round's last code
+# (text, intent and operator of ../sets/sealed4/setJ.tsv). First look: intent 0.895, operator
+# 0.965; SVM baseline 0.770. A dev set from here on.
+SET_J = "holdout_setJ.tsv"
 
 
 @pytest.mark.parametrize(
@@ -165,6 +170,7 @@ SET_I = "holdout_setI.tsv"
         (SET_G, "0.85", "0.93", "0.60"),
         (SET_H, "0.84", "0.93", "0.60"),
         (SET_I, "0.86", "0.95", None),  # its writer's channels are free words, left out
+        (SET_J, "0.87", "0.95", None),  # its writer named no channels
     ],
 )
 def test_each_set_meets_its_bars(name: str, intent: str, operator: str, channel: str | None) -> None:
