@@ -178,6 +178,7 @@ def test_a_lost_card_with_balance_on_it_asks_about_the_card(conversation: Conver
         ("对方叫我把SIM卡寄给他，我已经寄出去了", ("gave_sim",)),
         ("对方叫我发验证码，我没发", ()),  # the verb next, negated
         ("我扫了一个陌生人的个人收款码付款，付了100", ("paid",)),  # a payment QR is no eSIM QR
+        ("我扫了他发的支付二维码，付了200", ("paid",)),
     ],
 )
 def test_the_act_done_in_the_next_clause(
