@@ -137,3 +137,15 @@ def test_a_victim_asked_to_pay_again_is_told_not_to_first(conversation: Conversa
 def test_a_first_fee_paid_is_not_an_ask_to_pay_again(conversation: Conversation) -> None:
     text = reply(conversation, "说我中奖了要交手续费，我已经用GCash转了1500 pesos了")
     assert text.startswith("先止损") and "不要再付" not in text
+
+
+def test_a_seller_who_asks_for_more_after_payment_is_a_scammer(conversation: Conversation) -> None:
+    text = reply(conversation, "喺網上買咗張已實名嘅卡，交咗900蚊，張卡用唔到，賣家話要再畀200開通費")
+    assert text.startswith("先止損") and "不要再付" in text
+
+
+def test_a_code_sent_in_cantonese_before_the_signal_went_gets_the_takeover_steps(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, "部電話突然冇訊號，之前有個話係Smart客服嘅人叫我send個QR code畀佢，我send咗")
+    assert "*888" in text and "不要付款" not in text

@@ -65,7 +65,8 @@ class Situation:
     def told_scam(self) -> bool:
         """The message tells of an act done towards a scammer, or of a loss: a victim's story.
         Typing a code or a card number alone is no loss (the user's own top-up on an official site)."""
-        return bool(self.done) and (self.scam or not SELF_EVIDENT.isdisjoint(self.done))
+        # Asked to pay again after paying ("卖家话要再畀300开通费") is a scammer's next step too.
+        return bool(self.done) and (self.scam or self.asked_again or not SELF_EVIDENT.isdisjoint(self.done))
 
     @property
     def empty(self) -> bool:
