@@ -161,6 +161,11 @@ SET_I = "holdout_setI.tsv"
 # 0.965; SVM baseline 0.770; replies judged by a new helper: answers 66.5 %, asks 0.5 %, partly
 # 26.0 %, wrong 4.5 %, bad 2.5 %. A dev set from here on.
 SET_J = "holdout_setJ.tsv"
+# holdout_setK.tsv: 160 questions with situations (32 already scammed), by a sixth helper after set
+# J's look, sealed until one look on this round's last code. First look: intent 0.875, operator
+# 0.956; SVM baseline 0.812; replies judged by a new helper: answers 65.6 %, partly 25.0 %, wrong
+# 4.4 %, bad 5.0 %. A dev set from here on.
+SET_K = "holdout_setK.tsv"
 
 
 @pytest.mark.parametrize(
@@ -172,6 +177,7 @@ SET_J = "holdout_setJ.tsv"
         (SET_H, "0.84", "0.93", "0.60"),
         (SET_I, "0.86", "0.95", None),  # its writer's channels are free words, left out
         (SET_J, "0.87", "0.95", None),  # its writer named no channels
+        (SET_K, "0.85", "0.94", None),
     ],
 )
 def test_each_set_meets_its_bars(name: str, intent: str, operator: str, channel: str | None) -> None:
