@@ -179,6 +179,8 @@ def test_a_lost_card_with_balance_on_it_asks_about_the_card(conversation: Conver
         ("对方叫我发验证码，我没发", ()),  # the verb next, negated
         ("我扫了一个陌生人的个人收款码付款，付了100", ("paid",)),  # a payment QR is no eSIM QR
         ("我扫了他发的支付二维码，付了200", ("paid",)),
+        ("我用支付宝扫了陌生人发的二维码说是充话费八折，付了", ("paid",)),  # no eSIM spoken of: a payment
+        ("電話那頭說是中國移動，叫我念了簡訊碼", ("gave_code",)),  # Taiwan's 簡訊碼
     ],
 )
 def test_the_act_done_in_the_next_clause(

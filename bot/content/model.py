@@ -102,6 +102,8 @@ class SituationRules:
     owner_marks: tuple[str, ...]  # 的卡, 的号…: right after a person, the card is theirs
     where: Where
     hypotheticals: tuple[str, ...] = ()  # 如果, 万一…: earlier in the clause, the act is imagined
+    # act id -> words one of which the message must hold for the act to count (an eSIM QR needs eSIM)
+    act_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pay_again: tuple[str, ...] = ()  # 保证金, 再交…: the scammer asks for more money
 
     def ids(self) -> dict[str, Entity]:

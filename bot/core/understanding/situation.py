@@ -146,6 +146,7 @@ class SituationReader:
         self._act_names = {script(n): a for a, act in rules.acts.items() for n in (*act.names, *act.hints)}
         self._any_act = word_pattern(self._act_names)
         self._verbs = {a: _pattern(rules.act_verbs.get(a, ()), script) for a in rules.acts}
+        self._needs = {a: _pattern(words, script) for a, words in rules.act_needs.items()}
         self._marks = _pattern(rules.done_marks, script)
         self._asks = _pattern(rules.asks, script)
         self._hypotheticals = _pattern(rules.hypotheticals, script)
@@ -238,11 +239,13 @@ class SituationReader:
             return []
         found = {self._act_names[m.group(0)] for m in self._any_act.finditer(scripted)}
         # An act with verbs needs one of them too ("smart卡" is named in many questions; "寄给" is not).
-        verbs = self._verbs
+        verbs, needs = self._verbs, self._needs
         return [
             act
             for act in self._rules.acts
-            if act in found and ((verb := verbs[act]) is None or verb.search(scripted) is not None)
+            if act in found
+            and ((verb := verbs[act]) is None or verb.search(scripted) is not None)
+            and ((need := needs.get(act)) is None or need.search(scripted) is not None)
         ]
 
     def without_states(self, scripted: str) -> str:
