@@ -220,20 +220,19 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
         return None
     acts = _entity_table(file, done, Act, "acts", "act", frozenset({"verbs", "needs"}))
     table = done["acts"]
-    verbs = {
-        act_id: tuple(w for w, _ in file.texts(table[act_id], "verbs", f"act '{act_id}'"))
-        for act_id in acts
-        if isinstance(table, Node) and isinstance(table.get(act_id), Node)
-    }
-    needs = {
-        act_id: tuple(w for w, _ in file.texts(table[act_id], "needs", f"act '{act_id}'"))
-        for act_id in acts
-        if isinstance(table, Node) and isinstance(table.get(act_id), Node) and "needs" in table[act_id]
-    }
+
+    def words_of(key: str) -> dict[str, tuple[str, ...]]:
+        """Each act's `verbs` or `needs`, for the acts that list them."""
+        return {
+            act_id: tuple(w for w, _ in file.texts(table[act_id], key, f"act '{act_id}'"))
+            for act_id in acts
+            if isinstance(table, Node) and isinstance(table.get(act_id), Node) and key in table[act_id]
+        }
+
     return SituationRules(
         acts=acts,
-        act_verbs=verbs,
-        act_needs=needs,
+        act_verbs=words_of("verbs"),
+        act_needs=words_of("needs"),
         done_marks=_words(file, done, "marks", "'done'"),
         asks=_words(file, done, "asks", "'done'"),
         hypotheticals=_words(file, done, "hypotheticals", "'done'") if "hypotheticals" in done else (),

@@ -122,6 +122,7 @@ class AlreadyScammed:
         means_steps = [
             step for m in situation.means if (step := answers.situation_text(VICTIM_INTENT, variant, m))
         ]
+        either = either and not means_steps  # the means said where the money went
         for act in situation.done:
             step = answers.situation_text(VICTIM_INTENT, variant, act)
             if act in MONEY_GONE and means_steps:
@@ -130,7 +131,7 @@ class AlreadyScammed:
             if step and len(step) + 1 <= budget:
                 lines.append(step)
                 budget -= len(step) + 1
-        if either and not any(answers.situation_text(VICTIM_INTENT, variant, m) for m in situation.means):
+        if either:
             step = answers.ui("victim_paid_from_china")
             if len(step) + 1 <= budget:
                 lines.append(step)
