@@ -149,3 +149,28 @@ def test_a_code_sent_in_cantonese_before_the_signal_went_gets_the_takeover_steps
 ) -> None:
     text = reply(conversation, "部電話突然冇訊號，之前有個話係Smart客服嘅人叫我send個QR code畀佢，我send咗")
     assert "*888" in text and "不要付款" not in text
+
+
+def test_a_card_sold_with_the_police_now_calling_is_told_to_stop_and_what_the_law_says(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, "在闲鱼上把我的闲置电信卡卖给了别人，现在警察打电话找我")
+    assert text.startswith("先止损") and "马上停下" in text and "第三十一条" in text
+    assert "自己打 110 核实" in text
+    assert "风险：" not in text and "先别付款" not in text  # their story, not a message to rate
+
+
+def test_money_passed_on_for_a_stranger_then_a_frozen_card_is_the_users_own_story(
+    conversation: Conversation,
+) -> None:
+    # No mark in the clause of the act: what came of it (the card frozen) says it happened.
+    text = reply(conversation, "网上找了个兼职，帮人代收话费充值的款再转出去，现在我的银行卡被冻结了")
+    assert text.startswith("先止损") and "帮人收款转账" in text and "解冻" in text
+    assert "风险：" not in text
+
+
+def test_a_smart_card_mailed_is_still_the_numbers_steps_when_selling_shares_its_names(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, "我把smart卡卖给了一个网友，他说帮我保号，现在号码被他拿去用了")
+    assert "手机卡交给了别人" in text and "马上停下" in text

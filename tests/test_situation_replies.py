@@ -134,3 +134,17 @@ def test_tagalog_tells_the_place_and_what_is_lacked_too(conversation: Conversati
     assert result.place == "philippines" and result.situation.lacks == ("gcash",)
     text = conversation.on_text(result.text + ", saan pwede mag load ng Smart?", ChatState()).reply.text
     assert text.startswith("只有现金") and "零售点" in text
+
+
+def test_the_users_own_number_stopped_as_fraud_linked_gets_how_to_restore_it_not_a_verdict(
+    conversation: Conversation,
+) -> None:
+    turn = conversation.on_text("联通卡被停了，说是涉诈关停，我没干坏事，怎么解除", ChatState())
+    assert turn.reply.intent == "number_suspended"
+    assert "二次实名" in turn.reply.text and "10010" in turn.reply.text
+    assert "风险：" not in turn.reply.text
+
+
+def test_a_notice_of_a_fraud_stop_pasted_or_told_of_is_still_rated(conversation: Conversation) -> None:
+    for text in ("您的号码涉诈关停，按1转人工解除", "我收到短信说我的号码涉诈关停，要按1转人工，是真的吗"):
+        assert conversation.on_text(text, ChatState()).reply.text.startswith("风险：高"), text

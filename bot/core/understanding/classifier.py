@@ -15,7 +15,7 @@ from bot.core.understanding.normalize import HANDLE_TOKEN, URL_TOKEN, Normalizer
 from bot.core.understanding.operators import OperatorMention, Operators
 from bot.core.understanding.pinyin import SoundAlike
 from bot.core.understanding.segmenter import Segmenter
-from bot.core.understanding.situation import Situation, SituationReader
+from bot.core.understanding.situation import FLAGGED, Situation, SituationReader, in_own_words
 from bot.core.understanding.spelling import NameSpelling
 
 _NOT_ALNUM = re.compile("[^a-z0-9]+")
@@ -44,6 +44,10 @@ NOT_A_WAY = frozenset({"crypto"})  # means ids of intents/_situation.yaml
 # Topics whose words are also how people tell their number's state ("余额0", "还有10天有效期"):
 # with a state told, the question is read again without it.
 STATE_TOLD = frozenset({"balance_check"})
+# The user's own number or account stopped or frozen as fraud-linked (a number state of
+# intents/_situation.yaml), told in their own words: how to get it back, not a verdict on the
+# threat words in it ("联通卡被停了，说是涉诈关停，我没干坏事，怎么解除").
+OWN_CARD_STOPPED = {"scam_check": "number_suspended"}
 # A victim's story read from the situation is this sure: above a clarify's margin, below a sure
 # reading of the words.
 TOLD_SCAM_CONFIDENCE = 0.6
@@ -226,6 +230,8 @@ class Classifier:
         told_a_state = bool(situation.number) and not situation.done and not situation.scam
         if intent == self._victim and confidence < DETAIL_DECIDES_BELOW and told_a_state:
             return candidates[1]
+        if FLAGGED in situation.number and intent in OWN_CARD_STOPPED and in_own_words(scripted):
+            return OWN_CARD_STOPPED[intent], confidence
         if intent in STATE_TOLD and situation.number:
             # "余额0 还有10天有效期 现在充还是等到期再充": the balance told is context, not the
             # question; read without it, the question is what is left ("怎么查有效期" still checks).

@@ -45,6 +45,30 @@ FOR_SOMEONE = ("给", "帮", "替", "for ")
 # Acts that are a loss whatever words stand beside them: money taken, an account taken over, a
 # phone someone else controls (nobody official asks for that to top up a card).
 SELF_EVIDENT = frozenset({"account_emptied", "remote_control"})  # act ids of intents/_situation.yaml
+# The number or account stopped or frozen as fraud-linked (a number state of the YAML): what follows
+# an act, so the act told without a mark happened ("帮人代收…再转出去，现在我的银行卡被冻结了").
+FLAGGED = "flagged"
+
+# A message in the user's own words speaks of itself as 我 (or my, ko) and never addresses the
+# reader as 您: a pasted notice does ("您的号码涉诈关停"), a story of one's own card does not. Nor
+# does it tell of a message received or ask whether one is true ("收到短信说…是真的吗"): that is
+# for the scam check.
+FIRST_PERSON = re.compile(r"我|\bmy\b|\bko\b|\bi\b")
+ADDRESSED = re.compile(r"您|尊敬的")
+REPORTED = re.compile(
+    r"收到|短信|简讯|电话|来电|通知|真的吗|真的假的|真假|是不是骗|骗局吗|骗子吗|诈骗吗"
+    r"|\blegit\b|\bscam ba\b|\btotoo ba\b"
+)
+
+
+def in_own_words(scripted: str) -> bool:
+    """The message tells of the user's own card ("我的联通卡被停了"), not to them (a notice) nor
+    of a message they got."""
+    return (
+        FIRST_PERSON.search(scripted) is not None
+        and ADDRESSED.search(scripted) is None
+        and REPORTED.search(scripted) is None
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +167,11 @@ class SituationReader:
             return
         self._acts = {a: _Words({a: act}, script) for a, act in rules.acts.items()}
         # Every act's names in one pattern, look-alikes kept: which acts a message may tell at all.
-        self._act_names = {script(n): a for a, act in rules.acts.items() for n in (*act.names, *act.hints)}
+        # A name may belong to more than one act ("smart卡" mailed, or sold): each act it names.
+        self._act_names: dict[str, set[str]] = {}
+        for a, act in rules.acts.items():
+            for n in (*act.names, *act.hints):
+                self._act_names.setdefault(script(n), set()).add(a)
         self._any_act = word_pattern(self._act_names)
         self._verbs = {a: _pattern(rules.act_verbs.get(a, ()), script) for a in rules.acts}
         self._needs = {a: _pattern(words, script) for a, words in rules.act_needs.items()}
@@ -208,6 +236,8 @@ class SituationReader:
         # name needs none) and a lack a refusal somewhere in the message, so one search each
         # spares reading every clause for every act.
         named = self._acts_named(scripted)
+        number = tuple(dict.fromkeys(n for n, _, _ in self._number.find(scripted)))
+        followed = FLAGGED in number
         marked = bool(named) and (
             (self._marks is not None and self._marks.search(scripted) is not None)
             or any(act in SELF_EVIDENT and self._verbs[act] is None for act in named)
@@ -215,7 +245,7 @@ class SituationReader:
         refused = self._refusals is not None and self._refusals.search(scripted) is not None
         clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()] if marked or refused else []
         done = (
-            [act for act in named if any(self._done(act, clauses, i) for i in range(len(clauses)))]
+            [act for act in named if any(self._done(act, clauses, i, followed) for i in range(len(clauses)))]
             if marked
             else []
         )
@@ -227,7 +257,7 @@ class SituationReader:
             asked_again=bool(self._pay_again and self._pay_again.search(scripted)),
             lacks=tuple(dict.fromkeys(lacks)),
             means=tuple(dict.fromkeys(m for m, _, _ in self._means.find(scripted))),
-            number=tuple(dict.fromkeys(n for n, _, _ in self._number.find(scripted))),
+            number=number,
             person=person,
             owner=owner,
             person_place=place,
@@ -237,7 +267,7 @@ class SituationReader:
         """The acts whose names the message holds, in the YAML's order (the order help comes in)."""
         if self._any_act is None or self._rules is None:
             return []
-        found = {self._act_names[m.group(0)] for m in self._any_act.finditer(scripted)}
+        found = {a for m in self._any_act.finditer(scripted) for a in self._act_names[m.group(0)]}
         # An act with verbs needs one of them too ("smart卡" is named in many questions; "寄给" is not).
         verbs, needs = self._verbs, self._needs
         return [
@@ -271,9 +301,10 @@ class SituationReader:
         found = known.get(situation_id)
         return found.label if found is not None else situation_id
 
-    def _done(self, act: str, clauses: list[str], i: int) -> bool:
+    def _done(self, act: str, clauses: list[str], i: int, followed: bool = False) -> bool:
         """The clause tells the act happened: its name, its verb (if it has verbs) and a mark; or
-        it asks for the act and the next short clause says it was done ("让我发护照照片 我发了")."""
+        it asks for the act and the next short clause says it was done ("让我发护照照片 我发了").
+        followed: the message tells what came of it (the card frozen), which marks it done."""
         clause = clauses[i]
         names = self._acts[act].find(clause)
         if not names or self._marks is None:
@@ -288,7 +319,7 @@ class SituationReader:
             return self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
         # A loss told by its name needs no mark ("tapos nabawasan GCash ko", "微信也登不上"): the
         # name says it happened.
-        if not self._marks.search(clause) and not (act in SELF_EVIDENT and verbs is None):
+        if not self._marks.search(clause) and not (act in SELF_EVIDENT and verbs is None) and not followed:
             short = len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
             return short or self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
         asked = False

@@ -13,9 +13,8 @@ import re
 from dataclasses import replace
 
 from bot.core.replying.compose import KEPT_REASONS, VICTIM_INTENT, Composer
-from bot.core.replying.policies.message import Message
+from bot.core.replying.policies.message import PASTED_LENGTH, Message
 from bot.core.replying.turn import Rated, Reply, Turn
-from bot.core.understanding.links import find_links
 
 PHILIPPINES = "philippines"  # a place id of intents/_places.yaml
 ABROAD = "outside_philippines"
@@ -33,19 +32,8 @@ YUAN = re.compile(r"[0-9]\s*(?:元|块|rmb)|人民币|rmb")
 CN_PLATFORMS = re.compile(r"淘宝|闲鱼|拼多多|小红书|抖音|快手|京东|微信|支付宝|qq")
 PESO = re.compile(r"[0-9]\s*(?:比索|披索|peso|php)|[₱]|\bphp\b|比索|peso")
 MONEY_GONE = frozenset({"paid", "account_emptied"})  # acts whose step is the police's stop-payment
-# A message this long that tells no victim's story is a pasted advert or text, not the user's story.
-PASTED_LENGTH = 150
 LEVEL_WORDS = {"high": "高", "medium": "中"}
 MAX_REPLY = 600  # as every answer (bot/core/risk/reply.py MAX_REPLY)
-
-
-# What shows a message was pasted into the story: a link or handle, a 【sender】 tag, or a colon
-# with a message's length after it ("对方把我拉黑了：【话费特惠】…").
-QUOTED = re.compile(r"[【「]|[：:]\s*\S{20}")
-
-
-def _holds_a_message(text: str) -> bool:
-    return len(text) > PASTED_LENGTH or QUOTED.search(text) is not None or bool(find_links(text))
 
 
 class AlreadyScammed:
@@ -105,12 +93,7 @@ class AlreadyScammed:
             after.append(answers.ui("victim_abroad_cn"))
         rated, reasons, level = None, tuple[str, ...](), None
         # The level is said of a message they pasted, not of their own account of what happened.
-        if (
-            report is not None
-            and report.risky
-            and self.compose.risk is not None
-            and _holds_a_message(message.text)
-        ):
+        if report is not None and report.risky and self.compose.risk is not None and message.holds_a_message:
             level = report.level
             after.append(answers.ui("victim_then_verdict", level=LEVEL_WORDS.get(level, level)))
             rated, reasons = Rated(message.text, report), self.compose.risk.red_flags(report)[:KEPT_REASONS]

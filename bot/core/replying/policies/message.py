@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot.core.replying.follow_up import Kind
 from bot.core.replying.turn import ChatState
 from bot.core.understanding.classifier import Classification
+from bot.core.understanding.links import find_links
 from bot.core.understanding.situation import Situation
 
 if TYPE_CHECKING:
     from bot.core.risk.scanner import RiskReport
+
+# A message this long that tells no victim's story is a pasted advert or text, not the user's story.
+PASTED_LENGTH = 150
+# What shows a message was pasted into the story: a link or handle, a 【sender】 tag, or a colon
+# with a message's length after it ("对方把我拉黑了：【话费特惠】…").
+QUOTED = re.compile(r"[【「]|[：:]\s*\S{20}")
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,12 @@ class Message:
     state: ChatState  # the chat before it (its script and the situation it tells already noted)
     follow_up: Kind | None  # which follow-up of the last answer it is (bot/core/replying/follow_up.py)
     situation: Situation = field(default_factory=Situation)  # what this message tells of the user's situation
+
+    @property
+    def holds_a_message(self) -> bool:
+        """A message pasted into it (long, quoted, a link or handle): not only the user's own words."""
+        text = self.text
+        return len(text) > PASTED_LENGTH or QUOTED.search(text) is not None or bool(find_links(text))
 
     @property
     def place(self) -> str | None:

@@ -9,6 +9,7 @@ from bot.core.replying.policies.clarify import close_call
 from bot.core.replying.policies.message import Message
 from bot.core.replying.turn import Turn
 from bot.core.understanding.matcher import FALLBACK
+from bot.core.understanding.situation import FLAGGED, in_own_words
 
 
 class Verdict:
@@ -23,7 +24,7 @@ class Verdict:
         # scanner may not see the victim in it ("我已经付了钱给代充没到账") where the reading
         # does: the words of the offer are in it, but what they need is the steps to take now.
         victim = report.wants_help or (report.level != "high" and result.intent == VICTIM_INTENT)
-        if report.risky and not victim:
+        if report.risky and not victim and not _own_card_stopped(message):
             return self.compose.verdict(report, message.text, message.state)
         if report.victim or not report.official_only:
             return None
@@ -35,3 +36,14 @@ class Verdict:
         ):
             return self.compose.verdict(report, message.text, message.state)
         return None
+
+
+def _own_card_stopped(message: Message) -> bool:
+    """The user tells, in their own words, that their own number or account was stopped as
+    fraud-linked: the threat words are theirs to ask about, not a message to rate."""
+    return (
+        FLAGGED in message.situation.number
+        and message.result.intent != SCAM_INTENT
+        and not message.holds_a_message
+        and in_own_words(message.result.analysis.scripted)
+    )
