@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 
@@ -64,11 +65,16 @@ class EntityFinder:
         text = self._without_lookalikes(text)
         # Counter keeps first-seen order, so among equal counts the first mention comes first.
         # Most questions name nothing: no Counter is made for a pass that found nothing.
-        passes = [
-            Counter(owners[w] for w in matched if places or w not in self._places)
-            for pattern, owners in self._passes
-            if (matched := pattern.findall(text))
-        ]
+        passes = []
+        for pattern, owners in self._passes:
+            matched = list(pattern.finditer(text))
+            if not matched:
+                continue
+            words = (m.group(0) for m in matched)
+            passes.append(Counter(owners[w] for w in words if places or w not in self._places))
+            # A hint inside a name already found is part of that name ("银行app" is the bank's app,
+            # not the operator's, whose hint is "app").
+            text = _blanked(text, matched)
         if not passes:
             return None
         # An entity that outranks another beats it even when only hinted at (微信上的卡商).
@@ -79,3 +85,10 @@ class EntityFinder:
                 tied = len(counts) > 1 and counts[0][1] == counts[1][1]
                 return counts[0][0] if not tied or self.tie_goes_to_first else None
         return None
+
+
+def _blanked(text: str, matched: list[re.Match[str]]) -> str:
+    chars = list(text)
+    for m in matched:
+        chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
