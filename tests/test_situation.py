@@ -187,3 +187,23 @@ def test_the_act_done_in_the_next_clause(
     conversation: Conversation, text: str, done: tuple[str, ...]
 ) -> None:
     assert told(conversation, text).done == done
+
+
+def test_a_way_told_broken_after_its_name_is_lacked(conversation: Conversation) -> None:
+    # "GCash的账号也被锁了" says it cannot be used, as "没有GCash" does; and it is context, not a
+    # second question about a suspended number.
+    result = conversation.classifier.classify("人在迪拜，想充Smart，GCash的账号也被锁了，还有别的官方途径吗")
+    assert result.situation.lacks == ("gcash",) and result.analysis.also is None
+    assert conversation.classifier.classify(
+        "my gcash is locked, how else can i load smart"
+    ).situation.lacks == ("gcash",)
+
+
+def test_a_victim_asking_whether_to_report_a_vanished_seller_gets_the_steps(
+    conversation: Conversation,
+) -> None:
+    turn = conversation.on_text(
+        "在Facebook marketplace买了load，用Maya转了1000比索，对方账号已经没了。can I still report?",
+        ChatState(),
+    )
+    assert turn.reply.intent == "scam_victim" and "Maya" in turn.reply.text and "1326" in turn.reply.text

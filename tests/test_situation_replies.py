@@ -148,3 +148,12 @@ def test_the_users_own_number_stopped_as_fraud_linked_gets_how_to_restore_it_not
 def test_a_notice_of_a_fraud_stop_pasted_or_told_of_is_still_rated(conversation: Conversation) -> None:
     for text in ("您的号码涉诈关停，按1转人工解除", "我收到短信说我的号码涉诈关停，要按1转人工，是真的吗"):
         assert conversation.on_text(text, ChatState()).reply.text.startswith("风险：高"), text
+
+
+def test_a_means_named_is_answered_even_before_the_operator_is_known(conversation: Conversation) -> None:
+    text = conversation.on_text("能用PayPal充话费吗", ChatState()).reply.text
+    assert text.startswith("PayPal：") and "没有核实到" in text and "哪家运营商" in text
+
+
+def test_a_banks_own_app_is_the_bank_channel_not_the_operators_app(conversation: Conversation) -> None:
+    assert conversation.classifier.classify("银行app能给移动充话费吗").channel == "bank"

@@ -214,7 +214,7 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
         return None
     optional = {"hypotheticals", "pay_again"}
     ok = file.keys(done, {"marks", "asks", "negations", "scam_words", "acts"}, optional, "'done'")
-    ok = file.keys(lacks, {"refusals", "things"}, set(), "'lacks'") and ok
+    ok = file.keys(lacks, {"refusals", "things"}, {"broken"}, "'lacks'") and ok
     ok = file.keys(people, {"owner_marks", "who"}, set(), "'people'") and ok
     if not ok:
         return None
@@ -240,6 +240,7 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
         negations=_words(file, done, "negations", "'done'"),
         scam_words=_words(file, done, "scam_words", "'done'"),
         refusals=_words(file, lacks, "refusals", "'lacks'"),
+        broken=_words(file, lacks, "broken", "'lacks'") if "broken" in lacks else (),
         lacks=_entity_table(file, lacks, Entity, "things", "thing"),
         means=_entity_table(file, node, Entity, "means", "means"),
         number=_entity_table(file, node, Entity, "number", "number state"),

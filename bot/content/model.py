@@ -105,6 +105,7 @@ class SituationRules:
     # act id -> words one of which the message must hold for the act to count (an eSIM QR needs eSIM)
     act_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pay_again: tuple[str, ...] = ()  # 保证金, 再交…: the scammer asks for more money
+    broken: tuple[str, ...] = ()  # 被锁了, 用不了…: right after a thing, the user cannot use it
 
     def ids(self) -> dict[str, Entity]:
         """Every situation id an answer may have a variant for: acts, things lacked, means, states."""

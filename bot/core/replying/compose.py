@@ -32,6 +32,8 @@ COMMON_LINE_MIN = 12
 LACKED_CHANNELS = {"friend_there": "friend"}
 # A verdict's red flags kept for "为什么": enough for every flag a message usually shows.
 KEPT_REASONS = 8
+# Questions of how or where to top up: a means of payment named in them is what they ask about.
+TOPUP_INTENTS = frozenset({"topup_how", "topup_where"})
 
 
 class Composer:
@@ -68,6 +70,8 @@ class Composer:
         ):
             detail = None
         text = same or self.answers.text(intent, state.operator, channel, state.place, detail)
+        if means := self.means_named(intent, state, channel, detail):
+            text = f"{means}\n\n{text}"
         if state.situation.lacks:
             text = self.without_what_they_lack(text, state.situation.lacks)
         text, said = caveats.once(text, state.said)
@@ -81,6 +85,16 @@ class Composer:
                 state, last=intent, last_channel=channel, last_detail=detail, verdict=verdict, reasons=reasons
             )
         return Turn(Reply(text, tuple(buttons), intent), state)
+
+    def means_named(self, intent: str, state: ChatState, channel: str | None, detail: str | None) -> str:
+        """A means of payment no official channel lists ("能用PayPal充吗", "工行app充话费靠谱吗"):
+        its own line, said first whether or not the operator is known yet: not confirmed, and the
+        hotline to ask."""
+        means = state.situation.means
+        if not means or channel is not None or detail is not None or intent not in TOPUP_INTENTS:
+            return ""
+        label = self.classifier.situation.label(means[0])
+        return self.answers.ui("means_not_confirmed", means=label, op=state.operator or "")
 
     def without_what_they_lack(self, text: str, lacks: tuple[str, ...]) -> str:
         """The answer without the lines that offer what the user said they lack or refuse (GCash,
@@ -124,6 +138,8 @@ class Composer:
         ask = self.answers.ui("ask_operator")
         if common := self.common_lines(intent, channel, state.place, detail):
             ask = f"{common}\n\n{ask}"
+        if means := self.means_named(intent, state, channel, detail):
+            ask = f"{means}\n\n{ask}"
         reply = Reply(ask, self.operator_buttons(), intent)
         return Turn(reply, replace(state, pending=intent, channel=channel, detail=detail))
 

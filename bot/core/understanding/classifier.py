@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.content.model import Content
@@ -44,6 +44,9 @@ NOT_A_WAY = frozenset({"crypto"})  # means ids of intents/_situation.yaml
 # Topics whose words are also how people tell their number's state ("余额0", "还有10天有效期"):
 # with a state told, the question is read again without it.
 STATE_TOLD = frozenset({"balance_check"})
+# Topics whose words also tell what the user cannot use or the number's state ("GCash的账号也被锁了",
+# "余额0"): with a lack or a state told, such a second reading is that context, not a second question.
+TOLD_NOT_ASKED = frozenset({"balance_check", "number_suspended"})
 # The user's own number or account stopped or frozen as fraud-linked (a number state of
 # intents/_situation.yaml), told in their own words: how to get it back, not a verdict on the
 # threat words in it ("联通卡被停了，说是涉诈关停，我没干坏事，怎么解除").
@@ -287,6 +290,8 @@ class Classifier:
         if mention.uncovered and mention.operator is None and intent in self._detail_answered_by:
             intent, detail, home = FALLBACK, None, None
         channel = self.channels.find(scripted) or (self.channels.find(normalized) if again else None)
+        if analysis.also in TOLD_NOT_ASKED and (situation.lacks or situation.number):
+            analysis = replace(analysis, also=None)
         return Classification(
             text,
             intent,

@@ -182,6 +182,7 @@ class SituationReader:
         self._scam = _pattern(rules.scam_words, script)
         self._pay_again = _pattern(rules.pay_again, script)
         self._refusals = _pattern(rules.refusals, script)
+        self._broken = _pattern(rules.broken, script)
         self._lacks = _Words(rules.lacks, script)
         self._means = _Words(rules.means, script)
         self._number = _Words(rules.number, script)
@@ -242,7 +243,9 @@ class SituationReader:
             (self._marks is not None and self._marks.search(scripted) is not None)
             or any(act in SELF_EVIDENT and self._verbs[act] is None for act in named)
         )
-        refused = self._refusals is not None and self._refusals.search(scripted) is not None
+        refused = any(
+            p is not None and p.search(scripted) is not None for p in (self._refusals, self._broken)
+        )
         clauses = [c for c in CLAUSE_END.split(scripted) if c.strip()] if marked or refused else []
         done = (
             [act for act in named if any(self._done(act, clauses, i, followed) for i in range(len(clauses)))]
@@ -356,13 +359,16 @@ class SituationReader:
         return self._negations.search(before) is not None
 
     def _lacked(self, clause: str) -> list[str]:
-        if self._refusals is None:
+        """The things refused before them ("没有GCash") or told broken after them ("GCash被锁了")."""
+        ends = [m.end() for m in self._refusals.finditer(clause)] if self._refusals is not None else []
+        starts = [m.start() for m in self._broken.finditer(clause)] if self._broken is not None else []
+        if not ends and not starts:
             return []
-        ends = [m.end() for m in self._refusals.finditer(clause)]
         return [
             thing
-            for thing, start, _ in self._lacks.find(clause)
-            if any(0 <= start - end <= REFUSAL_REACH for end in ends)
+            for thing, start, end in self._lacks.find(clause)
+            if any(0 <= start - e <= REFUSAL_REACH for e in ends)
+            or any(0 <= s - end <= REFUSAL_REACH for s in starts)
         ]
 
     def _someone(self, scripted: str) -> tuple[str | None, bool, str | None]:

@@ -14,8 +14,6 @@ from bot.core.replying.turn import Turn
 TWO_QUESTIONS_MAX = 450
 PHILIPPINES = "philippines"  # a place id of intents/_places.yaml
 FRIEND = "friend"  # the channel of topping up through someone there (intents/_channels.yaml)
-# Questions of how or where to top up: a means of payment named in them is what they ask about.
-TOPUP_INTENTS = frozenset({"topup_how", "topup_where"})
 
 
 class Answer:
@@ -33,7 +31,6 @@ class Answer:
         if channel is None and there and self.compose.answers.channel_owner(result.intent, FRIEND):
             channel = FRIEND
         turn = self.compose.answer(result.intent, message.fresh, channel, result.detail)
-        turn = self._means_named(message, turn, channel)
         turn = self._for_someone(message, turn)
         return self._offer_second_question(turn, result.analysis.also)
 
@@ -48,20 +45,6 @@ class Answer:
         place = answers.places.get(situation.person_place or "", "")
         line = answers.ui("for_someone", person=person, place=place)
         return replace(turn, reply=replace(turn.reply, text=f"{line}\n{turn.reply.text}"))
-
-    def _means_named(self, message: Message, turn: Turn, channel: str | None) -> Turn:
-        """A means of payment no official channel lists ("能用PayPal充吗") gets its own line first:
-        not confirmed, and the hotline to ask; then the official ways."""
-        means = message.situation.means
-        if not means or channel is not None or message.result.detail is not None:
-            return turn
-        if message.result.intent not in TOPUP_INTENTS:
-            return turn
-        answers = self.compose.answers
-        label = self.compose.classifier.situation.label(means[0])
-        operator = turn.state.operator or ""
-        line = answers.ui("means_not_confirmed", means=label, op=operator)
-        return replace(turn, reply=replace(turn.reply, text=f"{line}\n\n{turn.reply.text}"))
 
     def _offer_second_question(self, turn: Turn, also: str | None) -> Turn:
         """Two questions in one message: both answered when both are short, else the main one is
