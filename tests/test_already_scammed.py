@@ -174,3 +174,22 @@ def test_a_smart_card_mailed_is_still_the_numbers_steps_when_selling_shares_its_
 ) -> None:
     text = reply(conversation, "我把smart卡卖给了一个网友，他说帮我保号，现在号码被他拿去用了")
     assert "手机卡交给了别人" in text and "马上停下" in text
+
+
+def test_an_operators_service_password_given_away_gets_the_operators_step_not_the_banks(
+    conversation: Conversation,
+) -> None:
+    text = reply(conversation, '我把联通的服务密码告诉了"客服"，他说帮我升级5G，现在套餐被改了还扣了钱')
+    assert "服务密码给了别人" in text and "10010" in text
+    assert "密码给了别人：还能登录" not in text  # not the bank and wallet passwords' step
+
+
+def test_a_screen_share_told_in_taiwanese_wording_is_cut_first(conversation: Conversation) -> None:
+    text = reply(conversation, "對方讓我下載一個APP開了螢幕共享，說幫我辦Smart保號，後來發現銀行卡被刷了兩筆")
+    assert "遠程控制" in text.split("\n")[1]
+
+
+def test_something_feeling_off_takes_back_no_operator(conversation: Conversation) -> None:
+    # 不对劲 ("something is off") is no correction of the card named before it.
+    text = reply(conversation, "拍了身分證正反面給一個賣Smart卡的，他說要幫我實名，現在想想不對勁")
+    assert "冒名登記 SIM 卡" in text and "1326" in text
