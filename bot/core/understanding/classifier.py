@@ -271,7 +271,8 @@ class Classifier:
         )
         # An unsure reading whose own answer writes the detail keeps it: "Smart卡插进去显示No service"
         # is read as 停机复机, which says why a card shows no service, not only how to see the balance.
-        if home is not None and home != intent and unsure and detail not in self._writes_itself.get(intent, ()):
+        writes_it = detail in self._writes_itself.get(intent, ())
+        if home is not None and home != intent and unsure and not writes_it:
             intent, confidence = home, DETAIL_DECIDES_BELOW
         elif (
             detail is not None
