@@ -227,7 +227,7 @@ def ask_with(conversation: Conversation, operator: str, text: str) -> str:
         (
             "smart",
             "Smart官方Facebook或者有网上客服吗 不想打电话",
-            "不想打电话：Smart 的官方网上渠道",
+            "Smart 电话以外的官方渠道",
             ("Smart Communications", "SmartCares"),
         ),
         # An eSIM on a new phone, its QR code lost.
