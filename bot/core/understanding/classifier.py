@@ -172,6 +172,8 @@ class Classifier:
             }
             for i, r in content.responses.items()
         }
+        # The details each answer writes itself: an unsure reading that writes the detail keeps it.
+        self._writes_itself = {i: frozenset(r.details) for i, r in content.responses.items()}
         names = self.operators.covered.words
         domain = frozenset(self.normalize(w) for w in domain_words(content)) - names
         sound = _sound_alike(content, self.normalize, segmenter, names, domain, cache_dir)
@@ -257,7 +259,10 @@ class Classifier:
         scripted, normalized = analysis.scripted, analysis.normalized
         # Most questions need no normalizing: then the normalized text is not looked at again.
         again = normalized != scripted
-        detail = self.details.find(scripted) or (self.details.find(normalized) if again else None)
+        # A narrower question the user takes back is not asked: "我不是问TNT怎么充，是想知道TNT和
+        # Smart有什么区别" asks what Smart is, not where to top up TNT.
+        kept = self.operators.kept
+        detail = self.details.find(kept(scripted)) or (self.details.find(kept(normalized)) if again else None)
         home = self._detail_home.get(detail) if detail is not None else None
         situation = self.situation.read(scripted)
         # A balance reading of a message that tells the number's state is unsure of itself: "手机卡
@@ -267,7 +272,10 @@ class Classifier:
             or top.score < DETAIL_DECIDES_BELOW
             or (intent in STATE_TOLD and bool(situation.number))
         )
-        if home is not None and home != intent and unsure:
+        # An unsure reading whose own answer writes the detail keeps it: "Smart卡插进去显示No service"
+        # is read as 停机复机, which says why a card shows no service, not only how to see the balance.
+        writes_it = detail in self._writes_itself.get(intent, ())
+        if home is not None and home != intent and unsure and not writes_it:
             intent, confidence = home, DETAIL_DECIDES_BELOW
         elif (
             detail is not None
