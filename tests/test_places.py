@@ -106,3 +106,8 @@ def test_saying_only_where_one_is_before_any_question_is_kept_for_the_next_answe
     )
     again = conversation.on_action("intent:topup_how", replace(noted.state, operator="smart")).reply.text
     assert "人不在菲律宾" in again and "零售点" not in again
+
+
+def test_a_place_typed_in_pinyin_is_where_the_user_is(conversation: Conversation) -> None:
+    result = conversation.classifier.classify("zenme gei smart ka chongzhi a, wo zai guonei")
+    assert result.place == "outside_philippines"
