@@ -215,3 +215,9 @@ def test_no_answer_asks_for_secrets(conversation: Conversation) -> None:
 def test_no_gap_after_a_full_width_bracket(conversation: Conversation) -> None:
     for intent, op, text in every_answer(conversation):
         assert not re.search(r"） [\u4e00-\u9fff]", text), (intent, op)
+
+
+def test_a_clause_that_only_tells_is_no_second_question(conversation: Conversation) -> None:
+    # "充了錢還是這樣" tells what was tried; it asks nothing about a top-up not credited.
+    text = conversation.on_text("電信號碼被單停了，打不出去只能接，充了錢還是這樣", ChatState()).reply.text
+    assert "還問了" not in text and "还问了" not in text

@@ -68,7 +68,15 @@ QUESTION_WORDS = frozenset(
         "问一下",
         "问下",
         "教",
+        "要不要",
+        "会不会",
+        "为什么",
+        "为啥",
+        "咋",
         "how",
+        "why",
+        "which",
+        "when",
         "what",
         "where",
         "can",
@@ -101,10 +109,19 @@ def _politeness_apart(clause: list[str]) -> list[list[str]]:
     if thanks > start and all(w in AFTER_THANKS for w in clause[thanks + 1 :]):
         end = thanks
     middle = clause[start:end]
-    asks = any(w in QUESTION_WORDS or w.endswith(QUESTION_ENDINGS) for w in middle)
+    asks = any(map(_asking, middle))
     if not middle or (start, end) == (0, len(clause)) or not asks:
         return [clause]
     return [part for part in (clause[:start], clause[start:end], clause[end:]) if part]
+
+
+def _asking(word: str) -> bool:
+    return word in QUESTION_WORDS or word.endswith(QUESTION_ENDINGS)
+
+
+def asks(clause: list[str]) -> bool:
+    """The clause is phrased as a question (a question word, or 吗/呢/么 at a word's end)."""
+    return any(map(_asking, clause))
 
 
 def negated(clause: list[str]) -> bool:

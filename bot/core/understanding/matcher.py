@@ -423,8 +423,14 @@ class Matcher:
                 on_topic = "x:offdomain" not in self.features(text, words)[0]
                 if ranking[0].intent != FALLBACK and on_topic:
                     main = ranking
+        # A second question is asked: a clause that only tells ("充了钱还是这样", "smart的") is
+        # context, however its words score.
         questions = sorted(
-            (r for r in rankings if r[0].intent not in clauses.SOCIAL and r[0].intent != FALLBACK),
+            (
+                r
+                for p, r in zip(parts, rankings, strict=True)
+                if r[0].intent not in clauses.SOCIAL and r[0].intent != FALLBACK and clauses.asks(p)
+            ),
             key=lambda r: -r[0].score,
         )
         others = [
