@@ -185,6 +185,11 @@ class Reminders:
 
     # ---- the due check ---------------------------------------------------------------------------
 
+    def settle(self) -> bool:
+        """Waits until the changes queued so far are written (a read waits for them too); blocking,
+        so an event loop calls it in a thread."""
+        return self._db.flush()
+
     def due(self, now: datetime, limit: int = 100) -> list[Reminder]:
         """Reminders with a message due, oldest first (by index on next_send)."""
         rows = self._db.read(

@@ -213,8 +213,14 @@ async def send_due(application: Application) -> int:  # type: ignore[type-arg]
     async with shared.lock:
         now = shared.clock()
         sent = 0
+        # The store's read waits for the writes queued before it, and those may wait for SQLite's
+        # write lock (a backup, a report, another process): that wait happens in a thread, so the
+        # chats go on meanwhile and the read after it finds nothing left to wait for.
+        loop = asyncio.get_running_loop()
         if daytime(now):
-            while batch := shared.store.due(now, DUE_BATCH):
+            while await loop.run_in_executor(None, shared.store.settle) and (
+                batch := shared.store.due(now, DUE_BATCH)
+            ):
                 claimed = 0
                 for reminder in batch:
                     outcome = await _send(application, shared, reminder, now)
