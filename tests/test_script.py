@@ -164,3 +164,10 @@ def test_taiwan_gets_its_own_words(conversation: Conversation) -> None:
     assert "“手機充值”" in wallet  # the app's own menu entry, quoted as the app writes it
     generic = conversation.on_text("餘額怎麼查，沒有核實嗎", ChatState(operator="smart")).reply.text
     assert not any(ch in generic for ch in "爲裏覈")  # s2t's rarer forms
+
+
+def test_cantonese_typed_in_simplified_characters_is_answered_in_simplified() -> None:
+    detect = ScriptDetector().detect
+    assert detect("我老妈喺香港收到短信话中国移动积分兑换礼品，撳咗条link入咗银行卡资料") == "simplified"
+    assert detect("我老媽喺香港收到短信話中國移動積分兌換禮品，撳咗條link") == "hongkong"
+    assert detect("易付卡點樣增值") == "hongkong"  # only shared characters and Hong Kong words

@@ -62,17 +62,28 @@ class ScriptDetector:
     def detect(self, text: str, previous: str | None = None) -> str | None:
         """The script of the text, or None when it shows none (Latin, digits, shared characters)."""
         text = what_decides(text)  # the part of a long message the classifier reads
-        if _differences(text, self._t2s.convert(text)):
-            return _region(text) or TRADITIONAL
+        if traditional := _differences(text, self._t2s.convert(text)):
+            region = _region(text)
+            # Cantonese typed in simplified characters keeps a few traditional ones (撳, 喺 is
+            # shared): more simplified than traditional characters is simplified writing.
+            if region == HONG_KONG and self._simplified(text) > traditional:
+                return SIMPLIFIED
+            return region or TRADITIONAL
         if region := _region(text):
-            return region  # 增值, 易付卡 are written the same in both scripts
+            # 增值, 易付卡, 唔 are written the same in both scripts; Cantonese typed in simplified
+            # characters ("我老妈喺香港收到短信…") is answered in simplified.
+            return SIMPLIFIED if self._simplified(text) else region
         if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
             return None
         if previous in (None, SIMPLIFIED):
             return SIMPLIFIED  # simplified or shared characters: the answer is simplified either way
+        return SIMPLIFIED if self._simplified(text) else None
+
+    def _simplified(self, text: str) -> int:
+        """How many characters of the text only simplified writing uses."""
         if self._s2t is None:
             self._s2t = opencc.OpenCC("s2t")
-        return SIMPLIFIED if _differences(text, self._s2t.convert(text)) else None
+        return _differences(text, self._s2t.convert(text))
 
 
 def _region(text: str) -> str | None:
