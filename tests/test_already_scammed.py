@@ -193,3 +193,36 @@ def test_something_feeling_off_takes_back_no_operator(conversation: Conversation
     # 不对劲 ("something is off") is no correction of the card named before it.
     text = reply(conversation, "拍了身分證正反面給一個賣Smart卡的，他說要幫我實名，現在想想不對勁")
     assert "冒名登記 SIM 卡" in text and "1326" in text
+
+
+def test_a_card_registered_to_someone_else_bought_and_used_gets_what_to_do_with_it(
+    conversation: Conversation,
+) -> None:
+    text = reply(
+        conversation,
+        "在闲鱼买了一张别人实名的Smart卡，已经用了半年绑了我的GCash，今天看新闻说这个违法？我要怎么补救",
+    )
+    assert "买了别人登记的 SIM 卡" in text and "smart.com.ph/simreg" in text
+
+
+def test_a_registered_card_only_offered_is_not_bought(conversation: Conversation) -> None:
+    text = reply(
+        conversation, "闲鱼上有卖已实名的Smart卡，还带GCash的，300块一张，我就想买来收个验证码，可以买吗"
+    )
+    assert not text.startswith("先止损")
+
+
+def test_photos_sent_in_cantonese_are_given(conversation: Conversation) -> None:
+    text = reply(
+        conversation,
+        "有個自稱中國電信客服話我張卡實名認證有問題，叫我影身份證正反面同埋手持照片俾佢，我已經send咗😭 點算",
+    )
+    assert text.startswith("先止損") and "身份證照片給了別人" in text
+
+
+def test_a_code_given_two_clauses_after_it_was_asked_for_is_given(conversation: Conversation) -> None:
+    text = reply(
+        conversation,
+        "我的Smart卡突然没信号了，前天有个冒充Smart客服的跟我要了esim的二维码，说帮我升级5G，我就给他了。。。",
+    )
+    assert text.startswith("先止损") and "eSIM 二维码给了别人" in text

@@ -218,21 +218,31 @@ def _situation(path: Path, problems: list[Problem]) -> SituationRules | None:
     ok = file.keys(people, {"owner_marks", "who"}, set(), "'people'") and ok
     if not ok:
         return None
-    acts = _entity_table(file, done, Act, "acts", "act", frozenset({"verbs", "needs"}))
+    acts = _entity_table(file, done, Act, "acts", "act", frozenset({"verbs", "needs", "instead_of"}))
     table = done["acts"]
 
     def words_of(key: str) -> dict[str, tuple[str, ...]]:
-        """Each act's `verbs` or `needs`, for the acts that list them."""
+        """Each act's `verbs`, `needs` or `instead_of`, for the acts that list them."""
         return {
             act_id: tuple(w for w, _ in file.texts(table[act_id], key, f"act '{act_id}'"))
             for act_id in acts
             if isinstance(table, Node) and isinstance(table.get(act_id), Node) and key in table[act_id]
         }
 
+    instead_of = words_of("instead_of")
+    for act_id, others in instead_of.items():
+        for other in others:
+            if other not in acts:
+                line = table[act_id].line_of("instead_of") if isinstance(table[act_id], Node) else table.line
+                known = ", ".join(acts)
+                wrong = f"act '{act_id}': instead_of names '{other}', not an act"
+                file.problem(line, wrong, f"use one of: {known}")
+
     return SituationRules(
         acts=acts,
         act_verbs=words_of("verbs"),
         act_needs=words_of("needs"),
+        act_instead_of=instead_of,
         done_marks=_words(file, done, "marks", "'done'"),
         asks=_words(file, done, "asks", "'done'"),
         hypotheticals=_words(file, done, "hypotheticals", "'done'") if "hypotheticals" in done else (),

@@ -106,6 +106,8 @@ class SituationRules:
     act_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pay_again: tuple[str, ...] = ()  # 保证金, 再交…: the scammer asks for more money
     broken: tuple[str, ...] = ()  # 被锁了, 用不了…: right after a thing, the user cannot use it
+    # act id -> acts it stands for when both are told (a registered card bought is no money stolen)
+    act_instead_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def ids(self) -> dict[str, Entity]:
         """Every situation id an answer may have a variant for: acts, things lacked, means, states."""

@@ -32,6 +32,8 @@ PERSON_TO_PLACE = re.compile(r"(?:现在|目前|也|还|人|住)*")
 DONE_AFTER = 5
 # ... and one this short that holds the act's own verb ("我已经寄出去了", "我send咗").
 DONE_AFTER_WITH_VERB = 10
+# ... among this many clauses after the act's name (one may say why between: "说帮我升级5g").
+DONE_WITHIN = 2
 # A done mark right after the verb: done, even after an ask ("让我报了验证码").
 DONE_RIGHT_AFTER = frozenset("了咗过")
 # A giving word followed by the user ("转给我", "给了我", "sent me"): given to them (a friend's load,
@@ -175,6 +177,7 @@ class SituationReader:
         self._any_act = word_pattern(self._act_names)
         self._verbs = {a: _pattern(rules.act_verbs.get(a, ()), script) for a in rules.acts}
         self._needs = {a: _pattern(words, script) for a, words in rules.act_needs.items()}
+        self._instead_of = rules.act_instead_of
         self._marks = _pattern(rules.done_marks, script)
         self._asks = _pattern(rules.asks, script)
         self._hypotheticals = _pattern(rules.hypotheticals, script)
@@ -252,6 +255,10 @@ class SituationReader:
             if marked
             else []
         )
+        # An act told stands for another it is a kind of: the registered card bought is what was
+        # paid for, not money a scammer took.
+        replaced = {other for act in done for other in self._instead_of.get(act, ())}
+        done = [act for act in done if act not in replaced]
         lacks = [thing for c in clauses for thing in self._lacked(c)] if refused else []
         person, owner, place = self._someone(scripted)
         return Situation(
@@ -317,14 +324,16 @@ class SituationReader:
         after = clauses[i + 1] if i + 1 < len(clauses) else ""
         if verbs is not None:
             spans = [(m.start(), m.end()) for m in verbs.finditer(clause)]
+        # "跟我要了esim的二维码，说帮我升级5g，我就给他了": a short clause soon after does it.
+        soon = clauses[i + 1 : i + 1 + DONE_WITHIN]
         if not spans:
             # "陌生人发我一个eSIM二维码…，我扫了": the next clause does it with the act's verb.
-            return self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
+            return any(self._done_after(verbs, later, DONE_AFTER_WITH_VERB) for later in soon)
         # A loss told by its name needs no mark ("tapos nabawasan GCash ko", "微信也登不上"): the
         # name says it happened.
         if not self._marks.search(clause) and not (act in SELF_EVIDENT and verbs is None) and not followed:
             short = len(after.strip()) <= DONE_AFTER and self._marks.search(after) is not None
-            return short or self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
+            return short or any(self._done_after(verbs, later, DONE_AFTER_WITH_VERB) for later in soon)
         asked = False
         for start, end in spans:
             if clause[start:end].endswith(GIVING) and TOWARDS_ME.match(clause, end):
@@ -341,7 +350,7 @@ class SituationReader:
             if not self._negated(clause, start):
                 return True
         # Asked ("叫我send个OTP过去"), then done in the next clause ("我send咗").
-        return asked and self._done_after(verbs, after, DONE_AFTER_WITH_VERB)
+        return asked and any(self._done_after(verbs, later, DONE_AFTER_WITH_VERB) for later in soon)
 
     def _done_after(self, verbs: re.Pattern[str] | None, after: str, longest: int) -> bool:
         """A short clause that does the act named before: its verb, a mark, no negation before the

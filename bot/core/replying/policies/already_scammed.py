@@ -73,6 +73,7 @@ class AlreadyScammed:
             or YUAN.search(scripted) is not None
             or (result.channel not in PH_CHANNELS and CN_PLATFORMS.search(scripted) is not None)
         )
+        card = variant  # the steps for the card and the accounts follow the card's country
         if paid_in_china and variant == PH_OPERATOR:
             variant = None  # the Chinese steps (each act's `default` variant) and the Chinese report line
         # A Smart card's money with no wallet, currency or platform named may have left from either
@@ -107,7 +108,9 @@ class AlreadyScammed:
         ]
         either = either and not means_steps  # the means said where the money went
         for act in situation.done:
-            step = answers.situation_text(VICTIM_INTENT, variant, act)
+            # The money's steps follow where it was paid; the rest follow the card ("在闲鱼买了
+            # 一张别人实名的Smart卡": China's stop-payment, the Philippine law on the card).
+            step = answers.situation_text(VICTIM_INTENT, variant if act in MONEY_GONE else card, act)
             if act in MONEY_GONE and means_steps:
                 step, means_steps = means_steps[0], means_steps[1:]
             # The most urgent steps first; one that would pass the limit is left out.
