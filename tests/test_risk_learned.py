@@ -62,15 +62,14 @@ def test_a_short_message_is_left_to_the_rules(scanner: Scanner) -> None:
         assert scanner.scan(greeting).level == "low", greeting
 
 
-def test_a_question_about_a_cheaper_seller_is_medium_not_high(
-    scanner: Scanner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Two signals that are each 中 add up to 高 for the rules; the wording is a question people ask.
-    question = "我朋友推荐的卡商，价格比官方便宜，能用吗🤔"
-    report = scanner.scan(question)
-    assert report.level == "medium" and {"unofficial_topup", "cheap_offer"} <= {f.id for f in report.flags}
-    monkeypatch.setattr(scanner, "learned", None)
-    assert scanner.scan(question).level == "high"
+def test_what_the_rules_rate_high_stays_high_however_harmless_it_reads(scanner: Scanner) -> None:
+    # The learned part reads this fake anti-fraud app as harmless (it learned 反诈中心 from
+    # warnings and questions); it only ever raises a level, so the rules' 高 stands.
+    advert = "【反诈中心】请安装新版App：fz-check.top/app.apk，否则号码将被限制使用"
+    assert scanner.learned is not None
+    high, harmless = scanner.learned.chances(scanner.prepare(advert))
+    assert harmless > high
+    assert scanner.scan(advert).level == "high"
 
 
 def test_a_signal_that_alone_makes_high_keeps_it_high(scanner: Scanner) -> None:
@@ -83,7 +82,7 @@ def _small(content_examples: RiskExamples, per_level: int) -> RiskExamples:
     for level in learned.CLASSES:
         kept += [e for e in content_examples.examples if e.levels == (level,)][:per_level]
     return RiskExamples(
-        tuple(kept), content_examples.high_at, content_examples.harmless_at, content_examples.where
+        tuple(kept), content_examples.high_at, content_examples.alone_at, content_examples.where
     )
 
 
@@ -102,8 +101,8 @@ def test_the_weights_are_learned_once_the_same_every_time_and_read_from_the_cach
 
     monkeypatch.setattr(learned, "train", no_training)
     cached = learned.learned_model(examples, scanner.prepare, "r", ["怎么充值"], tmp_path)
-    assert cached.to_medium == first.to_medium and cached.to_low == first.to_low
-    assert learned.RiskModel(again, examples, "r").to_low == first.to_low  # trained again: the same weights
+    assert cached.rows == first.rows
+    assert learned.RiskModel(again, examples, "r").rows == first.rows  # trained again: the same weights
 
 
 def test_leave_one_set_out_scores_each_set_with_a_model_that_never_saw_it(scanner: Scanner) -> None:
@@ -120,7 +119,7 @@ def test_the_examples_yaml_reports_file_line_and_fix(content_copy: Path) -> None
     text = path.read_text(encoding="utf-8")
     first = text.index("  - text:")
     entry = text[first : text.index("\n  - text:", first + 1) + 1]
-    text = text.replace("high_at: 0.7", "high_at: 7", 1)
+    text = text.replace("high_at: 0.6", "high_at: 7", 1)
     text = text.replace("not_harmless: [scam_check, scam_victim]", "not_harmless: [scam_check, scam_victm]")
     text = text.replace(entry, entry + entry + '  - text: "某条消息"\n    level: severe\n', 1)
     path.write_text(text, encoding="utf-8")

@@ -333,8 +333,8 @@ class RiskExamples:
     """What the scam check's learned part learns from, and where its chances decide a level."""
 
     examples: tuple[RiskExample, ...]
-    high_at: float  # its chance of 高 at or above which a message is 高
-    harmless_at: float  # its chance of harmless at or above which a 高 added up from 中 signals is 中
+    high_at: float  # its chance of 高 at or above which a message with a rule's red flag is 高
+    alone_at: float  # its chance of 高 at or above which a message no rule flags is 高
     where: Where
     # The intents whose examples are not learned as harmless messages (they quote or tell scams);
     # every other intent's examples are questions people ask the bot, learned as harmless.

@@ -14,7 +14,7 @@ from bot.content.yaml_file import YamlFile, load_file
 LEVELS = ("high", "medium", "low")
 # Fewer examples of a level than this teach the model nothing it can carry to new wording.
 MIN_PER_LEVEL = 20
-THRESHOLDS = ("high_at", "harmless_at")
+THRESHOLDS = ("high_at", "alone_at")
 
 
 def load_examples(path: Path, problems: list[Problem], intents: set[str]) -> RiskExamples | None:
@@ -42,10 +42,10 @@ def load_examples(path: Path, problems: list[Problem], intents: set[str]) -> Ris
                 f"only {count} examples of level {level}",
                 f"add at least {MIN_PER_LEVEL} messages of each level: each is learned from its examples",
             )
-    high_at, harmless_at = chances["high_at"], chances["harmless_at"]
-    if high_at is None or harmless_at is None or len(problems) > before:
+    high_at, alone_at = chances["high_at"], chances["alone_at"]
+    if high_at is None or alone_at is None or len(problems) > before:
         return None
-    return RiskExamples(tuple(examples), high_at, harmless_at, file.where(node.line), frozenset(not_harmless))
+    return RiskExamples(tuple(examples), high_at, alone_at, file.where(node.line), frozenset(not_harmless))
 
 
 def _chance(file: YamlFile, value: Any, line: int, name: str) -> float | None:

@@ -141,7 +141,7 @@ def leave_one_out(scanner: Scanner, sets: dict[str, list[Case]], questions: Sequ
     from bot.core.risk.learned import RiskModel, train
 
     assert scanner.learned is not None
-    high_at, harmless_at = scanner.learned.high_at, scanner.learned.harmless_at
+    high_at, alone_at = scanner.learned.high_at, scanner.learned.alone_at
     kept = scanner.learned
     out = []
     try:
@@ -152,7 +152,7 @@ def leave_one_out(scanner: Scanner, sets: dict[str, list[Case]], questions: Sequ
                 if other != name
                 for case in rest
             )
-            fold = RiskExamples(others, high_at, harmless_at, Where(Path(name), 0))
+            fold = RiskExamples(others, high_at, alone_at, Where(Path(name), 0))
             model = RiskModel(train(fold, scanner.prepare, questions), fold, "")
             scanner.learned = None
             rules = evaluate_scan(scanner, cases)

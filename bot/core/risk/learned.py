@@ -25,14 +25,14 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
+from operator import add
 from pathlib import Path
 
 from bot.content.model import RiskExamples
 from bot.core.understanding import linear
 from bot.core.understanding.disk_cache import cached_file
 
-FORMAT = "risk-learned-1"  # bump when the features or the training change (the code is in the key too)
+FORMAT = "risk-learned-2"  # bump when the features or the training change (the code is in the key too)
 CLASSES = ("high", "medium", "low")
 # A long message is read by its start: an advert or a script shows what it is well before this,
 # and the cost stays that of a short message whatever is pasted.
@@ -44,8 +44,8 @@ MIN_GRAMS = 12
 MAX_LOGIT = 50.0
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile("[a-z0-9]+")
-# The slices of every n-gram a run of up to HEAD_CHARS (+2 for the padding) can hold: cut by map in C.
-_SLICES = {n: [slice(i, i + n) for i in range(HEAD_CHARS + 2)] for n in (2, 3, 4)}
+# The slices of every 4-gram a padded Latin word of up to HEAD_CHARS can hold: cut by map in C.
+_SLICES = [slice(i, i + 4) for i in range(HEAD_CHARS)]
 
 
 def features(prepared: str) -> set[str]:
@@ -55,16 +55,18 @@ def features(prepared: str) -> set[str]:
     grams: set[str] = set()
     if not text.isascii():
         for run in _CJK_RUN.findall(text):
-            grams.update(run)
-            grams.update(map(run.__getitem__, _SLICES[2][: len(run) - 1]))
-            grams.update(map(run.__getitem__, _SLICES[3][: len(run) - 2]))
+            # Each character joined to the next, and that pair to the one after: map stops at the
+            # shorter side, so a run of one or two characters makes no empty or short piece.
+            second = run[1:]
+            pairs = list(map(add, run, second))
+            grams.update(run, pairs, map(add, pairs, run[2:]))
     for word in _LATIN_WORD.findall(text):
         if word.isdigit():
             word = "#" * min(len(word), 6)  # a price or a number: how long it is, not which
         grams.add("_" + word)
         if len(word) > 3:
             padded = f" {word} "
-            grams.update(map(padded.__getitem__, _SLICES[4][: len(padded) - 3]))
+            grams.update(map(padded.__getitem__, _SLICES[: len(padded) - 3]))
     return grams
 
 
@@ -75,19 +77,19 @@ def _scaled(grams: Iterable[str]) -> dict[str, float]:
 
 
 class RiskModel:
-    """The chances that a message is 高 and that it is harmless, from the learned weights.
+    """The chance that a message is 高, from the learned weights.
 
-    The weights are kept as the differences of the other two classes' weights from 高's: the
-    chance of 高 is then 1 / (1 + e^Δmedium + e^Δlow), two sums over the message's n-grams."""
+    The weights are kept as the differences of the other two classes' weights from 高's, a pair
+    per n-gram: the chance of 高 is then 1 / (1 + e^Δmedium + e^Δlow), one look-up per n-gram
+    and the two columns summed in C."""
 
     def __init__(self, model: linear.LinearModel, examples: RiskExamples, reason: str) -> None:
         high, medium, low = (model.classes.index(c) for c in CLASSES)
-        self.to_medium = {f: w[medium] - w[high] for f, w in model.weights.items() if w[medium] != w[high]}
-        self.to_low = {f: w[low] - w[high] for f, w in model.weights.items() if w[low] != w[high]}
+        self.rows = {f: (w[medium] - w[high], w[low] - w[high]) for f, w in model.weights.items()}
         self.bias_medium = model.bias[medium] - model.bias[high]
         self.bias_low = model.bias[low] - model.bias[high]
         self.high_at = examples.high_at
-        self.harmless_at = examples.harmless_at
+        self.alone_at = examples.alone_at
         self.reason = reason
 
     def chances(self, prepared: str) -> tuple[float, float]:
@@ -95,9 +97,11 @@ class RiskModel:
         grams = features(prepared)
         if len(grams) < MIN_GRAMS:
             return 0.0, 0.0
+        rows = list(filter(None, map(self.rows.get, grams)))
+        medium, low = map(sum, zip(*rows, strict=True)) if rows else (0.0, 0.0)
         scale = 1.0 / math.sqrt(len(grams))
-        medium = self.bias_medium + scale * sum(map(self.to_medium.get, grams, repeat(0.0)))
-        low = self.bias_low + scale * sum(map(self.to_low.get, grams, repeat(0.0)))
+        medium = self.bias_medium + scale * medium
+        low = self.bias_low + scale * low
         e_medium, e_low = math.exp(min(medium, MAX_LOGIT)), math.exp(min(low, MAX_LOGIT))
         high = 1.0 / (1.0 + e_medium + e_low)
         return high, e_low * high

@@ -303,7 +303,7 @@ class Scanner:
         phrases = self._phrases.find(prepared)
         takeover = self._takeover(prepared)
         chances = self.learned.chances(prepared) if self.learned is not None else None
-        if not hits and not phrases and not takeover and (chances is None or chances[0] < self.learned_high):
+        if not hits and not phrases and not takeover and (chances is None or chances[0] < self.learned_alone):
             return NOTHING  # most messages
         victim = self._victims is not None and self._victims.search(prepared) is not None
         # Talk about a scam, or a victim's story, names its words without offering anything, as
@@ -331,8 +331,8 @@ class Scanner:
         names = [handle.name for handle in find_handles(prepared)]
         # Talk and warnings quote a whole script (a name and its ask): no combination counts there.
         report = self._report(signals, found, lambda piece: shown(piece, names, self._keep), combine=not talk)
-        if chances is not None:
-            report = self._weigh(report, chances, raise_to_high=not talk)
+        if chances is not None and not talk:
+            report = self._weigh(report, chances[0])
         if talk and report.level == "high":
             report = replace(report, level="medium")
         if takeover:
@@ -343,27 +343,24 @@ class Scanner:
         return replace(report, victim=victim) if victim else report
 
     @property
-    def learned_high(self) -> float:
-        return self.learned.high_at if self.learned is not None else 2.0
+    def learned_alone(self) -> float:
+        return self.learned.alone_at if self.learned is not None else 2.0
 
-    def _weigh(self, report: RiskReport, chances: tuple[float, float], raise_to_high: bool) -> RiskReport:
-        """The learned part beside the rules (bot/core/risk/learned.py): a message it is sure reads
-        like a scam is 高, its red flag last (the rules' reasons, which say what was found, come
-        first); a 高 the rules added up from signals that are each 中 becomes 中 when it is sure the
-        message reads like a harmless one. A signal that alone makes a message 高 keeps it 高, a
-        level a signal caps (a seller at face value: 中 at most) stays capped, and a warning to
-        others or a victim's story (raise_to_high false) is never made 高."""
+    def _weigh(self, report: RiskReport, high: float) -> RiskReport:
+        """The learned part beside the rules (bot/core/risk/learned.py): a message it is sure enough
+        reads like a scam is 高, its red flag last (the rules' reasons, which say what was found,
+        come first). Sure enough is high_at beside a rule's red flag, alone_at without one. A level
+        a signal caps (a seller at face value: 中 at most) stays capped; the caller leaves out a
+        warning to others and a victim's story. It never lowers what the rules found: it learned
+        the questions people ask as harmless, and a question that reports an ask is rated for the
+        ask (measured: lowering a 高 it read as harmless cost tested 高s, a fake 反诈中心 app among them)."""
         assert self.learned is not None
-        high, harmless = chances
-        if report.level != "high":
-            if raise_to_high and high >= self.learned.high_at and report.score < self.rules.high:
-                flag = Flag(LEARNED, self.learned.reason, "", self.rules.high - report.score)
-                return replace(report, level="high", score=self.rules.high, flags=(*report.flags, flag))
+        if report.level == "high" or report.score >= self.rules.high:
             return report
-        alone_high = bool(report.flags) and report.flags[0].weight >= self.rules.high
-        if harmless >= self.learned.harmless_at and not alone_high:
-            return replace(report, level="medium")
-        return report
+        if high < (self.learned.high_at if report.problems else self.learned.alone_at):
+            return report
+        flag = Flag(LEARNED, self.learned.reason, "", self.rules.high - report.score)
+        return replace(report, level="high", score=self.rules.high, flags=(*report.flags, flag))
 
     def _takeover(self, prepared: str) -> bool:
         """A code or QR given away, and a sign the number is being taken over (no signal, eSIM)."""
