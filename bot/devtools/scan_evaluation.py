@@ -6,14 +6,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.content.model import RiskExample, RiskExamples, Where
+from bot.core.risk.learned import RiskModel, features, train
 from bot.core.risk.scanner import RiskReport, Scanner
 from bot.devtools.evaluation import tsv_rows
-
-if TYPE_CHECKING:
-    from bot.core.risk.learned import RiskModel
 
 HEADER = ["text", "levels"]
 LEVELS = ("high", "medium", "low")
@@ -138,8 +135,6 @@ def leave_one_out(scanner: Scanner, sets: dict[str, list[Case]], questions: Sequ
     """Each set scored by a model learned from all the others (the honest estimate of how the
     learned part does on wording it has never seen), at the scanner's own thresholds. The rules
     were written with every set in view, so their figures here are optimistic."""
-    from bot.core.risk.learned import RiskModel, train
-
     assert scanner.learned is not None
     high_at, alone_at = scanner.learned.high_at, scanner.learned.alone_at
     kept = scanner.learned
@@ -195,13 +190,14 @@ def _add(into: ScanReport, one: ScanReport) -> None:
 
 
 class _LearnedAlone:
-    """A scanner whose level is the learned part's likeliest class, for the table's middle column."""
+    """A scanner whose level is the learned part's likeliest class, for the table's middle column
+    (every message read, the short ones the scanner leaves to the rules too)."""
 
     def __init__(self, scanner: Scanner, model: RiskModel) -> None:
         self._scanner, self._model = scanner, model
 
     def scan(self, text: str) -> RiskReport:
-        high, harmless = self._model.chances(self._scanner.prepare(text))
+        high, harmless = self._model.read(features(self._scanner.prepare(text)))
         chances = {"high": high, "medium": 1.0 - high - harmless, "low": harmless}
         level = max(LEVELS, key=chances.__getitem__)
         return RiskReport(level, high, ())  # type: ignore[arg-type]

@@ -37,8 +37,11 @@ CLASSES = ("high", "medium", "low")
 # A long message is read by its start: an advert or a script shows what it is well before this,
 # and the cost stays that of a short message whatever is pasted.
 HEAD_CHARS = 600
-# A message with fewer n-grams than this ("代充", "保号", "你好") is too short to judge by its
-# wording: the learned part gives no opinion and the rules decide alone.
+# A message shorter than this ("代充", "保号", "电信客服热线"), or with fewer n-grams, is too short
+# to judge by its wording: the learned part gives no opinion and the rules decide alone. Half the
+# questions people ask are shorter than 20 characters and 5 of the 647 high-risk examples are, so
+# the characters are counted first: for those questions the n-grams are never cut (the cost).
+MIN_CHARS = 20
 MIN_GRAMS = 12
 # Past this the exponent of a chance changes nothing (and would overflow).
 MAX_LOGIT = 50.0
@@ -94,12 +97,18 @@ class RiskModel:
 
     def chances(self, prepared: str) -> tuple[float, float]:
         """(the chance it is 高, the chance it is harmless) for a prepared text; none for a short one."""
+        if len(prepared) < MIN_CHARS:
+            return 0.0, 0.0
         grams = features(prepared)
         if len(grams) < MIN_GRAMS:
             return 0.0, 0.0
+        return self.read(grams)
+
+    def read(self, grams: set[str]) -> tuple[float, float]:
+        """The chances from these n-grams, however few (eval-scan's column of the learned part alone)."""
         rows = list(filter(None, map(self.rows.get, grams)))
         medium, low = map(sum, zip(*rows, strict=True)) if rows else (0.0, 0.0)
-        scale = 1.0 / math.sqrt(len(grams))
+        scale = 1.0 / math.sqrt(len(grams)) if grams else 1.0
         medium = self.bias_medium + scale * medium
         low = self.bias_low + scale * low
         e_medium, e_low = math.exp(min(medium, MAX_LOGIT)), math.exp(min(low, MAX_LOGIT))
