@@ -35,7 +35,7 @@ def build(root: Path, cache_dir: Path | None = None) -> Conversation:
 
     content = _checked_content(root)
     answers = Answers(content)
-    return Conversation(Classifier(content, cache_dir), answers, _risk_check(content, answers))
+    return Conversation(Classifier(content, cache_dir), answers, _risk_check(content, answers, cache_dir))
 
 
 def build_classifier(root: Path, cache_dir: Path | None = None) -> Classifier:
@@ -54,10 +54,10 @@ def _checked_content(root: Path, risk: bool = True) -> Content:
     return content
 
 
-def _risk_check(content: Content, answers: Answers) -> RiskCheck | None:
+def _risk_check(content: Content, answers: Answers, cache_dir: Path | None = None) -> RiskCheck | None:
     from bot.core.risk.reply import RiskCheck
     from bot.core.risk.scanner import build_scanner
 
     if content.risk is None:
         return None
-    return RiskCheck(build_scanner(content), content.risk.texts, answers)
+    return RiskCheck(build_scanner(content, cache_dir), content.risk.texts, answers)

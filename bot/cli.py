@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError
 if TYPE_CHECKING:  # imported by the commands that use them: the store (sqlite3, hashing), the whole chat
     from bot.core.replying.conversation import Conversation
     from bot.core.risk.scanner import Scanner
+    from bot.devtools.scan_evaluation import Case
     from bot.store.records import Records
 
 EXPLAINED_VOTES = 12  # per intent: the features that moved its score most, either way
@@ -217,11 +218,13 @@ def cmd_eval_scan(args: argparse.Namespace) -> int:
 
     scanner = _scanner(args)
     try:
-        cases = read_cases(Path(args.file))
+        sets = {Path(name).stem: read_cases(Path(name)) for name in args.file}
     except ScanFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = evaluate_scan(scanner, cases)
+    if args.leave_one_out:
+        return _leave_one_out(args, scanner, sets)
+    report = evaluate_scan(scanner, [case for cases in sets.values() for case in cases])
     print("\n".join(report.lines(show_misses=not args.no_misses)))
     failed = []
     if report.recall < args.min_recall:
@@ -233,6 +236,21 @@ def cmd_eval_scan(args: argparse.Namespace) -> int:
     for message in failed:
         print(f"FAIL: {message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _leave_one_out(args: argparse.Namespace, scanner: Scanner, sets: dict[str, list[Case]]) -> int:
+    from bot.build import content_root
+    from bot.content.loader import load_content
+    from bot.core.risk.scanner import harmless_questions
+    from bot.devtools.scan_evaluation import held_out_lines, leave_one_out
+
+    if len(sets) < 2 or scanner.learned is None:
+        needs = "two files or more and intents/_risk_examples.yaml"
+        print(f"error: --leave-one-out needs {needs}", file=sys.stderr)
+        return 2
+    questions = harmless_questions(load_content(content_root(args.content)))
+    print("\n".join(held_out_lines(leave_one_out(scanner, sets, questions))))
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -374,7 +392,12 @@ def parser() -> argparse.ArgumentParser:
         "scan", help="scam-risk check: one message per line on stdin → one JSON object per line"
     ).set_defaults(func=cmd_scan)
     eval_scan = commands.add_parser("eval-scan", help="scam-risk check on a labelled TSV (text, levels)")
-    eval_scan.add_argument("file")
+    eval_scan.add_argument("file", nargs="+", help="one or more TSV files (text, levels)")
+    eval_scan.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="each file scored by the learned part trained on the others (the rules alone, it alone, both)",
+    )
     eval_scan.add_argument("--min-recall", type=float, default=0.0, help="lowest recall of high that passes")
     eval_scan.add_argument("--max-false-high", type=int, default=None, help="most low messages rated high")
     eval_scan.add_argument("--no-misses", action="store_true", help="do not list the misses")

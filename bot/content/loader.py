@@ -621,6 +621,7 @@ def load_content(root: Path, risk: bool = True) -> Content:
             problems,
             content.allowlist,
             set(content.operators),
+            set(content.intents),
         )
         content = dataclasses.replace(content, risk=rules)
     if problems:

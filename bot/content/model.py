@@ -318,9 +318,34 @@ class RiskTexts:
     # /guard says; GUARD_TEXTS names them.
     guard: dict[str, Template] = field(default_factory=dict)
     takeover: dict[str, Template] = field(default_factory=dict)  # operator or 'default'
+    # The red flag of a message the learned part rates 高 where the rules see less: said as what it is.
+    learned: str = ""
+
+
+@dataclass(frozen=True)
+class RiskExample:
+    """A message people forward and the levels it should get (intents/_risk_examples.yaml)."""
+
+    text: str
+    levels: tuple[str, ...]  # 'high', 'medium', 'low'; two when either is right
+    where: Where
+
+
+@dataclass(frozen=True)
+class RiskExamples:
+    """What the scam check's learned part learns from, and where its chances decide a level."""
+
+    examples: tuple[RiskExample, ...]
+    high_at: float  # its chance of 高 at or above which a message with a rule's red flag is 高
+    alone_at: float  # its chance of 高 at or above which a message no rule flags is 高
+    where: Where
+    # The intents whose examples are not learned as harmless messages (they quote or tell scams);
+    # every other intent's examples are questions people ask the bot, learned as harmless.
+    not_harmless: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Risk:
     rules: RiskRules
     texts: RiskTexts
+    learned: RiskExamples | None = None  # without intents/_risk_examples.yaml, the rules alone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from bot.content.model import (
     Where,
 )
 from bot.content.patterns import Regex
+from bot.content.risk_examples import load_examples
 from bot.content.yaml_file import YamlFile, load_file, required_file
 
+EXAMPLES_FILE = "_risk_examples.yaml"
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("high", "medium", "low")
 # The first line of a reply on a message whose only findings are official (96110, my.smart.com.ph).
@@ -434,7 +437,8 @@ def load_texts(
 ) -> RiskTexts | None:
     file, node = load_file(path, problems)
     required = {"levels", "flags", "more", "advice", "report"}
-    if node is None or not file.keys(node, required, {"buttons", "notes", "takeover", "guard"}, path.name):
+    optional = {"buttons", "notes", "takeover", "guard", "learned"}
+    if node is None or not file.keys(node, required, optional, path.name):
         return None
     levels = file.mapping(node["levels"], node.line_of("levels"), "'levels'")
     advice = file.mapping(node["advice"], node.line_of("advice"), "'advice'")
@@ -484,6 +488,7 @@ def load_texts(
         notes=_template(file, node, "notes") if "notes" in node else None,
         takeover=takeover,
         guard=guard,
+        learned=file.text(node, "learned", path.name) or "" if "learned" in node else "",
     )
 
 
@@ -493,12 +498,25 @@ def load_risk(
     problems: list[Problem],
     allowlist: tuple[str, ...],
     operators: set[str],
+    intents: Iterable[str] = (),
 ) -> Risk | None:
     for path in (rules_path, texts_path):
         if not required_file(path, problems):
             return None
     rules = load_rules(rules_path, problems, allowlist)
     texts = load_texts(texts_path, problems, operators, frozenset(rules.scopes))
+    # The learned part is optional: without its examples the rules decide alone.
+    examples_path = rules_path.with_name(EXAMPLES_FILE)
+    learned = load_examples(examples_path, problems, set(intents)) if examples_path.exists() else None
+    if learned is not None and texts is not None and not texts.learned:
+        problems.append(
+            Problem(
+                texts_path,
+                texts.where.line,
+                f"no 'learned:' text for the red flag of the learned part ({EXAMPLES_FILE})",
+                "add 'learned: …', saying the message reads like known scams, judged from examples",
+            )
+        )
     for number, owner in rules.official_numbers.items():
         if owner not in operators:
             problems.append(
@@ -509,4 +527,4 @@ def load_risk(
                     "fix the id",
                 )
             )
-    return Risk(rules, texts) if texts is not None else None
+    return Risk(rules, texts, learned) if texts is not None else None

@@ -14,7 +14,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import opencc
 
@@ -33,6 +34,9 @@ from bot.core.risk.links import (
 from bot.core.risk.lookalike import OfficialSites, skeleton
 from bot.core.risk.phrases import PhraseFinder, trie_pattern
 from bot.core.understanding.normalize import CONTROLS
+
+if TYPE_CHECKING:  # the learned part imports this module (its prepare is in the model's digest)
+    from bot.core.risk.learned import RiskModel
 
 Level = Literal["high", "medium", "low"]
 LEVELS = ("high", "medium", "low")
@@ -96,6 +100,8 @@ SHOWN_LETTER = {"o": "O", "i": "I", "s": "S"}
 SENDER_CHARS = 24
 # A site's name this long or longer in an account's name passes for the site ("maya" is too common).
 OFFICIAL_NAME_CHARS = 5
+# The red flag of the learned part (bot/core/risk/learned.py): its reason is responses/_risk.yaml's learned.
+LEARNED = "learned"
 # What each judgement of a link is called in intents/_risk.yaml.
 VERDICT_DETECTORS = {
     "official": "official_link",
@@ -188,8 +194,10 @@ class Scanner:
         allowlist: tuple[str, ...],
         owner_labels: dict[str, str],
         questions: Iterable[str] = (),
+        learned: RiskModel | None = None,
     ) -> None:
         self.rules = rules
+        self.learned = learned
         self._t2s = opencc.OpenCC("t2s")
         self._sites = OfficialSites(allowlist, rules.official_sites, rules.official_numbers, rules.site_words)
         self._labels = owner_labels  # operator id -> how a reason names it
@@ -294,7 +302,8 @@ class Scanner:
         ]
         phrases = self._phrases.find(prepared)
         takeover = self._takeover(prepared)
-        if not hits and not phrases and not takeover:
+        chances = self.learned.chances(prepared) if self.learned is not None else None
+        if not hits and not phrases and not takeover and (chances is None or chances[0] < self.learned_alone):
             return NOTHING  # most messages
         victim = self._victims is not None and self._victims.search(prepared) is not None
         # Talk about a scam, or a victim's story, names its words without offering anything, as
@@ -322,6 +331,8 @@ class Scanner:
         names = [handle.name for handle in find_handles(prepared)]
         # Talk and warnings quote a whole script (a name and its ask): no combination counts there.
         report = self._report(signals, found, lambda piece: shown(piece, names, self._keep), combine=not talk)
+        if chances is not None and not talk:
+            report = self._weigh(report, chances[0])
         if talk and report.level == "high":
             report = replace(report, level="medium")
         if takeover:
@@ -330,6 +341,26 @@ class Scanner:
         if scope is not None:
             report = replace(report, scope=scope)
         return replace(report, victim=victim) if victim else report
+
+    @property
+    def learned_alone(self) -> float:
+        return self.learned.alone_at if self.learned is not None else 2.0
+
+    def _weigh(self, report: RiskReport, high: float) -> RiskReport:
+        """The learned part beside the rules (bot/core/risk/learned.py): a message it is sure enough
+        reads like a scam is 高, its red flag last (the rules' reasons, which say what was found,
+        come first). Sure enough is high_at beside a rule's red flag, alone_at without one. A level
+        a signal caps (a seller at face value: 中 at most) stays capped; the caller leaves out a
+        warning to others and a victim's story. It never lowers what the rules found: it learned
+        the questions people ask as harmless, and a question that reports an ask is rated for the
+        ask (measured: lowering a 高 it read as harmless cost tested 高s, a fake 反诈中心 app among them)."""
+        assert self.learned is not None
+        if report.level == "high" or report.score >= self.rules.high:
+            return report
+        if high < (self.learned.high_at if report.problems else self.learned.alone_at):
+            return report
+        flag = Flag(LEARNED, self.learned.reason, "", self.rules.high - report.score)
+        return replace(report, level="high", score=self.rules.high, flags=(*report.flags, flag))
 
     def _takeover(self, prepared: str) -> bool:
         """A code or QR given away, and a sign the number is being taken over (no signal, eSIM)."""
@@ -598,10 +629,28 @@ def _joined(match: re.Match[str], spelled: list[str]) -> str:
     return joined
 
 
-def build_scanner(content: Content) -> Scanner:
-    """The scanner for this content: its rules, its allowlist, its operators' names."""
+def harmless_questions(content: Content) -> list[str]:
+    """The questions the learned part learns as harmless: the intents' examples, but for the
+    intents whose examples quote or tell scams (intents/_risk_examples.yaml not_harmless)."""
+    if content.risk is None or content.risk.learned is None:
+        return []
+    skip = content.risk.learned.not_harmless
+    intents = [intent for intent in content.intents.values() if intent.id not in skip]
+    return [example for intent in intents for example in intent.examples]
+
+
+def build_scanner(content: Content, cache_dir: Path | None = None) -> Scanner:
+    """The scanner for this content: its rules, its allowlist, its operators' names, and the
+    learned part when the content has its examples (trained once, then read from cache_dir)."""
     if content.risk is None:
         raise ValueError("the content has no scam-risk rules (intents/_risk.yaml)")
     labels = {op.id: op.label for op in content.operators.values()}
     examples = (example for intent in content.intents.values() for example in intent.examples)
-    return Scanner(content.risk.rules, content.allowlist, labels, examples)
+    scanner = Scanner(content.risk.rules, content.allowlist, labels, examples)
+    if content.risk.learned is not None:
+        from bot.core.risk.learned import learned_model
+
+        reason = content.risk.texts.learned
+        questions = harmless_questions(content)
+        scanner.learned = learned_model(content.risk.learned, scanner.prepare, reason, questions, cache_dir)
+    return scanner
