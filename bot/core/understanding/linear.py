@@ -81,7 +81,9 @@ class LinearModel:
         return cls(data["classes"], weights, data["bias"])  # type: ignore[arg-type]
 
 
-def train(samples: Sequence[tuple[Features, str]], classes: Sequence[str]) -> LinearModel:
+def train(
+    samples: Sequence[tuple[Features, str]], classes: Sequence[str], epochs: int = EPOCHS
+) -> LinearModel:
     """Multinomial logistic regression by SGD over the samples, deterministic for a given input."""
     index = {c: i for i, c in enumerate(classes)}
     k = len(classes)
@@ -89,7 +91,7 @@ def train(samples: Sequence[tuple[Features, str]], classes: Sequence[str]) -> Li
     bias = [0.0] * k
     order = list(range(len(samples)))
     shuffle = random.Random(SEED).shuffle
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         shuffle(order)
         rate = LEARNING_RATE / (1.0 + epoch * 0.5)
         for i in order:
