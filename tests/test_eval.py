@@ -166,6 +166,16 @@ SET_J = "holdout_setJ.tsv"
 # 0.956; SVM baseline 0.812; replies judged by a new helper: answers 65.6 %, partly 25.0 %, wrong
 # 4.4 %, bad 5.0 %. A dev set from here on.
 SET_K = "holdout_setK.tsv"
+# holdout_setL.tsv: 250 questions with situations (50 already scammed), by a seventh helper at the
+# start of issue 14's third round, sealed until one look on that round's final code (text, intents,
+# operator of ../sets/sealed6/setL.tsv; "other" operators left blank). First look: intent 0.844,
+# operator 0.988; SVM baseline 0.720; replies judged by a new helper: answers 57.2 %, partly
+# 34.4 % (23 of them English or Taglish answered in Chinese), wrong 6.4 %, bad 2.0 %. A dev set now.
+SET_L = "holdout_setL.tsv"
+# holdout_setM.tsv: 150 questions by an eighth helper, a dev set from the start of the same round:
+# first look intent 0.847 (SVM 0.747), replies 59.3 % answers, 26.7 % partly, 9.3 % wrong, 4.7 %
+# bad; mended after its judge's look.
+SET_M = "holdout_setM.tsv"
 
 
 @pytest.mark.parametrize(
@@ -178,6 +188,8 @@ SET_K = "holdout_setK.tsv"
         (SET_I, "0.86", "0.95", None),  # its writer's channels are free words, left out
         (SET_J, "0.87", "0.95", None),  # its writer named no channels
         (SET_K, "0.85", "0.94", None),
+        (SET_L, "0.82", "0.97", None),
+        (SET_M, "0.89", "0.95", None),
     ],
 )
 def test_each_set_meets_its_bars(name: str, intent: str, operator: str, channel: str | None) -> None:

@@ -339,6 +339,10 @@ def test_eval_scan_meets_the_bars_on_messages_written_apart_from_the_rules() -> 
         ("scam_v.tsv", "0.98", "0"),
         ("scam_w.tsv", "0.89", "0"),
         ("scam_x.tsv", "0.75", "0"),
+        # Scam Y (issue 15's third round, 60 of 160 not in Chinese), sealed until one look on the
+        # round's final code, with the learned score: recall 0.887, precision 0.887, 1 harmless 高
+        # (1.9 per 100), levels 0.806. A dev set since.
+        ("scam_y.tsv", "0.88", "1"),
     ],
 )
 def test_eval_scan_holds_on_sets_written_apart(name: str, recall: str, false_high: str) -> None:

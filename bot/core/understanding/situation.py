@@ -243,7 +243,8 @@ class SituationReader:
         number = tuple(dict.fromkeys(n for n, _, _ in self._number.find(scripted)))
         followed = FLAGGED in number
         marked = bool(named) and (
-            (self._marks is not None and self._marks.search(scripted) is not None)
+            followed
+            or (self._marks is not None and self._marks.search(scripted) is not None)
             or any(act in SELF_EVIDENT and self._verbs[act] is None for act in named)
         )
         refused = any(
