@@ -109,8 +109,7 @@ def _politeness_apart(clause: list[str]) -> list[list[str]]:
     if thanks > start and all(w in AFTER_THANKS for w in clause[thanks + 1 :]):
         end = thanks
     middle = clause[start:end]
-    asks = any(map(_asking, middle))
-    if not middle or (start, end) == (0, len(clause)) or not asks:
+    if not middle or (start, end) == (0, len(clause)) or not asks(middle):
         return [clause]
     return [part for part in (clause[:start], clause[start:end], clause[end:]) if part]
 

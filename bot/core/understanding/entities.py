@@ -66,7 +66,8 @@ class EntityFinder:
         # Counter keeps first-seen order, so among equal counts the first mention comes first.
         # Most questions name nothing: no Counter is made for a pass that found nothing.
         passes = []
-        for pattern, owners in self._passes:
+        last = len(self._passes) - 1
+        for number, (pattern, owners) in enumerate(self._passes):
             matched = list(pattern.finditer(text))
             if not matched:
                 continue
@@ -74,7 +75,8 @@ class EntityFinder:
             passes.append(Counter(owners[w] for w in words if places or w not in self._places))
             # A hint inside a name already found is part of that name ("银行app" is the bank's app,
             # not the operator's, whose hint is "app").
-            text = _blanked(text, matched)
+            if number < last:
+                text = _blanked(text, matched)
         if not passes:
             return None
         # An entity that outranks another beats it even when only hinted at (微信上的卡商).
